@@ -1,0 +1,223 @@
+"""The `councilqa` command: parse the input, call one public function, format the output."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import (
+    SAMPLE_COUNCIL,
+    Answer,
+    AssistantError,
+    Filters,
+    IngestReport,
+    Settings,
+    ask,
+    collect_files,
+    ensure_sample_council,
+    index_status,
+    ingest_paths,
+    is_empty,
+)
+
+DOC_TYPE_CHOICES = ["minutes", "report", "agenda"]
+
+
+def _settings(ctx: click.Context) -> Settings:
+    obj: Settings = ctx.obj
+    return obj
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="COUNCILQA_DATA_DIR",
+    help="Folder holding the index (default: ~/.councilqa; env COUNCILQA_DATA_DIR).",
+)
+@click.version_option(package_name="councilqa")
+@click.pass_context
+def cli(ctx: click.Context, data_dir: Path | None) -> None:
+    """Ask questions of council minutes, reports and agendas; every answer is cited.
+
+    \b
+    Start with:  councilqa ask "What did we decide about the Mill Lane cycle lane?"
+    (an empty index is filled with the bundled sample council first), or index
+    your own records with:  councilqa ingest FOLDER
+    """
+    try:
+        settings = Settings()
+    except Exception as exc:  # pydantic reports which variable is wrong
+        raise click.ClickException(f"Bad COUNCILQA_ setting: {exc}") from exc
+    if data_dir is not None:
+        settings = settings.model_copy(update={"data_dir": data_dir})
+    ctx.obj = settings
+
+
+def _print_report(report: IngestReport, as_json: bool) -> None:
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "ingested": report.ingested,
+                    "unchanged": report.unchanged,
+                    "failed": [{"source": s, "reason": r} for s, r in report.failed],
+                    "chunks": report.chunks,
+                    "seconds": round(report.seconds, 2),
+                },
+                indent=2,
+            )
+        )
+        return
+    click.echo(
+        f"Ingested {len(report.ingested)} file(s), {len(report.unchanged)} unchanged, "
+        f"{len(report.failed)} failed; {report.chunks} chunks added in {report.seconds:.1f}s."
+    )
+    for _source, reason in report.failed:
+        click.echo(f"  failed: {reason}", err=True)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.pass_context
+def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
+    """Index council files (txt, md, html, pdf, docx) or folders of them.
+
+    Unchanged files are skipped; a file that fails is reported with its reason and
+    the rest are still indexed. Exits with status 1 if any file failed.
+    """
+    settings = _settings(ctx)
+    files, problems = collect_files(paths)
+    try:
+        with click.progressbar(
+            length=len(files), label="Indexing", file=sys.stderr, show_pos=True,
+            item_show_func=lambda p: p.name if p else None,
+        ) as bar:
+            report = ingest_paths(list(paths), settings, files=files, on_file=lambda p: bar.update(1, p))
+    except AssistantError as exc:
+        raise click.ClickException(str(exc)) from exc
+    report.failed[:0] = problems
+    _print_report(report, as_json)
+    if not report.ok:
+        ctx.exit(1)
+
+
+def _ensure_index(settings: Settings) -> None:
+    if is_empty(settings):
+        click.echo(
+            f"The index at {settings.data_dir} is empty: indexing the bundled sample council "
+            f"({SAMPLE_COUNCIL}) first…",
+            err=True,
+        )
+        report = ensure_sample_council(settings)
+        if report is not None:
+            click.echo(f"Indexed {len(report.ingested)} sample documents ({report.chunks} chunks).", err=True)
+
+
+def answer_json(answer: Answer) -> dict[str, Any]:
+    """The `ask --json` shape."""
+    return {
+        "question": answer.question,
+        "answer": answer.text,
+        "refused": answer.refused,
+        "citations": [
+            {
+                "label": s.citation.label,
+                "source": s.citation.source,
+                "council": s.citation.council,
+                "body": s.citation.body,
+                "meeting_date": s.citation.meeting_date.isoformat() if s.citation.meeting_date else None,
+                "doc_type": s.citation.doc_type,
+                "agenda_item": s.citation.agenda_item,
+                "paragraph": s.citation.paragraph,
+                "char_start": s.citation.char_start,
+                "char_end": s.citation.char_end,
+                "page": s.citation.page,
+                "text": s.quote,
+            }
+            for s in answer.sentences
+        ],
+    }
+
+
+@cli.command(name="ask")
+@click.argument("question")
+@click.option("--body", help='Only this committee or panel, e.g. "Planning Committee".')
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only meetings on or after YYYY-MM-DD.")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Only meetings on or before YYYY-MM-DD.")
+@click.option("--type", "doc_type", type=click.Choice(DOC_TYPE_CHOICES), help="Only this kind of document.")
+@click.option("--k", type=click.IntRange(1, 50), help="Passages to retrieve (default 6).")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer and citations as JSON.")
+@click.pass_context
+def ask_command(
+    ctx: click.Context, question: str, body: str | None, since: Any, until: Any,
+    doc_type: str | None, k: int | None, as_json: bool,
+) -> None:
+    """Answer QUESTION from the records, citing meeting, agenda item and paragraph."""
+    settings = _settings(ctx)
+    since_d: date | None = since.date() if since else None
+    until_d: date | None = until.date() if until else None
+    if since_d and until_d and since_d > until_d:
+        raise click.BadParameter("--since is after --until", param_hint="--since")
+    filters = Filters(body=body, since=since_d, until=until_d, doc_type=doc_type)  # type: ignore[arg-type]
+    try:
+        _ensure_index(settings)
+        answer = ask(question, settings, filters, k)
+    except (AssistantError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps(answer_json(answer), indent=2, ensure_ascii=False))
+        return
+    click.echo(answer.text)
+    if answer.refused and answer.related:
+        click.echo("\nRelated, not an answer:")
+        for scored in answer.related:
+            snippet = " ".join(scored.chunk.text.split())[:160]
+            click.echo(f"  - {snippet}… [{scored.chunk.citation.label}]")
+    elif answer.sentences:
+        click.echo("\nSources:")
+        for citation in answer.citations:
+            click.echo(f"  [{citation.label}] {citation.source}")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=7860, show_default=True, type=int, help="Port to listen on.")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int) -> None:
+    """Start the chat page in a browser tab (Gradio)."""
+    settings = _settings(ctx)
+    try:
+        _ensure_index(settings)
+    except AssistantError as exc:
+        raise click.ClickException(str(exc)) from exc
+    from ui.app import build_app
+
+    click.echo(f"Serving councilqa on http://{host}:{port}", err=True)
+    build_app(settings).launch(server_name=host, server_port=port)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_context
+def status(ctx: click.Context, as_json: bool) -> None:
+    """Show what is indexed: documents, meetings, bodies, dates and chunks."""
+    try:
+        st = index_status(_settings(ctx))
+    except AssistantError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps({**st.__dict__, "first_date": str(st.first_date), "last_date": str(st.last_date)}, indent=2))
+        return
+    click.echo(f"Index:      {st.location}")
+    click.echo(f"Documents:  {st.documents} ({', '.join(f'{n} {t}' for t, n in sorted(st.by_type.items())) or 'none'})")
+    click.echo(f"Meetings:   {st.meetings}")
+    click.echo(f"Bodies:     {', '.join(st.bodies) or 'none'}")
+    click.echo(f"Dates:      {st.first_date or '-'} to {st.last_date or '-'}")
+    click.echo(f"Chunks:     {st.chunks}")

@@ -1,0 +1,217 @@
+"""Domain types shared by every layer: documents, meetings, chunks, citations, answers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+DocType = Literal["minutes", "report", "agenda", "transcript"]
+DOC_TYPES: tuple[str, ...] = ("minutes", "report", "agenda", "transcript")
+
+_CITATION_INT_FIELDS = ("paragraph", "char_start", "char_end", "page")
+
+
+class Citation(BaseModel):
+    """Where a passage came from, precisely enough to reopen it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    doc_id: str = Field(description="Stable id of the source document (hash of its bytes)")
+    source: str = Field(description="Path or URL of the original document")
+    council: str | None = Field(None, description="Council the records belong to")
+    body: str | None = Field(None, description="Committee or panel that met; None when unknown")
+    meeting_date: date | None = Field(None, description="Date of the meeting recorded")
+    doc_type: DocType | None = Field(None, description="minutes, report, agenda or transcript")
+    agenda_item: str | None = Field(None, description='e.g. "14. Update from the Trust"')
+    paragraph: int = Field(ge=1, description="1-based ordinal of the paragraph in the document")
+    char_start: int = Field(ge=0, description="Start of the cited text in the extracted text")
+    char_end: int = Field(ge=0, description="End (exclusive) of the cited text")
+    page: int | None = Field(None, ge=1, description="1-based PDF page of the cited text")
+
+    @property
+    def item_number(self) -> str | None:
+        """The agenda item's number ("14", "3a") when the item has one."""
+        if not self.agenda_item:
+            return None
+        head = self.agenda_item.split(maxsplit=1)[0].rstrip(".)")
+        return head if head[:1].isdigit() else None
+
+    @property
+    def label(self) -> str:
+        """A readable reference, e.g. "Planning Committee, 14 Mar 2024, item 5, para 3"."""
+        parts: list[str] = []
+        if self.body:
+            parts.append(self.body)
+        elif self.council:
+            parts.append(self.council)
+        if self.meeting_date:
+            parts.append(f"{self.meeting_date.day} {self.meeting_date:%b %Y}")
+        if self.doc_type and self.doc_type != "minutes":
+            parts.append(self.doc_type)
+        if self.item_number:
+            parts.append(f"item {self.item_number}")
+        elif self.agenda_item:
+            parts.append(f'item "{_shorten(self.agenda_item, 40)}"')
+        if not (self.body or self.council or self.meeting_date):
+            parts.append(self.source.rsplit("/", 1)[-1])
+        parts.append(f"para {self.paragraph}")
+        if self.page is not None:
+            parts.append(f"p. {self.page}")
+        return ", ".join(parts)
+
+    def to_metadata(self) -> dict[str, str | int]:
+        """Flat metadata for Chroma; None values are dropped."""
+        out: dict[str, str | int] = {}
+        for key, value in self.model_dump().items():
+            if value is None:
+                continue
+            out[key] = value.isoformat() if isinstance(value, date) else value
+        return out
+
+    @classmethod
+    def from_metadata(cls, meta: Mapping[str, Any]) -> Citation:
+        """Rebuild a citation from Chroma metadata, ignoring keys that are not its fields."""
+        fields = {k: meta[k] for k in cls.model_fields if k in meta and meta[k] is not None}
+        for key in _CITATION_INT_FIELDS:
+            if key in fields:
+                fields[key] = int(fields[key])
+        return cls.model_validate(fields)
+
+
+def _shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+class RawDocument(BaseModel):
+    """A file's extracted text, before any structure is found in it."""
+
+    doc_id: str = Field(description="Hash of the file's bytes")
+    source: str
+    format: str = Field(description="txt, md, html, pdf or docx")
+    text: str = Field(description="Extracted text; every citation offset points into it")
+    title: str | None = Field(None, description="Title from the file's own metadata, if any")
+    page_starts: list[int] = Field(
+        default_factory=list, description="Offset in `text` where each PDF page starts"
+    )
+
+    def page_at(self, offset: int) -> int | None:
+        """The 1-based page holding `offset`, or None for documents without pages."""
+        if not self.page_starts:
+            return None
+        page = 0
+        for i, start in enumerate(self.page_starts):
+            if start <= offset:
+                page = i
+        return page + 1
+
+
+class Paragraph(BaseModel):
+    """A numbered paragraph of a meeting document."""
+
+    number: int = Field(ge=1)
+    text: str
+    char_start: int
+    char_end: int
+    page: int | None = None
+
+
+class AgendaItem(BaseModel):
+    """An agenda item (or report section) with its paragraphs."""
+
+    number: str | None = Field(None, description='"14", "3a"; None for untitled preamble')
+    title: str | None = None
+    paragraphs: list[Paragraph] = Field(default_factory=list)
+
+    @property
+    def label(self) -> str | None:
+        """The item as cited: "14. Title", or just the title or number."""
+        if self.number and self.title:
+            return f"{self.number}. {self.title}"
+        return self.title or self.number
+
+
+class Meeting(BaseModel):
+    """One document's meeting and its structure: who met, when, and what was said."""
+
+    doc_id: str
+    source: str
+    text: str
+    council: str | None = None
+    body: str | None = None
+    meeting_date: date | None = None
+    doc_type: DocType | None = None
+    items: list[AgendaItem] = Field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """e.g. "Planning Committee, 14 Mar 2024"."""
+        parts = [self.body or self.council or self.source.rsplit("/", 1)[-1]]
+        if self.meeting_date:
+            parts.append(f"{self.meeting_date.day} {self.meeting_date:%b %Y}")
+        return ", ".join(parts)
+
+
+class Chunk(BaseModel):
+    """A paragraph-aligned passage with the one citation it rests on."""
+
+    id: str
+    text: str = Field(description="Exactly the extracted text at the citation's offsets")
+    citation: Citation
+    context: str = Field("", description="Meeting and agenda item title, for retrieval only")
+
+
+class ScoredChunk(BaseModel):
+    """A retrieved chunk with its fused score and the ranks that produced it."""
+
+    chunk: Chunk
+    score: float
+    dense_rank: int | None = None
+    keyword_rank: int | None = None
+    similarity: float | None = Field(None, description="Cosine similarity to the question")
+
+
+class Filters(BaseModel):
+    """Metadata filters a question may carry."""
+
+    model_config = ConfigDict(frozen=True)
+
+    body: str | None = None
+    since: date | None = None
+    until: date | None = None
+    doc_type: DocType | None = None
+
+    def is_empty(self) -> bool:
+        """True when no filter is set."""
+        return not any((self.body, self.since, self.until, self.doc_type))
+
+
+class AnswerSentence(BaseModel):
+    """One sentence of an answer and the citation that supports it."""
+
+    text: str = Field(description="The sentence as shown, whitespace tidied")
+    quote: str = Field(description="Exactly the extracted text at the citation's offsets")
+    citation: Citation
+
+
+class Answer(BaseModel):
+    """An answer: cited sentences, or a plain refusal with related passages."""
+
+    question: str
+    text: str
+    sentences: list[AnswerSentence] = Field(default_factory=list)
+    refused: bool = False
+    related: list[ScoredChunk] = Field(
+        default_factory=list, description="Nearest passages when the answer is a refusal"
+    )
+
+    @property
+    def citations(self) -> list[Citation]:
+        """The citations of the answer's sentences, in order, without repeats."""
+        seen: dict[tuple[str, int, int], Citation] = {}
+        for s in self.sentences:
+            c = s.citation
+            seen.setdefault((c.doc_id, c.char_start, c.char_end), c)
+        return list(seen.values())

@@ -1,0 +1,22 @@
+"""Embeddings, Chroma, BM25 and hybrid retrieval. Framework words stay in here."""
+
+from .embed import Embedder, SentenceTransformerEmbedder, bundled_model_path
+from .keyword import KeywordIndex, tokenize
+from .retrieve import embedding_text, fuse, match_bodies
+from .store import CouncilIndex
+from .vector import VectorStore, body_key, build_where
+
+__all__ = [
+    "CouncilIndex",
+    "Embedder",
+    "KeywordIndex",
+    "SentenceTransformerEmbedder",
+    "VectorStore",
+    "body_key",
+    "build_where",
+    "bundled_model_path",
+    "embedding_text",
+    "fuse",
+    "match_bodies",
+    "tokenize",
+]

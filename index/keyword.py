@@ -1,0 +1,141 @@
+"""BM25 over the same chunks Chroma holds, derived from Chroma and cached on disk.
+
+The cache is named by the Chroma collection's write generation: when another process
+(or an ingest) writes to Chroma, the generation moves on and the next query rebuilds.
+"""
+
+from __future__ import annotations
+
+import pickle
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.types import Chunk, Filters
+
+_TOKEN = re.compile(r"[£€$]?\d[\d,.]*\w*|\w+", re.UNICODE)
+_STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for from
+    further had has have having he her here hers him his how i if in into is it its itself
+    just me more most my no nor not now of off on once only or other our out over own same
+    she should so some such than that the their them then there these they this those through
+    to too under until up very was we were what when where which while who whom why will with
+    would you your""".split()
+)
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased, stemmed word tokens without stopwords; numbers kept whole."""
+    import Stemmer
+
+    stemmer = _stemmer(Stemmer)
+    tokens = []
+    for raw in _TOKEN.findall(text.lower()):
+        tok = raw.strip(".,")
+        if not tok or tok in _STOPWORDS:
+            continue
+        tokens.append(tok if tok[0].isdigit() or tok[0] in "£€$" else stemmer.stemWord(tok))
+    return tokens
+
+
+_STEMMER: Any = None
+
+
+def _stemmer(module: Any) -> Any:
+    global _STEMMER
+    if _STEMMER is None:
+        _STEMMER = module.Stemmer("english")
+    return _STEMMER
+
+
+def retrieval_text(chunk: Chunk) -> str:
+    """What BM25 sees: the agenda item and meeting context, then the paragraph."""
+    return f"{chunk.context}\n{chunk.text}"
+
+
+@dataclass
+class KeywordIndex:
+    """BM25 with the per-chunk fields that filters need."""
+
+    ids: list[str]
+    body_keys: np.ndarray
+    days: np.ndarray
+    doc_types: np.ndarray
+    bm25: Any = field(repr=False)
+
+    @classmethod
+    def build(cls, chunks: Iterable[Chunk]) -> KeywordIndex:
+        """Index the chunks (stemmed BM25)."""
+        import bm25s
+
+        from .vector import body_key, day_number
+
+        ids: list[str] = []
+        bodies: list[str] = []
+        days: list[int] = []
+        types: list[str] = []
+        corpus: list[list[str]] = []
+        for chunk in chunks:
+            c = chunk.citation
+            ids.append(chunk.id)
+            bodies.append(body_key(c.body) if c.body else "")
+            days.append(day_number(c.meeting_date) if c.meeting_date else 0)
+            types.append(c.doc_type or "")
+            corpus.append(tokenize(retrieval_text(chunk)) or ["_empty_"])
+        bm25 = bm25s.BM25()
+        if corpus:
+            bm25.index(corpus, show_progress=False)
+        return cls(ids, np.array(bodies, dtype=object), np.array(days), np.array(types, dtype=object), bm25)
+
+    def bodies(self) -> list[str]:
+        """Body keys present in the index."""
+        return sorted({b for b in self.body_keys.tolist() if b})
+
+    def mask(self, filters: Filters, bodies: Sequence[str] | None) -> np.ndarray | None:
+        """1.0 for chunks that pass the filters, else 0.0; None when nothing is filtered."""
+        if filters.is_empty() and bodies is None:
+            return None
+        keep = np.ones(len(self.ids), dtype=bool)
+        if bodies is not None:
+            keep &= np.isin(self.body_keys, list(bodies))
+        if filters.doc_type:
+            keep &= self.doc_types == filters.doc_type
+        if filters.since:
+            keep &= self.days >= filters.since.year * 10000 + filters.since.month * 100 + filters.since.day
+        if filters.until:
+            keep &= (self.days > 0) & (
+                self.days <= filters.until.year * 10000 + filters.until.month * 100 + filters.until.day
+            )
+        return keep.astype(np.float32)
+
+    def search(self, query: str, n: int, mask: np.ndarray | None = None) -> list[tuple[str, float]]:
+        """Up to `n` (chunk id, score) pairs with a positive BM25 score."""
+        tokens = tokenize(query)
+        if not self.ids or not tokens or n <= 0:
+            return []
+        k = min(n, len(self.ids))
+        docs, scores = self.bm25.retrieve([tokens], k=k, show_progress=False, weight_mask=mask)
+        return [(self.ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0]
+
+    def save(self, path: Path) -> None:
+        """Write the index to `path` atomically."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(self, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: Path) -> KeywordIndex | None:
+        """Read a saved index, or None when it is missing or unreadable."""
+        try:
+            with path.open("rb") as fh:
+                obj = pickle.load(fh)
+        except (OSError, pickle.PickleError, EOFError, AttributeError):
+            return None
+        return obj if isinstance(obj, cls) else None

@@ -1,0 +1,81 @@
+"""Hybrid retrieval: dense (Chroma) and BM25 candidates fused by reciprocal rank."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from assistant.settings import IndexSettings
+from assistant.types import Chunk, Filters, ScoredChunk
+
+from .embed import Embedder
+from .keyword import KeywordIndex
+from .vector import VectorStore, body_key, build_where
+
+
+def embedding_text(chunk: Chunk) -> str:
+    """What the encoder sees: the agenda item's title, then the paragraph (no dates or paths)."""
+    item = chunk.citation.agenda_item
+    return f"{item}\n{chunk.text}" if item and item != chunk.text else chunk.text
+
+
+def match_bodies(wanted: str, known: Sequence[str]) -> list[str]:
+    """Body keys that the user's body filter names: exact, else every one containing it."""
+    key = body_key(wanted)
+    if key in known:
+        return [key]
+    return [b for b in known if key in b]
+
+
+def fuse(rankings: Sequence[Sequence[str]], rrf_k: int) -> dict[str, float]:
+    """Reciprocal-rank fusion: each list adds 1 / (rrf_k + rank) to an id's score."""
+    scores: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, cid in enumerate(ranking, start=1):
+            scores[cid] = scores.get(cid, 0.0) + 1.0 / (rrf_k + rank)
+    return scores
+
+
+def retrieve_chunks(
+    question: str,
+    filters: Filters,
+    k: int,
+    *,
+    embedder: Embedder,
+    vectors: VectorStore,
+    keyword: KeywordIndex,
+    settings: IndexSettings,
+) -> list[ScoredChunk]:
+    """The `k` chunks that best match the question under the filters, best first."""
+    bodies = match_bodies(filters.body, keyword.bodies()) if filters.body else None
+    if bodies is not None and not bodies:
+        return []
+    n = max(settings.candidates, k)
+    query_vec = embedder.embed([question])[0]
+    dense = vectors.query(query_vec, n, build_where(filters, bodies))
+    lexical = keyword.search(question, n, keyword.mask(filters, bodies))
+    dense_ids = [c.id for c, _ in dense]
+    lexical_ids = [cid for cid, _ in lexical]
+    scores = fuse([dense_ids, lexical_ids], settings.rrf_k)
+    top = sorted(scores, key=lambda cid: -scores[cid])[:k]
+    chunks = {c.id: c for c, _ in dense}
+    similarity = {c.id: s for c, s in dense}
+    missing = [cid for cid in top if cid not in chunks]
+    if missing:
+        for chunk in vectors.get_chunks(missing):
+            chunks[chunk.id] = chunk
+        for cid, vec in vectors.embeddings(missing).items():
+            similarity[cid] = sum(a * b for a, b in zip(query_vec, vec, strict=True))
+    out: list[ScoredChunk] = []
+    for cid in top:
+        if cid not in chunks:
+            continue  # deleted since the keyword index was built
+        out.append(
+            ScoredChunk(
+                chunk=chunks[cid],
+                score=scores[cid],
+                dense_rank=dense_ids.index(cid) + 1 if cid in dense_ids else None,
+                keyword_rank=lexical_ids.index(cid) + 1 if cid in lexical_ids else None,
+                similarity=similarity.get(cid),
+            )
+        )
+    return out

@@ -1,0 +1,74 @@
+"""One council archive: the encoder, the Chroma collections and the BM25 index derived from them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from assistant.settings import Settings
+from assistant.types import Chunk, Filters, RawDocument, ScoredChunk
+
+from .embed import Embedder, SentenceTransformerEmbedder
+from .keyword import KeywordIndex
+from .retrieve import embedding_text, retrieve_chunks
+from .vector import VectorStore
+
+
+class CouncilIndex:
+    """Everything retrieval needs, opened once per process and shared."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, create: bool = True) -> None:
+        self.settings = settings
+        self.embedder: Embedder = embedder or SentenceTransformerEmbedder(settings.index)
+        self.vectors = VectorStore(settings, create=create)
+        self._keyword: KeywordIndex | None = None
+        self._keyword_generation = -1
+
+    # -- writing --------------------------------------------------------------------------
+    def add_document(self, raw: RawDocument, chunks: Sequence[Chunk], meta: dict[str, str | int]) -> None:
+        """Embed and store a document's chunks and its extracted text."""
+        vectors = self.embedder.embed([embedding_text(c) for c in chunks])
+        self.vectors.add_document(raw.doc_id, raw.text, meta, chunks, vectors)
+
+    def embed_chunks(self, chunks: Sequence[Chunk]) -> list[list[float]]:
+        """Vectors for chunks, as stored."""
+        return self.embedder.embed([embedding_text(c) for c in chunks])
+
+    # -- reading --------------------------------------------------------------------------
+    def keyword(self) -> KeywordIndex:
+        """The BM25 index, rebuilt from Chroma when another write moved the generation on."""
+        generation = self.vectors.generation()
+        if self._keyword is not None and generation == self._keyword_generation:
+            return self._keyword
+        folder = self.settings.data_dir / "keyword"
+        path = folder / f"{self.settings.index.collection}-{generation}.pkl"
+        index = KeywordIndex.load(path)
+        if index is None:
+            index = KeywordIndex.build(self.vectors.iter_chunks())
+            index.save(path)
+            for old in folder.glob(f"{self.settings.index.collection}-*.pkl"):
+                if old != path:
+                    old.unlink(missing_ok=True)
+        self._keyword, self._keyword_generation = index, generation
+        return index
+
+    def retrieve(self, question: str, filters: Filters, k: int) -> list[ScoredChunk]:
+        """Hybrid retrieval of the `k` best chunks for a question."""
+        return retrieve_chunks(
+            question,
+            filters,
+            k,
+            embedder=self.embedder,
+            vectors=self.vectors,
+            keyword=self.keyword(),
+            settings=self.settings.index,
+        )
+
+    def document_text(self, doc_id: str) -> str | None:
+        """The stored extracted text of a document, for reopening citations."""
+        record = self.vectors.document_record(doc_id)
+        return record[0] if record else None
+
+    def documents(self) -> list[tuple[str, dict[str, Any]]]:
+        """(doc_id, metadata) of every complete document."""
+        return self.vectors.documents()

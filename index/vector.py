@@ -1,0 +1,208 @@
+"""Chroma read/write: chunks with our own embeddings, and a registry of whole documents.
+
+Two collections:
+- `<name>`: one record per chunk; metadata is the chunk's Citation plus filter fields.
+- `<name>-docs`: one record per document, holding its extracted text (so every citation
+  can be reopened, even from another process talking to the same Chroma server). A
+  document's record is written *after* all its chunks: chunks whose document has no
+  record are leftovers of an interrupted ingest and are removed.
+
+The chunk collection's metadata carries a `generation` counter, bumped on every write,
+so each process knows when its keyword index (derived from Chroma) is stale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import date
+from typing import Any
+
+from assistant.errors import IndexMissingError
+from assistant.settings import Settings
+from assistant.types import Chunk, Citation, Filters
+
+Where = dict[str, Any]
+
+
+def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
+    """Chroma metadata for a chunk: its citation, plus fields for filters and retrieval."""
+    meta = chunk.citation.to_metadata()
+    meta["context"] = chunk.context
+    if chunk.citation.meeting_date:
+        meta["meeting_day"] = day_number(chunk.citation.meeting_date)
+    if chunk.citation.body:
+        meta["body_key"] = body_key(chunk.citation.body)
+    return meta
+
+
+def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
+    """Rebuild a Chunk from what Chroma holds."""
+    return Chunk(
+        id=chunk_id,
+        text=text,
+        citation=Citation.from_metadata(meta),
+        context=str(meta.get("context", "")),
+    )
+
+
+def day_number(d: date) -> int:
+    """A date as the integer YYYYMMDD, for range filters."""
+    return d.year * 10000 + d.month * 100 + d.day
+
+
+def body_key(body: str) -> str:
+    """A body's name folded for matching: lower case, '&' as 'and', single spaces."""
+    return " ".join(body.lower().replace("&", " and ").split())
+
+
+def build_where(filters: Filters, bodies: Sequence[str] | None) -> Where | None:
+    """A Chroma `where` for the filters; `bodies` are the body keys the body filter matched."""
+    clauses: list[Where] = []
+    if bodies is not None:
+        clauses.append({"body_key": {"$in": list(bodies)}})
+    if filters.doc_type:
+        clauses.append({"doc_type": filters.doc_type})
+    if filters.since:
+        clauses.append({"meeting_day": {"$gte": day_number(filters.since)}})
+    if filters.until:
+        clauses.append({"meeting_day": {"$lte": day_number(filters.until)}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+class VectorStore:
+    """The Chroma collections of one council archive."""
+
+    def __init__(self, settings: Settings, create: bool = True) -> None:
+        import chromadb
+
+        cfg = settings.index
+        if cfg.chroma_host:
+            self.client: Any = chromadb.HttpClient(host=cfg.chroma_host, port=cfg.chroma_port)
+            self.location = f"http://{cfg.chroma_host}:{cfg.chroma_port}"
+        else:
+            path = settings.data_dir / "chroma"
+            if not create and not path.exists():
+                raise IndexMissingError(f"No index at {path}. Run: councilqa ingest PATH")
+            path.mkdir(parents=True, exist_ok=True)
+            self.client = chromadb.PersistentClient(path=str(path))
+            self.location = str(path)
+        space: Any = {"hnsw": {"space": "cosine"}}
+        self.chunks = self.client.get_or_create_collection(
+            cfg.collection, configuration=space, embedding_function=None
+        )
+        self.docs = self.client.get_or_create_collection(
+            f"{cfg.collection}-docs", embedding_function=None
+        )
+        self._max_batch = int(self.client.get_max_batch_size())
+
+    # -- generation: how each process notices writes by another --------------------------
+    def generation(self) -> int:
+        """A counter bumped on every write to the chunk collection."""
+        self.chunks = self.client.get_collection(self.chunks.name, embedding_function=None)
+        return int((self.chunks.metadata or {}).get("generation", 0))
+
+    def _bump(self) -> None:
+        self.chunks.modify(metadata={"generation": self.generation() + 1})
+
+    # -- documents ------------------------------------------------------------------------
+    def has_document(self, doc_id: str) -> bool:
+        """True when the document was ingested completely."""
+        return bool(self.docs.get(ids=[doc_id], include=[])["ids"])
+
+    def document_record(self, doc_id: str) -> tuple[str, dict[str, Any]] | None:
+        """The document's extracted text and metadata, or None."""
+        got = self.docs.get(ids=[doc_id], include=["documents", "metadatas"])
+        if not got["ids"]:
+            return None
+        return str(got["documents"][0]), dict(got["metadatas"][0] or {})
+
+    def documents(self) -> list[tuple[str, dict[str, Any]]]:
+        """(doc_id, metadata) of every complete document."""
+        got = self.docs.get(include=["metadatas"])
+        return [(i, dict(m or {})) for i, m in zip(got["ids"], got["metadatas"], strict=True)]
+
+    def add_document(
+        self, doc_id: str, text: str, meta: dict[str, str | int], chunks: Sequence[Chunk],
+        embeddings: Sequence[Sequence[float]],
+    ) -> None:
+        """Write a document's chunks, then its record: the record marks it complete."""
+        self.delete_document(doc_id, bump=False)
+        for start in range(0, len(chunks), self._max_batch):
+            part = chunks[start : start + self._max_batch]
+            self.chunks.add(
+                ids=[c.id for c in part],
+                documents=[c.text for c in part],
+                metadatas=[chunk_metadata(c) for c in part],  # type: ignore[misc]
+                embeddings=[list(e) for e in embeddings[start : start + self._max_batch]],  # type: ignore[arg-type]
+            )
+        self.docs.add(ids=[doc_id], documents=[text], metadatas=[meta], embeddings=[[1.0]])
+        self._bump()
+
+    def delete_document(self, doc_id: str, bump: bool = True) -> None:
+        """Remove a document's record first, then its chunks."""
+        self.docs.delete(ids=[doc_id])
+        self.chunks.delete(where={"doc_id": doc_id})
+        if bump:
+            self._bump()
+
+    def remove_incomplete(self) -> int:
+        """Delete chunks whose document never got its record (an interrupted ingest)."""
+        complete = {doc_id for doc_id, _ in self.documents()}
+        orphans = {c.citation.doc_id for c in self.iter_chunks()} - complete
+        for doc_id in orphans:
+            self.chunks.delete(where={"doc_id": doc_id})
+        if orphans:
+            self._bump()
+        return len(orphans)
+
+    # -- chunks ---------------------------------------------------------------------------
+    def count(self) -> int:
+        """Number of chunks stored."""
+        return int(self.chunks.count())
+
+    def iter_chunks(self, page: int = 5000) -> Iterator[Chunk]:
+        """Every stored chunk, a page at a time."""
+        offset = 0
+        while True:
+            got = self.chunks.get(include=["documents", "metadatas"], limit=page, offset=offset)
+            if not got["ids"]:
+                return
+            for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
+                yield chunk_from_record(cid, str(text), dict(meta or {}))
+            offset += len(got["ids"])
+
+    def query(self, embedding: Sequence[float], n: int, where: Where | None) -> list[tuple[Chunk, float]]:
+        """The `n` nearest chunks with their cosine similarity."""
+        if n <= 0 or self.count() == 0:
+            return []
+        got = self.chunks.query(
+            query_embeddings=[list(embedding)],  # type: ignore[arg-type]
+            n_results=n,
+            where=where,
+            include=["documents", "metadatas", "distances"],
+        )
+        out: list[tuple[Chunk, float]] = []
+        for cid, text, meta, dist in zip(
+            got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0], strict=True  # type: ignore[index]
+        ):
+            out.append((chunk_from_record(cid, str(text), dict(meta or {})), 1.0 - float(dist)))
+        return out
+
+    def get_chunks(self, ids: Sequence[str]) -> list[Chunk]:
+        """The stored chunks with these ids (missing ones are skipped)."""
+        if not ids:
+            return []
+        got = self.chunks.get(ids=list(ids), include=["documents", "metadatas"])
+        return [
+            chunk_from_record(cid, str(text), dict(meta or {}))
+            for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)  # type: ignore[arg-type]
+        ]
+
+    def embeddings(self, ids: Sequence[str]) -> dict[str, list[float]]:
+        """Stored vectors of the given chunks."""
+        if not ids:
+            return {}
+        got = self.chunks.get(ids=list(ids), include=["embeddings"])
+        return {i: [float(x) for x in e] for i, e in zip(got["ids"], got["embeddings"], strict=True)}  # type: ignore[arg-type]

@@ -1,0 +1,135 @@
+"""RawDocument -> Meeting: find the meeting's metadata, its agenda items and numbered paragraphs.
+
+Paragraph offsets always point into `RawDocument.text`; nothing here rewrites the text.
+Unknown metadata stays None: a date or body is only set when the document states it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from assistant.types import AgendaItem, Meeting, Paragraph, RawDocument
+
+from .metadata import find_body, find_council, find_date, find_doc_type
+
+# "14. Title", "5 Title", "Item 5 – Title", "3a. Title": a short line opening an agenda item
+_ITEM_HEADING = re.compile(
+    r"^(?:item\s+)?(?P<num>\d{1,3}[a-z]?)(?:[.):]|\s+[-–—:])?\s+(?P<title>[A-Z(‘'\"“].{1,150})$",
+    re.IGNORECASE,
+)
+_BULLET = re.compile(r"^\s*(?:[-•·*▪◦–]|\(?[a-z]\)|\(?[ivx]{1,4}\))\s+")
+_SENTENCE_END = re.compile(r"[.!?:;]['\"’”)]?$")
+
+
+def parse_meeting(raw: RawDocument) -> Meeting:
+    """Find the meeting behind a document and split it into agenda items and paragraphs."""
+    spans = _paragraph_spans(raw.text)
+    header = _header_text(raw.text, spans)
+    name = Path(raw.source).name
+    meeting = Meeting(
+        doc_id=raw.doc_id,
+        source=raw.source,
+        text=raw.text,
+        council=find_council(header),
+        body=find_body(header, name),
+        meeting_date=find_date(header, name),
+        doc_type=find_doc_type(header, name),
+    )
+    meeting.items = _split_items(raw, spans)
+    return meeting
+
+
+def _header_text(text: str, spans: list[tuple[int, int]]) -> str:
+    """The opening of a document, where meetings name their council, body and date."""
+    end = 0
+    for start, stop in spans[:12]:
+        if start > 1500:
+            break
+        end = stop
+    return text[:end]
+
+
+def _paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """Split text into paragraphs: blank-line blocks, then heading and bullet lines, then reflow."""
+    spans: list[tuple[int, int]] = []
+    for match in re.finditer(r"(?:[^\n]|\n(?!\s*\n))+", text):
+        block_start = match.start()
+        lines = _line_spans(match.group(), block_start)
+        spans.extend(_split_block(text, lines))
+    return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+def _line_spans(block: str, offset: int) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for line in block.split("\n"):
+        start = offset + pos + (len(line) - len(line.lstrip()))
+        end = offset + pos + len(line.rstrip())
+        if end > start:
+            out.append((start, end))
+        pos += len(line) + 1
+    return out
+
+
+def _split_block(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Break a block at item headings and bullets, and where a hard-wrapped paragraph ends."""
+    if len(lines) <= 1:
+        return lines
+    longest = max(e - s for s, e in lines)
+    out: list[tuple[int, int]] = []
+    cur_start, cur_end = lines[0]
+    for (prev_s, prev_e), (s, e) in zip(lines, lines[1:], strict=False):
+        prev = text[prev_s:prev_e]
+        line = text[s:e]
+        starts_new = bool(_BULLET.match(line)) or _looks_like_heading(line)
+        prev_ends = _looks_like_heading(prev) or (
+            longest >= 60 and (prev_e - prev_s) < 0.7 * longest and bool(_SENTENCE_END.search(prev))
+        )
+        if starts_new or prev_ends:
+            out.append((cur_start, cur_end))
+            cur_start = s
+        cur_end = e
+    out.append((cur_start, cur_end))
+    return out
+
+
+def _looks_like_heading(line: str) -> bool:
+    match = _ITEM_HEADING.match(line.strip())
+    return bool(match) and len(line) <= 120 and not line.rstrip().endswith((".", ",", ";"))
+
+
+def _item_number_value(num: str) -> tuple[int, str]:
+    digits = re.match(r"\d+", num)
+    return (int(digits.group()) if digits else 0, num[len(digits.group()) :] if digits else num)
+
+
+def _split_items(raw: RawDocument, spans: list[tuple[int, int]]) -> list[AgendaItem]:
+    """Group paragraphs under agenda items; headings themselves are paragraphs too."""
+    text = raw.text
+    items: list[AgendaItem] = [AgendaItem()]
+    last_num: tuple[int, str] | None = None
+    pending_moderngov = False
+    for number, (start, end) in enumerate(spans, start=1):
+        para_text = text[start:end]
+        line = " ".join(para_text.split())
+        heading = _ITEM_HEADING.match(line) if _looks_like_heading(line) else None
+        new_item: AgendaItem | None = None
+        if heading:
+            value = _item_number_value(heading.group("num").lower())
+            if last_num is None or value > last_num:
+                new_item = AgendaItem(number=heading.group("num"), title=heading.group("title").strip())
+                last_num = value
+        elif pending_moderngov and len(line) <= 200:
+            # ModernGov pages: "Agenda item" on its own line, then the item's title
+            new_item = AgendaItem(title=line)
+        pending_moderngov = line.lower() in ("agenda item", "agenda item:")
+        if new_item is not None:
+            if not items[-1].paragraphs and items[-1].title is None and items[-1].number is None:
+                items.pop()
+            items.append(new_item)
+        items[-1].paragraphs.append(
+            Paragraph(number=number, text=para_text, char_start=start, char_end=end, page=raw.page_at(start))
+        )
+    return [item for item in items if item.paragraphs]
+

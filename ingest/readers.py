@@ -1,0 +1,275 @@
+"""Files -> RawDocument: extract plain text from txt, md, html, pdf and docx.
+
+Every reader returns text whose paragraphs are separated by blank lines; citation
+offsets point into exactly this text, which the index stores beside the chunks.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from assistant.errors import SourceError
+from assistant.types import RawDocument
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx")
+
+_PAGE_MARKER = re.compile(r"^\s*(?:-\s*)?(?:page\s+)?\d{1,4}(?:\s+of\s+\d{1,4})?(?:\s*-)?\s*$", re.I)
+_INLINE_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+")
+
+
+def file_digest(data: bytes) -> str:
+    """The document id: a short hash of the file's bytes, so renamed copies share it."""
+    return hashlib.sha256(data).hexdigest()[:32]
+
+
+def read_document(path: Path, max_bytes: int = 200_000_000) -> RawDocument:
+    """Read one council file into a RawDocument, or raise SourceError with a one-line reason."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise SourceError(f"{path.name}: unsupported file type {suffix or '(none)'}")
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise SourceError(f"{path.name}: {size:,} bytes is over the {max_bytes:,} byte limit")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(f"{path.name}: cannot read file ({exc.strerror or exc})") from exc
+    if not data.strip():
+        raise SourceError(f"{path.name}: file is empty")
+    reader = _READERS[suffix]
+    try:
+        text, title, page_starts = reader(data)
+    except SourceError as exc:
+        raise SourceError(f"{path.name}: {exc}") from exc
+    except Exception as exc:  # parsers raise many types on corrupt input
+        raise SourceError(f"{path.name}: cannot parse {suffix[1:]} ({type(exc).__name__}: {exc})") from exc
+    if not text.strip():
+        raise SourceError(f"{path.name}: no text found in the file")
+    return RawDocument(
+        doc_id=file_digest(data),
+        source=str(path),
+        format=_FORMATS[suffix],
+        text=text,
+        title=title,
+        page_starts=page_starts,
+    )
+
+
+Extracted = tuple[str, str | None, list[int]]
+_FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".pdf": "pdf", ".docx": "docx"}
+
+
+def decode_text(data: bytes) -> str:
+    """Decode a text file: UTF-8 (with or without BOM), UTF-16 with BOM, else cp1252."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    if b"\x00" in data[:4096]:
+        raise SourceError("binary data, not text")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None or best.encoding is None:
+        raise SourceError("binary data, not text")
+    encoding = best.encoding
+    if encoding in ("latin_1", "iso8859_1", "ascii"):
+        encoding = "cp1252"  # council files from Windows: smart quotes and the euro sign
+    return data.decode(encoding, errors="replace")
+
+
+def normalise_lines(lines: list[str]) -> str:
+    """Collapse inline whitespace, drop page markers and squeeze blank runs to one blank line."""
+    out: list[str] = []
+    for line in lines:
+        line = _INLINE_SPACE.sub(" ", line).strip()
+        if line and _PAGE_MARKER.match(line):
+            continue
+        if not line and (not out or not out[-1]):
+            continue
+        out.append(line)
+    while out and not out[-1]:
+        out.pop()
+    return "\n".join(out)
+
+
+def _read_txt(data: bytes) -> Extracted:
+    text = decode_text(data).replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n")
+    return normalise_lines(text.split("\n")), None, []
+
+
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
+_MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_RULE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
+
+
+def _read_md(data: bytes) -> Extracted:
+    text, _, _ = _read_txt(data)
+    title = None
+    lines: list[str] = []
+    for line in text.split("\n"):
+        if _MD_RULE.match(line):
+            line = ""
+        elif _MD_HEADING.match(line):
+            line = _MD_HEADING.sub("", line).rstrip("# ")
+            title = title or line
+            # a heading is a paragraph of its own
+            lines.extend(["", line, ""])
+            continue
+        line = _MD_LINK.sub(r"\1", line)
+        line = _MD_EMPHASIS.sub(lambda m: m.group(2) or m.group(3) or "", line)
+        line = re.sub(r"^(\s*)[*+]\s+", r"\1- ", line)
+        if line.startswith(">"):
+            line = line.lstrip("> ")
+        lines.append(line)
+    return normalise_lines(lines), title, []
+
+
+_BLOCK_TAGS = {
+    "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "dt", "dd",
+    "blockquote", "pre", "caption", "figcaption", "address",
+}  # fmt: skip
+_DROP_TAGS = ["script", "style", "noscript", "nav", "header", "footer", "aside", "form", "template", "svg"]
+
+
+def _read_html(data: bytes) -> Extracted:
+    from bs4 import BeautifulSoup, Tag
+
+    soup = BeautifulSoup(data, "html.parser")
+    title = soup.title.get_text(" ", strip=True) if soup.title else None
+    for tag in soup.find_all(_DROP_TAGS):
+        tag.decompose()
+    for tag in soup.find_all(attrs={"role": ["navigation", "banner", "contentinfo"]}):
+        tag.decompose()
+    root = soup.find("main") or soup.body or soup
+    blocks: list[str] = []
+
+    def walk(node: Tag) -> None:
+        pending: list[str] = []
+
+        def flush() -> None:
+            text = " ".join(pending).strip()
+            if text:
+                blocks.append(text)
+            pending.clear()
+
+        for child in node.children:
+            if isinstance(child, Tag):
+                if child.name in _BLOCK_TAGS and not child.find(_BLOCK_TAGS):
+                    flush()
+                    if child.name == "tr":
+                        cells = [c.get_text(" ", strip=True) for c in child.find_all(["td", "th"])]
+                        text = " | ".join(c for c in cells if c)
+                    else:
+                        text = child.get_text(" ", strip=True)
+                    if text:
+                        blocks.append(f"- {text}" if child.name == "li" else text)
+                elif child.name == "br":
+                    pending.append("\n")
+                elif child.find(_BLOCK_TAGS) or child.name in ("div", "section", "article", "table", "ul", "ol", "tbody", "thead", "body", "main", "dl"):
+                    flush()
+                    walk(child)
+                else:
+                    pending.append(child.get_text(" ", strip=True))
+            elif child.string:
+                pending.append(str(child.string).strip())
+        flush()
+
+    if isinstance(root, Tag):
+        walk(root)
+    lines: list[str] = []
+    for block in blocks:
+        lines.extend([_INLINE_SPACE.sub(" ", block).strip(), ""])
+    return normalise_lines(lines), title, []
+
+
+def _read_pdf(data: bytes) -> Extracted:
+    import io
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+    except PdfReadError as exc:
+        raise SourceError(f"corrupt or truncated PDF ({exc})") from exc
+    if reader.is_encrypted:
+        try:
+            if not reader.decrypt(""):
+                raise SourceError("encrypted PDF (needs a password)")
+        except Exception as exc:
+            raise SourceError("encrypted PDF (needs a password)") from exc
+    title = None
+    if reader.metadata and reader.metadata.title:
+        title = str(reader.metadata.title)
+    parts: list[str] = []
+    page_starts: list[int] = []
+    offset = 0
+    for page in reader.pages:
+        # layout mode keeps vertical gaps as blank lines: our paragraph boundaries
+        try:
+            raw = page.extract_text(extraction_mode="layout")
+        except Exception:
+            raw = page.extract_text()
+        page_text = normalise_lines(raw.split("\n"))
+        page_starts.append(offset)
+        parts.append(page_text)
+        offset += len(page_text) + 2
+    text = "\n\n".join(parts)
+    if not text.strip():
+        raise SourceError("PDF has no text layer (scanned pages need OCR first)")
+    return text, title, page_starts
+
+
+def _read_docx(data: bytes) -> Extracted:
+    import io
+    import zipfile
+
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise SourceError("not a valid .docx file (corrupt or another format)")
+    document = docx.Document(io.BytesIO(data))
+    title = document.core_properties.title or None
+    lines: list[str] = []
+    for block in document.iter_inner_content():
+        if isinstance(block, Paragraph):
+            text = block.text.strip()
+            if not text:
+                continue
+            style = (block.style.name if block.style is not None else "") or ""
+            if "List" in style and not text.startswith(("-", "•")):
+                text = f"- {text}"
+            lines.extend([text, ""])
+        elif isinstance(block, Table):
+            for row in block.rows:
+                cells: list[str] = []
+                for cell in row.cells:
+                    value = cell.text.strip()
+                    if value and (not cells or cells[-1] != value):
+                        cells.append(value)
+                if cells:
+                    lines.extend([" | ".join(cells), ""])
+    return normalise_lines(lines), title, []
+
+
+_READERS: dict[str, Callable[[bytes], Extracted]] = {
+    ".txt": _read_txt,
+    ".md": _read_md,
+    ".markdown": _read_md,
+    ".html": _read_html,
+    ".htm": _read_html,
+    ".pdf": _read_pdf,
+    ".docx": _read_docx,
+}
