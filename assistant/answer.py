@@ -22,25 +22,39 @@ REFUSAL = "I couldn't find this in the records."
 _WANTS = {
     "person": re.compile(r"^\s*(?:who|whom|whose)\b|\bwhich (?:councillor|member|officer)s?\b", re.I),
     "money": re.compile(r"\bhow much\b|\bcost|\bbudget|\bfee|\bprice|\bspend|\bfund|£|\bamount", re.I),
-    "date": re.compile(r"^\s*when\b|\bwhat (?:date|day|month|year)\b|\bwhich (?:date|day|month|year)\b", re.I),
+    "date": re.compile(
+        r"^\s*when\b|\bwhat (?:date|day|month|year)\b|\bwhich (?:date|day|month|year)\b", re.I
+    ),
     "count": re.compile(r"\bhow many\b|\bnumber of\b|\bvotes?\b|\bpercent|%|\bshare\b", re.I),
-    "decision": re.compile(r"\bdecid|\bdecision|\bresolv|\bagree|\bapprov|\brefus|\bdefer|\boutcome\b|\bcarried\b|\bvote", re.I),
+    "decision": re.compile(
+        r"\bdecid|\bdecision|\bresolv|\bagree|\bapprov|\brefus|\bdefer|\boutcome\b|\bcarried\b|\bvote", re.I
+    ),
 }
 _HAS = {
-    "person": re.compile(r"\b(?:Councillor|Cllr\.?|Mayor|Mr|Mrs|Ms|Dr)\s+[A-Z]|\b[A-Z][a-z]+ [A-Z][a-z]+ \((?:[A-Z][\w ]+)\)"),
+    "person": re.compile(
+        r"\b(?:Councillor|Cllr\.?|Mayor|Mr|Mrs|Ms|Dr)\s+[A-Z]|\b[A-Z][a-z]+ [A-Z][a-z]+ \((?:[A-Z][\w ]+)\)"
+    ),
     "money": re.compile(r"[£€$]\s?\d|\b\d[\d,.]*\s?(?:million|m|bn|k)\b", re.I),
     "date": re.compile(
         r"\b\d{1,2}(?:st|nd|rd|th)? (?:January|February|March|April|May|June|July|August|September|"
         r"October|November|December)\b|\b(?:January|February|March|April|May|June|July|August|September|"
         r"October|November|December)\s+\d{4}\b|\b(?:19|20)\d{2}\b"
     ),
-    "count": re.compile(r"\b\d+\b|%"),
+    "count": re.compile(
+        r"\b\d+\b|%|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|dozen|"
+        r"hundred|thousand|unanimous(?:ly)?)\b",
+        re.I,
+    ),
     "decision": re.compile(
         r"\bRESOLVED\b|\bresolved\b|\bapproved\b|\bagreed\b|\brefused\b|\bdeferred\b|\bCARRIED\b|"
         r"\bcarried\b|\bLOST\b|\brejected\b|\bdecided\b",
     ),
 }
-_HISTORY = re.compile(r"\bbefore\b|\bhistory\b|\bprevious(?:ly)?\b|\bover the years\b|\bso far\b|\bever\b|\bwhat has\b|\btimeline\b", re.I)
+_HISTORY = re.compile(
+    r"\bbefore\b|\bhistory\b|\bprevious(?:ly)?\b|\bover the years\b|\bso far\b|\bever\b"
+    r"|\bwhat has\b|\btimeline\b",
+    re.I,
+)
 
 
 @dataclass
@@ -95,7 +109,7 @@ def _candidates(
         base = chunk.citation.char_start
         for start, end in sentence_spans(chunk.text):
             raw = chunk.text[start:end]
-            if len(raw.split()) < 4:
+            if len(raw.split()) < 4 or _is_heading(raw, chunk.citation.agenda_item):
                 continue  # headings and fragments answer nothing on their own
             citation = chunk.citation.model_copy(update={"char_start": base + start, "char_end": base + end})
             pieces.append((" ".join(raw.split()), raw, citation, rank))
@@ -112,6 +126,12 @@ def _candidates(
         score = sim + 0.5 * overlap + 0.25 * typed + 0.15 / math.sqrt(rank + 1)
         out.append(_Candidate(text, quote, citation, score, tokens, rank))
     return out
+
+
+def _is_heading(text: str, item: str | None) -> bool:
+    """True for the agenda item's own title line."""
+    flat = " ".join(text.split()).rstrip(".")
+    return bool(item) and (flat == item or (item or "").endswith(flat))
 
 
 def _choose(candidates: list[_Candidate], limit: int) -> list[_Candidate]:

@@ -95,8 +95,12 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
     settings = _settings(ctx)
     files, problems = collect_files(paths)
     try:
+        bar: Any
         with click.progressbar(
-            length=len(files), label="Indexing", file=sys.stderr, show_pos=True,
+            length=len(files),
+            label="Indexing",
+            file=sys.stderr,
+            show_pos=True,
             item_show_func=lambda p: p.name if p else None,
         ) as bar:
             report = ingest_paths(list(paths), settings, files=files, on_file=lambda p: bar.update(1, p))
@@ -156,8 +160,14 @@ def answer_json(answer: Answer) -> dict[str, Any]:
 @click.option("--json", "as_json", is_flag=True, help="Print the answer and citations as JSON.")
 @click.pass_context
 def ask_command(
-    ctx: click.Context, question: str, body: str | None, since: Any, until: Any,
-    doc_type: str | None, k: int | None, as_json: bool,
+    ctx: click.Context,
+    question: str,
+    body: str | None,
+    since: Any,
+    until: Any,
+    doc_type: str | None,
+    k: int | None,
+    as_json: bool,
 ) -> None:
     """Answer QUESTION from the records, citing meeting, agenda item and paragraph."""
     settings = _settings(ctx)
@@ -165,7 +175,7 @@ def ask_command(
     until_d: date | None = until.date() if until else None
     if since_d and until_d and since_d > until_d:
         raise click.BadParameter("--since is after --until", param_hint="--since")
-    filters = Filters(body=body, since=since_d, until=until_d, doc_type=doc_type)  # type: ignore[arg-type]
+    filters = Filters(body=body, since=since_d, until=until_d, doc_type=doc_type)
     try:
         _ensure_index(settings)
         answer = ask(question, settings, filters, k)
@@ -182,8 +192,9 @@ def ask_command(
             click.echo(f"  - {snippet}… [{scored.chunk.citation.label}]")
     elif answer.sentences:
         click.echo("\nSources:")
-        for citation in answer.citations:
-            click.echo(f"  [{citation.label}] {citation.source}")
+        sources = {c.label: c.source for c in answer.citations}
+        for label, source in sources.items():
+            click.echo(f"  [{label}] {source}")
 
 
 @cli.command()
@@ -213,10 +224,15 @@ def status(ctx: click.Context, as_json: bool) -> None:
     except AssistantError as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:
-        click.echo(json.dumps({**st.__dict__, "first_date": str(st.first_date), "last_date": str(st.last_date)}, indent=2))
+        click.echo(
+            json.dumps(
+                {**st.__dict__, "first_date": str(st.first_date), "last_date": str(st.last_date)}, indent=2
+            )
+        )
         return
     click.echo(f"Index:      {st.location}")
-    click.echo(f"Documents:  {st.documents} ({', '.join(f'{n} {t}' for t, n in sorted(st.by_type.items())) or 'none'})")
+    kinds = ", ".join(f"{n} {t}" for t, n in sorted(st.by_type.items())) or "none"
+    click.echo(f"Documents:  {st.documents} ({kinds})")
     click.echo(f"Meetings:   {st.meetings}")
     click.echo(f"Bodies:     {', '.join(st.bodies) or 'none'}")
     click.echo(f"Dates:      {st.first_date or '-'} to {st.last_date or '-'}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from index import CouncilIndex, Embedder
@@ -26,7 +26,12 @@ _OPEN: dict[tuple[str, str | None, int, str], CouncilIndex] = {}
 
 def open_index(settings: Settings, embedder: Embedder | None = None) -> CouncilIndex:
     """The archive the settings point at, opened once per process."""
-    key = (str(settings.data_dir), settings.index.chroma_host, settings.index.chroma_port, settings.index.collection)
+    key = (
+        str(settings.data_dir),
+        settings.index.chroma_host,
+        settings.index.chroma_port,
+        settings.index.collection,
+    )
     if embedder is not None:
         return CouncilIndex(settings, embedder=embedder)
     if key not in _OPEN:
@@ -100,8 +105,12 @@ def ingest_paths(
 
 
 def _ingest_file(
-    path: Path, source: str, settings: Settings, index: CouncilIndex,
-    known_sources: dict[str, str], report: IngestReport,
+    path: Path,
+    source: str,
+    settings: Settings,
+    index: CouncilIndex,
+    known_sources: dict[str, str],
+    report: IngestReport,
 ) -> None:
     try:
         digest = file_digest(path.read_bytes())
@@ -119,7 +128,7 @@ def _ingest_file(
         "source": source,
         "format": raw.format,
         "chunks": len(chunks),
-        "ingested_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "ingested_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     for key in ("council", "body", "doc_type"):
         value = getattr(meeting, key)

@@ -16,9 +16,7 @@ class IngestSettings(BaseModel):
     max_chunk_chars: int = Field(
         1200, ge=200, description="Paragraphs longer than this are split at sentence ends"
     )
-    max_file_bytes: int = Field(
-        200_000_000, description="Files larger than this are refused with a reason"
-    )
+    max_file_bytes: int = Field(200_000_000, description="Files larger than this are refused with a reason")
 
 
 class IndexSettings(BaseModel):
@@ -62,9 +60,7 @@ class AnswerSettings(BaseModel):
 class Settings(BaseSettings):
     """All councilqa configuration."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="COUNCILQA_", env_nested_delimiter="__", extra="ignore"
-    )
+    model_config = SettingsConfigDict(env_prefix="COUNCILQA_", env_nested_delimiter="__", extra="ignore")
 
     data_dir: Path = Field(
         Path.home() / ".councilqa",

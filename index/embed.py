@@ -62,6 +62,9 @@ class SentenceTransformerEmbedder:
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
         try:
             from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
 
             model = SentenceTransformer(str(path), device=self.settings.device, local_files_only=True)
         except Exception as exc:

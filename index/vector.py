@@ -92,9 +92,7 @@ class VectorStore:
         self.chunks = self.client.get_or_create_collection(
             cfg.collection, configuration=space, embedding_function=None
         )
-        self.docs = self.client.get_or_create_collection(
-            f"{cfg.collection}-docs", embedding_function=None
-        )
+        self.docs = self.client.get_or_create_collection(f"{cfg.collection}-docs", embedding_function=None)
         self._max_batch = int(self.client.get_max_batch_size())
 
     # -- generation: how each process notices writes by another --------------------------
@@ -124,7 +122,11 @@ class VectorStore:
         return [(i, dict(m or {})) for i, m in zip(got["ids"], got["metadatas"], strict=True)]
 
     def add_document(
-        self, doc_id: str, text: str, meta: dict[str, str | int], chunks: Sequence[Chunk],
+        self,
+        doc_id: str,
+        text: str,
+        meta: dict[str, str | int],
+        chunks: Sequence[Chunk],
         embeddings: Sequence[Sequence[float]],
     ) -> None:
         """Write a document's chunks, then its record: the record marks it complete."""
@@ -134,8 +136,8 @@ class VectorStore:
             self.chunks.add(
                 ids=[c.id for c in part],
                 documents=[c.text for c in part],
-                metadatas=[chunk_metadata(c) for c in part],  # type: ignore[misc]
-                embeddings=[list(e) for e in embeddings[start : start + self._max_batch]],  # type: ignore[arg-type]
+                metadatas=[chunk_metadata(c) for c in part],
+                embeddings=[list(e) for e in embeddings[start : start + self._max_batch]],
             )
         self.docs.add(ids=[doc_id], documents=[text], metadatas=[meta], embeddings=[[1.0]])
         self._bump()
@@ -178,14 +180,18 @@ class VectorStore:
         if n <= 0 or self.count() == 0:
             return []
         got = self.chunks.query(
-            query_embeddings=[list(embedding)],  # type: ignore[arg-type]
+            query_embeddings=[list(embedding)],
             n_results=n,
             where=where,
             include=["documents", "metadatas", "distances"],
         )
         out: list[tuple[Chunk, float]] = []
         for cid, text, meta, dist in zip(
-            got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0], strict=True  # type: ignore[index]
+            got["ids"][0],
+            got["documents"][0],
+            got["metadatas"][0],
+            got["distances"][0],
+            strict=True,
         ):
             out.append((chunk_from_record(cid, str(text), dict(meta or {})), 1.0 - float(dist)))
         return out
@@ -197,7 +203,7 @@ class VectorStore:
         got = self.chunks.get(ids=list(ids), include=["documents", "metadatas"])
         return [
             chunk_from_record(cid, str(text), dict(meta or {}))
-            for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)  # type: ignore[arg-type]
+            for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
         ]
 
     def embeddings(self, ids: Sequence[str]) -> dict[str, list[float]]:
@@ -205,4 +211,4 @@ class VectorStore:
         if not ids:
             return {}
         got = self.chunks.get(ids=list(ids), include=["embeddings"])
-        return {i: [float(x) for x in e] for i, e in zip(got["ids"], got["embeddings"], strict=True)}  # type: ignore[arg-type]
+        return {i: [float(x) for x in e] for i, e in zip(got["ids"], got["embeddings"], strict=True)}

@@ -50,7 +50,9 @@ _BODY_PATTERNS = [
     re.compile(r"^\s*minutes\s+of\s+(?:the\s+)?(?P<body>[^\n]+?)(?:\s+held\b|\s+on\s|,|\s*$)", re.I | re.M),
     re.compile(rf"^\s*(?:the\s+)?(?P<body>[A-Z][\w&'’ ,-]{{0,50}}?\b{_BODY_WORDS})\s*$", re.M | re.I),
 ]
-_FULL_COUNCIL = re.compile(r"^(?:the\s+)?(?:full\s+|ordinary\s+|annual\s+|special\s+)?(?:meeting\s+of\s+)?(?:the\s+)?council$", re.I)
+_FULL_COUNCIL = re.compile(
+    r"^(?:the\s+)?(?:full\s+|ordinary\s+|annual\s+|special\s+)?(?:meeting\s+of\s+)?(?:the\s+)?council$", re.I
+)
 
 
 def _to_date(year: str, month: str, day: str) -> date | None:
@@ -106,7 +108,9 @@ def find_body(header: str, file_name: str) -> str | None:
             body = re.sub(r"^(?:the|a|an)\s+", "", body, flags=re.I)
             # "Joint Meeting of the X" is a joint meeting of X
             body = re.sub(r"^joint\s+meeting\s+of\s+(?:the\s+)?", "Joint ", body, flags=re.I)
-            if re.search(r"\bjoint\s+meeting\s+of\s+(?:the\s+)?" + re.escape(match.group("body")), header, re.I):
+            if re.search(
+                r"\bjoint\s+meeting\s+of\s+(?:the\s+)?" + re.escape(match.group("body")), header, re.I
+            ):
                 body = "Joint " + body
             if not body or len(body) > 120:
                 continue
@@ -117,9 +121,9 @@ def find_body(header: str, file_name: str) -> str | None:
             if re.search(_BODY_WORDS, body, re.I) and not _COUNCIL.fullmatch(body):
                 return body
     slug = re.sub(r"[_\-.]+", " ", file_name.rsplit(".", 1)[0])
-    match = re.search(rf"((?:[a-z&]+\s+){{0,5}}?{_BODY_WORDS})", slug, re.I)
-    if match:
-        body = re.sub(r"^(?:\d+\s+)*", "", match.group(1)).strip()
+    found = re.search(rf"((?:[a-z&]+\s+){{0,5}}?{_BODY_WORDS})", slug, re.I)
+    if found:
+        body = re.sub(r"^(?:\d+\s+)*", "", found.group(1)).strip()
         body = re.sub(r"\b(?:minutes|agenda|report)\b", "", body, flags=re.I).strip()
         if body:
             return "Full Council" if _FULL_COUNCIL.match(body) else body.title().replace(" And ", " and ")

@@ -132,4 +132,3 @@ def _split_items(raw: RawDocument, spans: list[tuple[int, int]]) -> list[AgendaI
             Paragraph(number=number, text=para_text, char_start=start, char_end=end, page=raw.page_at(start))
         )
     return [item for item in items if item.paragraphs]
-

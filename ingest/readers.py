@@ -60,7 +60,15 @@ def read_document(path: Path, max_bytes: int = 200_000_000) -> RawDocument:
 
 
 Extracted = tuple[str, str | None, list[int]]
-_FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".pdf": "pdf", ".docx": "docx"}
+_FORMATS = {
+    ".txt": "txt",
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".pdf": "pdf",
+    ".docx": "docx",
+}
 
 
 def decode_text(data: bytes) -> str:
@@ -148,8 +156,9 @@ def _read_html(data: bytes) -> Extracted:
     title = soup.title.get_text(" ", strip=True) if soup.title else None
     for tag in soup.find_all(_DROP_TAGS):
         tag.decompose()
-    for tag in soup.find_all(attrs={"role": ["navigation", "banner", "contentinfo"]}):
-        tag.decompose()
+    for role in ("navigation", "banner", "contentinfo"):
+        for tag in soup.find_all(role=role):
+            tag.decompose()
     root = soup.find("main") or soup.body or soup
     blocks: list[str] = []
 
@@ -175,13 +184,25 @@ def _read_html(data: bytes) -> Extracted:
                         blocks.append(f"- {text}" if child.name == "li" else text)
                 elif child.name == "br":
                     pending.append("\n")
-                elif child.find(_BLOCK_TAGS) or child.name in ("div", "section", "article", "table", "ul", "ol", "tbody", "thead", "body", "main", "dl"):
+                elif child.find(_BLOCK_TAGS) or child.name in (
+                    "div",
+                    "section",
+                    "article",
+                    "table",
+                    "ul",
+                    "ol",
+                    "tbody",
+                    "thead",
+                    "body",
+                    "main",
+                    "dl",
+                ):
                     flush()
                     walk(child)
                 else:
                     pending.append(child.get_text(" ", strip=True))
-            elif child.string:
-                pending.append(str(child.string).strip())
+            else:
+                pending.append(str(child).strip())
         flush()
 
     if isinstance(root, Tag):

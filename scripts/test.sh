@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Install councilqa with its dev tools and run every check: lint, format, types, tests.
+# Usage: scripts/test.sh [extra pytest args]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install.sh dev
+. .venv/bin/activate
+# Offline by default: the model ships in a package and nothing may download.
+export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 ANONYMIZED_TELEMETRY=False
+PACKAGES="assistant ingest index ui evals scripts"
+echo "== ruff check";  ruff check $PACKAGES tests bench
+echo "== ruff format"; ruff format --check $PACKAGES tests bench
+echo "== mypy --strict"; mypy --strict
+echo "== pytest"; python -m pytest "$@"
