@@ -1,24 +1,59 @@
 """councilqa: questions over council records, answered with citations.
 
 The public API: `cli`, `ui` and `evals` use only what is listed in `__all__`.
+Names load lazily, so `ingest` and `index` can import `assistant.types`,
+`assistant.settings` and `assistant.errors` without pulling in the pipeline.
 """
 
-from .answer import REFUSAL
-from .errors import AssistantError, IndexMissingError, ModelError, NoEvidenceError, SourceError
-from .pipeline import (
-    SAMPLE_COUNCIL,
-    IndexStatus,
-    IngestReport,
-    ask,
-    collect_files,
-    ensure_sample_council,
-    index_status,
-    ingest_paths,
-    is_empty,
-    open_index,
-)
-from .settings import Settings
-from .types import Answer, AnswerSentence, Chunk, Citation, Filters, Meeting, ScoredChunk
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .answer import REFUSAL
+    from .errors import AssistantError, IndexMissingError, ModelError, NoEvidenceError, SourceError
+    from .pipeline import (
+        SAMPLE_COUNCIL,
+        IndexStatus,
+        IngestReport,
+        ask,
+        collect_files,
+        ensure_sample_council,
+        index_status,
+        ingest_paths,
+        is_empty,
+        open_index,
+    )
+    from .settings import Settings
+    from .types import Answer, AnswerSentence, Chunk, Citation, Filters, Meeting, ScoredChunk
+
+_WHERE = {
+    "REFUSAL": "answer",
+    "AssistantError": "errors",
+    "IndexMissingError": "errors",
+    "ModelError": "errors",
+    "NoEvidenceError": "errors",
+    "SourceError": "errors",
+    "SAMPLE_COUNCIL": "pipeline",
+    "IndexStatus": "pipeline",
+    "IngestReport": "pipeline",
+    "ask": "pipeline",
+    "collect_files": "pipeline",
+    "ensure_sample_council": "pipeline",
+    "index_status": "pipeline",
+    "ingest_paths": "pipeline",
+    "is_empty": "pipeline",
+    "open_index": "pipeline",
+    "Settings": "settings",
+    "Answer": "types",
+    "AnswerSentence": "types",
+    "Chunk": "types",
+    "Citation": "types",
+    "Filters": "types",
+    "Meeting": "types",
+    "ScoredChunk": "types",
+}
 
 __all__ = [
     "REFUSAL",
@@ -46,3 +81,11 @@ __all__ = [
     "is_empty",
     "open_index",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'assistant' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
+    globals()[name] = value
+    return value

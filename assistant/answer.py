@@ -73,16 +73,16 @@ def answer_question(
     """Pick, trim and cite the retrieved sentences that answer `question`, or refuse."""
     q_tokens = set(tokenize(question))
     if not chunks or not _relevant(chunks, q_tokens, settings):
-        return Answer(question=question, text=REFUSAL, refused=True, related=list(chunks[:3]))
+        return Answer(question=question, text=REFUSAL, refused=True, retrieved=list(chunks))
     candidates = _candidates(question, q_tokens, chunks, embedder)
     if not candidates:
-        return Answer(question=question, text=REFUSAL, refused=True, related=list(chunks[:3]))
+        return Answer(question=question, text=REFUSAL, refused=True, retrieved=list(chunks))
     chosen = _choose(candidates, settings.max_sentences)
     if _HISTORY.search(question):
         chosen.sort(key=lambda c: (c.citation.meeting_date is None, c.citation.meeting_date or 0, c.rank))
     sentences = [AnswerSentence(text=c.text, quote=c.quote, citation=c.citation) for c in chosen]
     text = "\n".join(f"{s.text} [{s.citation.label}]" for s in sentences)
-    return Answer(question=question, text=text, sentences=sentences)
+    return Answer(question=question, text=text, sentences=sentences, retrieved=list(chunks))
 
 
 def keyword_coverage(q_tokens: set[str], chunk: ScoredChunk) -> float:

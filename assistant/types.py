@@ -203,9 +203,14 @@ class Answer(BaseModel):
     text: str
     sentences: list[AnswerSentence] = Field(default_factory=list)
     refused: bool = False
-    related: list[ScoredChunk] = Field(
-        default_factory=list, description="Nearest passages when the answer is a refusal"
+    retrieved: list[ScoredChunk] = Field(
+        default_factory=list, description="Every passage retrieved for the question, best first"
     )
+
+    @property
+    def related(self) -> list[ScoredChunk]:
+        """The nearest passages, shown as "related, not an answer" beside a refusal."""
+        return self.retrieved[:3] if self.refused else []
 
     @property
     def citations(self) -> list[Citation]:

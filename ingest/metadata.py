@@ -102,32 +102,49 @@ def find_council(header: str) -> str | None:
 def find_body(header: str, file_name: str) -> str | None:
     """The committee, panel or council that met, from the opening lines or the file name."""
     council = find_council(header)
-    for pattern in _BODY_PATTERNS:
-        for match in pattern.finditer(header):
-            body = _tidy(match.group("body"))
-            body = re.sub(r"^(?:the|a|an)\s+", "", body, flags=re.I)
-            # "Joint Meeting of the X" is a joint meeting of X
-            body = re.sub(r"^joint\s+meeting\s+of\s+(?:the\s+)?", "Joint ", body, flags=re.I)
-            if re.search(
-                r"\bjoint\s+meeting\s+of\s+(?:the\s+)?" + re.escape(match.group("body")), header, re.I
-            ):
-                body = "Joint " + body
-            if not body or len(body) > 120:
-                continue
-            if _FULL_COUNCIL.match(body) or (council and body.lower() == council.lower()):
-                return "Full Council"
-            if council and body.lower() == council.lower().replace(" council", ""):
-                continue
-            if re.search(_BODY_WORDS, body, re.I) and not _COUNCIL.fullmatch(body):
-                return body
+    found = sorted(
+        (m.start("body"), i, m.group("body"))
+        for i, pattern in enumerate(_BODY_PATTERNS)
+        for m in pattern.finditer(header)
+    )
+    for _, kind, raw_body in found:
+        body = _tidy(raw_body)
+        if kind == len(_BODY_PATTERNS) - 1 and _COUNCIL.fullmatch(body):
+            continue  # a line naming the council itself is the letterhead, not the body
+        body = re.sub(r"^(?:the|a|an)\s+", "", body, flags=re.I)
+        # "Joint Meeting of the X" is a joint meeting of X
+        body = re.sub(r"^joint\s+meeting\s+of\s+(?:the\s+)?", "Joint ", body, flags=re.I)
+        if re.search(r"\bjoint\s+meeting\s+of\s+(?:the\s+)?" + re.escape(raw_body), header, re.I):
+            body = "Joint " + body
+        # "Budget Meeting of the Council", "Annual Meeting of Wenbury Borough Council"
+        body = re.sub(r"^(?!joint\b)\w+\s+meeting\s+of\s+(?:the\s+)?", "", body, flags=re.I)
+        if not body or len(body) > 120:
+            continue
+        if _FULL_COUNCIL.match(body) or (council and body.lower() == council.lower()):
+            return "Full Council"
+        if _plausible_body(body) and not _COUNCIL.fullmatch(body):
+            return body
     slug = re.sub(r"[_\-.]+", " ", file_name.rsplit(".", 1)[0])
-    found = re.search(rf"((?:[a-z&]+\s+){{0,5}}?{_BODY_WORDS})", slug, re.I)
-    if found:
-        body = re.sub(r"^(?:\d+\s+)*", "", found.group(1)).strip()
+    slug_match = re.search(rf"((?:[a-z&]+\s+){{0,5}}?{_BODY_WORDS})", slug, re.I)
+    if slug_match:
+        body = re.sub(r"^(?:\d+\s+)*", "", slug_match.group(1)).strip()
         body = re.sub(r"\b(?:minutes|agenda|report)\b", "", body, flags=re.I).strip()
         if body:
             return "Full Council" if _FULL_COUNCIL.match(body) else body.title().replace(" And ", " and ")
     return None
+
+
+_CONNECTORS = frozenset({"and", "of", "the", "for", "&", "on", "in", "with"})
+
+
+def _plausible_body(body: str) -> bool:
+    """A body's name is a short title: capitalised words and connectors, ending in a body word."""
+    words = body.split()
+    if not 1 <= len(words) <= 14 or "." in body:
+        return False
+    if not all(w[0].isupper() or w.lower() in _CONNECTORS or w[0] in "(&" for w in words):
+        return False
+    return bool(re.search(_BODY_WORDS, body, re.I))
 
 
 def find_doc_type(header: str, file_name: str) -> DocType | None:

@@ -15,8 +15,7 @@ from .metadata import find_body, find_council, find_date, find_doc_type
 
 # "14. Title", "5 Title", "Item 5 – Title", "3a. Title": a short line opening an agenda item
 _ITEM_HEADING = re.compile(
-    r"^(?:item\s+)?(?P<num>\d{1,3}[a-z]?)(?:[.):]|\s+[-–—:])?\s+(?P<title>[A-Z(‘'\"“].{1,150})$",
-    re.IGNORECASE,
+    r"^(?:[Ii]tem\s+|ITEM\s+)?(?P<num>\d{1,3}[a-z]?)(?:[.):]|\s+[-–—:])?\s+(?P<title>[A-Z0-9(‘'\"“].{1,150})$"
 )
 _BULLET = re.compile(r"^\s*(?:[-•·*▪◦–]|\(?[a-z]\)|\(?[ivx]{1,4}\))\s+")
 _SENTENCE_END = re.compile(r"[.!?:;]['\"’”)]?$")
@@ -117,7 +116,7 @@ def _split_items(raw: RawDocument, spans: list[tuple[int, int]]) -> list[AgendaI
         new_item: AgendaItem | None = None
         if heading:
             value = _item_number_value(heading.group("num").lower())
-            if last_num is None or value > last_num:
+            if last_num is None or last_num < value <= (last_num[0] + 5, "~"):
                 new_item = AgendaItem(number=heading.group("num"), title=heading.group("title").strip())
                 last_num = value
         elif pending_moderngov and len(line) <= 200:

@@ -33,9 +33,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_DIR = ROOT / "sample_council" / "source"
 OUTPUT_DIR = ROOT / "assistant" / "sample_council"
-FIXED_DATE = dt.datetime(2025, 7, 1, 9, 0, 0, tzinfo=dt.timezone.utc)
+FIXED_DATE = dt.datetime(2025, 7, 1, 9, 0, 0, tzinfo=dt.UTC)
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FORMATS = ("txt", "md", "html", "pdf", "docx")
+# Dashes, curly quotes and bullets mapped to ASCII when no Unicode font is available.
+LATIN1_FALLBACK = str.maketrans(
+    {"\u2013": "-", "\u2014": "-", "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2022": "-"}
+)
 
 
 @dataclass
@@ -163,9 +167,7 @@ def render_html(doc: Document) -> str:
         elif b.kind == "table":
             rows = table_rows(b)
             head = "".join(f"<th>{esc(c)}</th>" for c in rows[0])
-            body = "\n".join(
-                "<tr>" + "".join(f"<td>{esc(c)}</td>" for c in r) + "</tr>" for r in rows[1:]
-            )
+            body = "\n".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in r) + "</tr>" for r in rows[1:])
             out.append(f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>")
         else:
             out.append("<p>" + esc(b.text).replace("\n", "<br>\n") + "</p>")
@@ -204,8 +206,7 @@ def render_pdf(doc: Document) -> bytes:
     def clean(s: str) -> str:
         if unicode_ok:
             return s
-        s = s.replace("–", "-").replace("—", "-").replace("’", "'").replace("‘", "'")
-        return s.replace("“", '"').replace("”", '"').replace("•", "-")
+        return s.translate(LATIN1_FALLBACK)
 
     width = pdf.epw
     for b in doc.blocks:
@@ -241,9 +242,9 @@ def render_pdf(doc: Document) -> bytes:
 
 
 def render_docx(doc: Document) -> bytes:
-    from docx import Document as new_docx
+    import docx
 
-    d = new_docx()
+    d = docx.Document()
     props = d.core_properties
     props.title, props.author, props.last_modified_by = doc.title, "Wenbury Borough Council", ""
     props.created = props.modified = FIXED_DATE.replace(tzinfo=None)

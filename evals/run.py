@@ -1,0 +1,185 @@
+"""Run a question file through `assistant.ask` and report accuracy figures.
+
+    python -m evals.run [--questions FILE] [--k N] [--json]
+
+hit@k and MRR follow llama_index's HitRate and MRR: a retrieved passage is relevant when it
+matches one of the question's expected `cites`; MRR is 1/rank of the first relevant one.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from assistant import Answer, Citation, Filters, Settings, ask
+
+QUESTIONS = Path(__file__).with_name("questions.jsonl")
+
+
+class Cite(BaseModel):
+    """An expected citation; every field given must match."""
+
+    model_config = ConfigDict(extra="forbid")
+    source: str | None = None
+    agenda_item: str | None = None
+    paragraph: int | None = None
+
+
+class EvalFilters(BaseModel):
+    """Filters a question is asked with."""
+
+    model_config = ConfigDict(extra="forbid")
+    body: str | None = None
+    since: date | None = None
+    until: date | None = None
+    doc_type: str | None = None
+
+
+class Question(BaseModel):
+    """One line of a question file."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    question: str = Field(min_length=1)
+    answer_contains: list[str] = Field(default_factory=list)
+    answer_any: list[str] = Field(default_factory=list)
+    cites: list[Cite] = Field(default_factory=list)
+    unanswerable: bool = False
+    filters: EvalFilters | None = None
+
+
+class QuestionFileError(ValueError):
+    """A question file line is not valid JSON or not a valid question."""
+
+
+def load_questions(path: Path) -> list[Question]:
+    """Parse a JSONL question file, naming the line of the first bad entry."""
+    questions: list[Question] = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            questions.append(Question.model_validate(json.loads(line)))
+        except json.JSONDecodeError as exc:
+            raise QuestionFileError(f"{path}:{number}: not valid JSON ({exc.msg})") from exc
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "line"
+            raise QuestionFileError(f"{path}:{number}: {where}: {first['msg']}") from exc
+    if not questions:
+        raise QuestionFileError(f"{path}: no questions")
+    return questions
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def cite_matches(cite: Cite, citation: Citation) -> bool:
+    """True when every field the expected cite gives matches the citation."""
+    if cite.source is not None:
+        want = cite.source.replace("\\", "/").lower()
+        if not citation.source.replace("\\", "/").lower().endswith(want):
+            return False
+    if cite.agenda_item is not None:
+        want = _norm(cite.agenda_item).rstrip(".")
+        have = _norm(citation.agenda_item or "")
+        if want not in (have, (citation.item_number or "").lower()) and not have.startswith(want + "."):
+            return False
+    return cite.paragraph is None or cite.paragraph == citation.paragraph
+
+
+@dataclass
+class Outcome:
+    """One question's result."""
+
+    question: Question
+    answer: Answer
+    seconds: float
+    passed: bool
+    why: str
+    hit: float | None = None
+    reciprocal_rank: float | None = None
+    precision: float | None = None
+    recall: float | None = None
+    correct: bool | None = None
+    refusal_ok: bool = True
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def judge(q: Question, answer: Answer, seconds: float, k: int) -> Outcome:
+    """Score one answer against its question's expectations."""
+    refusal_ok = answer.refused == q.unanswerable
+    out = Outcome(q, answer, seconds, passed=False, why="", refusal_ok=refusal_ok)
+    if q.cites:
+        ranked = [s.chunk.citation for s in answer.retrieved[:k]]
+        ranks = [i for i, c in enumerate(ranked, start=1) if any(cite_matches(e, c) for e in q.cites)]
+        out.hit = 1.0 if ranks else 0.0
+        out.reciprocal_rank = 1.0 / ranks[0] if ranks else 0.0
+        cited = answer.citations
+        if cited:
+            out.precision = sum(any(cite_matches(e, c) for e in q.cites) for c in cited) / len(cited)
+        out.recall = sum(any(cite_matches(e, c) for c in cited) for e in q.cites) / len(q.cites)
+    reasons: list[str] = []
+    if not refusal_ok:
+        reasons.append("refused an answerable question" if answer.refused else "answered an unanswerable one")
+    if not q.unanswerable:
+        text = _norm(answer.text)
+        missing = [s for s in q.answer_contains if _norm(s) not in text]
+        any_ok = not q.answer_any or any(_norm(s) in text for s in q.answer_any)
+        out.correct = not answer.refused and not missing and any_ok
+        if missing:
+            reasons.append(f"missing {missing}")
+        if not any_ok:
+            reasons.append(f"none of {q.answer_any}")
+    out.passed = refusal_ok and out.correct is not False
+    out.why = "; ".join(reasons) or "ok"
+    return out
+
+
+def _mean(values: Sequence[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return round(statistics.fmean(present), 4) if present else None
+
+
+def summarise(outcomes: Sequence[Outcome], k: int) -> dict[str, Any]:
+    """The headline figures over all questions."""
+    times = sorted(o.seconds for o in outcomes)
+    return {
+        "questions": len(outcomes),
+        "passed": sum(o.passed for o in outcomes),
+        f"hit@{k}": _mean([o.hit for o in outcomes]),
+        "mrr": _mean([o.reciprocal_rank for o in outcomes]),
+        "citation_precision": _mean([o.precision for o in outcomes]),
+        "citation_recall": _mean([o.recall for o in outcomes]),
+        "answer_accuracy": _mean([float(o.correct) for o in outcomes if o.correct is not None]),
+        "refusal_accuracy": _mean([float(o.refusal_ok) for o in outcomes]),
+        "latency_p50_s": round(times[len(times) // 2], 3) if times else None,
+        "latency_p95_s": round(times[min(len(times) - 1, int(len(times) * 0.95))], 3) if times else None,
+    }
+
+
+def run_eval(
+    questions: Sequence[Question],
+    settings: Settings,
+    k: int | None = None,
+    asker: Callable[..., Answer] = ask,
+) -> tuple[dict[str, Any], list[Outcome]]:
+    """Ask every question through the same path as the CLI and the page, and score it."""
+    k = k or settings.answer.k
+    outcomes: list[Outcome] = []
+    for q in questions:
+        f = q.filters
+        filters = Filters.model_validate(f.model_dump()) if f else Filters()
+        started = time.perf_counter()
+        answer = asker(q.question, settings, filters, k)
+        outcomes.append(judge(q, answer, time.perf_counter() - started, k))
+    return summarise(outcomes, k), outcomes
