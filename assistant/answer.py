@@ -41,7 +41,7 @@ _HAS = {
         r"October|November|December)\s+\d{4}\b|\b(?:19|20)\d{2}\b"
     ),
     "count": re.compile(
-        r"\b\d+\b|%|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|dozen|"
+        r"(?<![/\d.])\b(?!(?:19|20)\d\d\b)\d[\d,.]*\b(?!/\d)|%|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|dozen|"
         r"hundred|thousand|unanimous(?:ly)?)\b",
         re.I,
     ),
@@ -50,6 +50,7 @@ _HAS = {
         r"\bcarried\b|\bLOST\b|\brejected\b|\bdecided\b",
     ),
 }
+_SECTION_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)*\s+")
 _HISTORY = re.compile(
     r"\bbefore\b|\bhistory\b|\bprevious(?:ly)?\b|\bover the years\b|\bso far\b|\bever\b"
     r"|\bwhat has\b|\btimeline\b",
@@ -122,10 +123,18 @@ def _candidates(
         tokens = frozenset(tokenize(text))
         sim = sum(a * b for a, b in zip(q_vec, vec, strict=True))
         overlap = len(q_tokens & tokens) / len(q_tokens) if q_tokens else 0.0
-        typed = sum(1 for kind in wants if _HAS[kind].search(text)) / len(wants) if wants else 0.0
-        score = sim + 0.5 * overlap + 0.25 * typed + 0.15 / math.sqrt(rank + 1)
+        typed = sum(1 for kind in wants if _has(kind, text)) / len(wants) if wants else 0.0
+        score = sim + 0.5 * overlap + 0.4 * typed + 0.15 / math.sqrt(rank + 1)
         out.append(_Candidate(text, quote, citation, score, tokens, rank))
     return out
+
+
+def _has(kind: str, text: str) -> bool:
+    """Does the sentence hold the kind of thing the question asks for (a name, a sum, a count...)?"""
+    text = _SECTION_NUMBER.sub("", text)  # "5.1 In total..." : 5.1 is no figure
+    if kind in ("count", "money"):
+        text = _HAS["date"].sub(" ", text)  # "8 December 2022" is no count
+    return bool(_HAS[kind].search(text))
 
 
 def _is_heading(text: str, item: str | None) -> bool:

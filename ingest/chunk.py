@@ -31,6 +31,8 @@ def chunk_meeting(meeting: Meeting, settings: IngestSettings) -> list[Chunk]:
     for item in meeting.items:
         context = " — ".join(p for p in (meeting.label, item.label) if p)
         for para in item.paragraphs:
+            if item.label and " ".join(para.text.split()) == item.label:
+                continue  # the heading itself: retrieval sees it as every chunk's context
             for part, (start, end) in enumerate(
                 _pieces(meeting.text, para.char_start, para.char_end, settings.max_chunk_chars)
             ):
