@@ -237,3 +237,38 @@ def status(ctx: click.Context, as_json: bool) -> None:
     click.echo(f"Bodies:     {', '.join(st.bodies) or 'none'}")
     click.echo(f"Dates:      {st.first_date or '-'} to {st.last_date or '-'}")
     click.echo(f"Chunks:     {st.chunks}")
+
+
+@cli.command(name="eval")
+@click.option(
+    "--questions",
+    "questions_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A JSONL question file (default: the sample council's evals/questions.jsonl).",
+)
+@click.option("--k", type=click.IntRange(1, 50), help="Passages retrieved per question (default 6).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary and every question as JSON.")
+@click.pass_context
+def eval_command(ctx: click.Context, questions_file: Path | None, k: int | None, as_json: bool) -> None:
+    """Run a question file through the same path as `ask` and report accuracy figures."""
+    from evals.run import QUESTIONS, QuestionFileError, load_questions, run_eval
+
+    settings = _settings(ctx)
+    try:
+        questions = load_questions(questions_file or QUESTIONS)
+        if questions_file is None:
+            _ensure_index(settings)
+        summary, outcomes = run_eval(questions, settings, k)
+    except (QuestionFileError, AssistantError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        rows = [
+            {**answer_json(o.answer), "id": o.question.id, "passed": o.passed, "why": o.why} for o in outcomes
+        ]
+        click.echo(json.dumps({"summary": summary, "questions": rows}, indent=2, ensure_ascii=False))
+        return
+    for o in outcomes:
+        if not o.passed:
+            click.echo(f"FAIL {o.question.id}: {o.question.question} ({o.why})")
+    for key, value in summary.items():
+        click.echo(f"{key:20} {value}")
