@@ -48,7 +48,7 @@ _BODY_PATTERNS = [
         re.I | re.M,
     ),
     re.compile(r"^\s*minutes\s+of\s+(?:the\s+)?(?P<body>[^\n]+?)(?:\s+held\b|\s+on\s|,|\s*$)", re.I | re.M),
-    re.compile(rf"^\s*(?:the\s+)?(?P<body>[A-Z][\w&'’ ,-]{{0,50}}?\b{_BODY_WORDS})\s*$", re.M | re.I),
+    re.compile(rf"^\s*(?:the\s+)?(?P<body>(?:[A-Z][\w&'’ ,-]{{0,50}}?\s+)?{_BODY_WORDS})\s*$", re.M | re.I),
 ]
 _FULL_COUNCIL = re.compile(
     r"^(?:the\s+)?(?:full\s+|ordinary\s+|annual\s+|special\s+)?(?:meeting\s+of\s+)?(?:the\s+)?council$", re.I

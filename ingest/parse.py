@@ -11,7 +11,7 @@ from pathlib import Path
 
 from assistant.types import AgendaItem, Meeting, Paragraph, RawDocument
 
-from .metadata import find_body, find_council, find_date, find_doc_type
+from .metadata import find_body, find_council, find_date, find_dates, find_doc_type
 
 # "14. Title", "5 Title", "Item 5 – Title", "3a. Title": a short line opening an agenda item
 _ITEM_HEADING = re.compile(
@@ -94,8 +94,12 @@ def _split_block(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int
 
 
 def _looks_like_heading(line: str) -> bool:
-    match = _ITEM_HEADING.match(line.strip())
-    return bool(match) and len(line) <= 120 and not line.rstrip().endswith((".", ",", ";"))
+    line = line.strip()
+    match = _ITEM_HEADING.match(line)
+    if not match or len(line) > 120 or line.endswith((".", ",", ";")):
+        return False
+    dates = find_dates(line)
+    return not (dates and dates[0][0] == 0)  # "14 March 2024" is a date, not item 14
 
 
 def _item_number_value(num: str) -> tuple[int, str]:

@@ -11,6 +11,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from assistant.errors import SourceError
 from assistant.types import RawDocument
@@ -81,6 +82,11 @@ def decode_text(data: bytes) -> str:
         raise SourceError("binary data, not text")
     try:
         return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        # council files from Windows: smart quotes, £ and the euro sign
+        return data.decode("cp1252")
     except UnicodeDecodeError:
         pass
     from charset_normalizer import from_bytes
@@ -166,7 +172,7 @@ def _read_html(data: bytes) -> Extracted:
         pending: list[str] = []
 
         def flush() -> None:
-            text = " ".join(pending).strip()
+            text = " ".join("".join(pending).split())
             if text:
                 blocks.append(text)
             pending.clear()
@@ -176,10 +182,10 @@ def _read_html(data: bytes) -> Extracted:
                 if child.name in _BLOCK_TAGS and not child.find(_BLOCK_TAGS):
                     flush()
                     if child.name == "tr":
-                        cells = [c.get_text(" ", strip=True) for c in child.find_all(["td", "th"])]
+                        cells = [_inline_text(c) for c in child.find_all(["td", "th"])]
                         text = " | ".join(c for c in cells if c)
                     else:
-                        text = child.get_text(" ", strip=True)
+                        text = _inline_text(child)
                     if text:
                         blocks.append(f"- {text}" if child.name == "li" else text)
                 elif child.name == "br":
@@ -200,9 +206,9 @@ def _read_html(data: bytes) -> Extracted:
                     flush()
                     walk(child)
                 else:
-                    pending.append(child.get_text(" ", strip=True))
+                    pending.append(child.get_text())
             else:
-                pending.append(str(child).strip())
+                pending.append(str(child))
         flush()
 
     if isinstance(root, Tag):
@@ -211,6 +217,11 @@ def _read_html(data: bytes) -> Extracted:
     for block in blocks:
         lines.extend([_INLINE_SPACE.sub(" ", block).strip(), ""])
     return normalise_lines(lines), title, []
+
+
+def _inline_text(tag: Any) -> str:
+    """A block's text with inline tags joined as written and HTML whitespace collapsed."""
+    return " ".join(str(tag.get_text()).split())
 
 
 def _read_pdf(data: bytes) -> Extracted:

@@ -1,0 +1,323 @@
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+import assistant
+from assistant import Filters, Settings
+from assistant.types import Chunk, Citation
+from index import CouncilIndex, KeywordIndex, body_key, build_where, fuse, match_bodies
+
+if TYPE_CHECKING:
+    from conftest import FakeEmbedder
+
+PLANNING = """FERNLEY TOWN COUNCIL
+
+Minutes of the meeting of the Planning Committee held on 14 March 2024.
+
+1. Land at Mill Lane
+
+The application for six houses at Mill Lane was refused on highway grounds.
+"""
+
+REPORT = """FERNLEY TOWN COUNCIL
+
+Report to: Finance and Resources Committee
+
+1. Purpose of Report
+
+To set out the cost of resurfacing the Quarry Road car park, estimated at £62,000.
+"""
+
+
+def source_chunks(index: CouncilIndex, source: Path) -> list[Chunk]:
+    return [c for c in index.vectors.iter_chunks() if c.citation.source == str(source.resolve())]
+
+
+def test_ingest_tiny_corpus_status(
+    tiny_chunk_count: int, tiny_index: tuple[Settings, FakeEmbedder], fake_model: FakeEmbedder
+) -> None:
+    settings, _ = tiny_index
+    status = assistant.index_status(settings)
+    assert status.documents == 2
+    assert status.meetings == 2
+    assert status.chunks == tiny_chunk_count
+    assert status.bodies == ["Parks Committee"]
+    assert (status.first_date, status.last_date) == (date(2023, 5, 10), date(2024, 1, 17))
+    assert status.by_type == {"minutes": 2}
+    assert status.location == str(settings.data_dir / "chroma")
+    assert not assistant.is_empty(settings)
+    assert fake_model.calls == 0  # status never embeds
+
+
+def test_reingest_is_unchanged(tiny_index: tuple[Settings, FakeEmbedder], tiny_corpus: Path) -> None:
+    settings, embedder = tiny_index
+    calls = embedder.calls
+    before = CouncilIndex(settings, embedder).vectors.count()
+    report = assistant.ingest_paths([tiny_corpus], settings, embedder=embedder)
+    assert report.ok
+    assert report.ingested == [] and report.chunks == 0
+    assert sorted(report.unchanged) == sorted(str(p.resolve()) for p in tiny_corpus.iterdir())
+    assert embedder.calls == calls
+    assert CouncilIndex(settings, embedder).vectors.count() == before
+
+
+def test_changed_file_replaces_its_old_version(
+    tmp_path: Path, settings: Settings, fake_embedder: FakeEmbedder, chunks_in: Callable[[Path], int]
+) -> None:
+    path = tmp_path / "records" / "2024-03-14_planning-committee_minutes.txt"
+    path.parent.mkdir()
+    path.write_text(PLANNING, encoding="utf-8")
+    old_count = chunks_in(path)
+    first = assistant.ingest_paths([path], settings, embedder=fake_embedder)
+    assert first.chunks == old_count
+    path.write_text(PLANNING + "\n2. Any Other Business\n\nThere was none.\n", encoding="utf-8")
+    new_count = chunks_in(path)
+    assert new_count > old_count
+    second = assistant.ingest_paths([path], settings, embedder=fake_embedder)
+    assert second.ingested == [str(path.resolve())]
+    assert second.chunks == new_count
+    index = CouncilIndex(settings, fake_embedder)
+    assert len(index.documents()) == 1
+    chunks = source_chunks(index, path)
+    assert len(chunks) == new_count == index.vectors.count()
+    assert {c.citation.doc_id for c in chunks} == {index.documents()[0][0]}
+
+
+def test_same_content_under_two_names_is_indexed_once(
+    tmp_path: Path, settings: Settings, fake_embedder: FakeEmbedder
+) -> None:
+    folder = tmp_path / "records"
+    folder.mkdir()
+    (folder / "a.txt").write_text(PLANNING, encoding="utf-8")
+    (folder / "copy of a.txt").write_text(PLANNING, encoding="utf-8")
+    report = assistant.ingest_paths([folder], settings, embedder=fake_embedder)
+    assert len(report.ingested) == 1 and len(report.unchanged) == 1
+    index = CouncilIndex(settings, fake_embedder)
+    assert len(index.documents()) == 1
+    assert index.vectors.count() == report.chunks
+
+
+def test_bad_file_is_reported_and_the_rest_still_go_in(
+    tmp_path: Path, settings: Settings, fake_embedder: FakeEmbedder
+) -> None:
+    folder = tmp_path / "records"
+    shutil.copytree(Path(__file__).parent.parent / "data" / "tiny", folder)
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4 not really")
+    (folder / ".hidden.txt").write_text("hidden", encoding="utf-8")
+    (folder / "notes.odt").write_bytes(b"ignored: unsupported files in folders are skipped")
+    report = assistant.ingest_paths([folder, tmp_path / "nowhere.txt"], settings, embedder=fake_embedder)
+    assert not report.ok
+    assert len(report.ingested) == 2
+    reasons = dict(report.failed)
+    assert set(reasons) == {str(tmp_path / "nowhere.txt"), str((folder / "broken.pdf").resolve())}
+    assert reasons[str((folder / "broken.pdf").resolve())].startswith("broken.pdf: ")
+
+
+def test_keyword_index_rebuilds_when_generation_changes(
+    tiny_index: tuple[Settings, FakeEmbedder], tmp_path: Path, chunks_in: Callable[[Path], int]
+) -> None:
+    settings, embedder = tiny_index
+    reader = CouncilIndex(settings, embedder)
+    before = reader.keyword()
+    generation = reader.vectors.generation()
+    assert reader.keyword() is before  # cached while nothing is written
+    assert reader.retrieve("Mill Lane houses refused highway", Filters(), 3)[0].chunk.citation.body != (
+        "Planning Committee"
+    )
+
+    path = tmp_path / "2024-03-14_planning-committee_minutes.txt"
+    path.write_text(PLANNING, encoding="utf-8")
+    assistant.ingest_paths([path], settings, embedder=embedder)  # another CouncilIndex writes
+
+    assert reader.vectors.generation() > generation
+    after = reader.keyword()
+    assert after is not before
+    assert len(after.ids) == len(before.ids) + chunks_in(path)
+    top = reader.retrieve("Mill Lane houses refused highway", Filters(), 3)[0]
+    assert top.chunk.citation.body == "Planning Committee"
+    assert top.keyword_rank == 1
+    # one pickle per collection: the stale one was removed
+    assert [p.name for p in (settings.data_dir / "keyword").iterdir()] == [
+        f"councilqa-{reader.vectors.generation()}.pkl"
+    ]
+
+
+def test_keyword_index_loads_from_disk(tiny_index: tuple[Settings, FakeEmbedder]) -> None:
+    settings, embedder = tiny_index
+    built = CouncilIndex(settings, embedder).keyword()
+    loaded = CouncilIndex(settings, embedder).keyword()
+    assert loaded is not built and loaded.ids == built.ids
+
+
+@pytest.fixture
+def mixed_index(tiny_index: tuple[Settings, FakeEmbedder], tmp_path: Path) -> tuple[CouncilIndex, Settings]:
+    settings, embedder = tiny_index
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "2024-03-14_planning-committee_minutes.txt").write_text(PLANNING, encoding="utf-8")
+    (extra / "2024-02-01_car-park-report.txt").write_text(REPORT, encoding="utf-8")
+    report = assistant.ingest_paths([extra], settings, embedder=embedder)
+    assert report.ok and len(report.ingested) == 2
+    return CouncilIndex(settings, embedder), settings
+
+
+QUESTION = "committee meeting council decided"
+
+
+def _retrieve(index: CouncilIndex, **filters: object) -> list[Citation]:
+    return [s.chunk.citation for s in index.retrieve(QUESTION, Filters(**filters), 50)]  # type: ignore[arg-type]
+
+
+def test_unfiltered_retrieval_sees_every_body(mixed_index: tuple[CouncilIndex, Settings]) -> None:
+    index, _ = mixed_index
+    bodies = {c.body for c in _retrieve(index)}
+    assert bodies == {"Parks Committee", "Planning Committee", "Finance and Resources Committee"}
+
+
+@pytest.mark.parametrize(
+    ("filters", "check"),
+    [
+        ({"body": "parks"}, lambda c: c.body == "Parks Committee"),
+        ({"body": "Planning Committee"}, lambda c: c.body == "Planning Committee"),
+        ({"body": "finance & resources"}, lambda c: c.body == "Finance and Resources Committee"),
+        ({"since": date(2024, 1, 1)}, lambda c: c.meeting_date >= date(2024, 1, 1)),
+        ({"until": date(2023, 12, 31)}, lambda c: c.meeting_date <= date(2023, 12, 31)),
+        ({"since": date(2024, 1, 1), "until": date(2024, 2, 1)}, lambda c: c.meeting_date.year == 2024),
+        ({"doc_type": "report"}, lambda c: c.doc_type == "report"),
+        ({"doc_type": "minutes", "body": "committee"}, lambda c: c.doc_type == "minutes"),
+    ],
+)
+def test_filters_restrict_retrieval(
+    mixed_index: tuple[CouncilIndex, Settings], filters: dict[str, object], check: object
+) -> None:
+    index, _ = mixed_index
+    got = _retrieve(index, **filters)
+    assert got
+    assert all(check(c) for c in got)  # type: ignore[operator]
+    assert len(got) < len(_retrieve(index))
+
+
+def test_unknown_body_returns_nothing(mixed_index: tuple[CouncilIndex, Settings]) -> None:
+    index, _ = mixed_index
+    assert _retrieve(index, body="Licensing Sub-Committee") == []
+
+
+def test_retrieval_scores_and_similarity(mixed_index: tuple[CouncilIndex, Settings]) -> None:
+    index, _ = mixed_index
+    results = index.retrieve("allotment rents per plot", Filters(), 4)
+    assert len(results) == 4
+    assert [r.score for r in results] == sorted((r.score for r in results), reverse=True)
+    assert "allotment rents" in results[0].chunk.text
+    assert all(r.similarity is not None for r in results)
+    assert results[0].dense_rank is not None or results[0].keyword_rank is not None
+
+
+def test_document_text_reopens_citations(mixed_index: tuple[CouncilIndex, Settings]) -> None:
+    index, _ = mixed_index
+    for chunk in index.vectors.iter_chunks():
+        text = index.document_text(chunk.citation.doc_id)
+        assert text is not None
+        assert text[chunk.citation.char_start : chunk.citation.char_end] == chunk.text
+    assert index.document_text("nope") is None
+
+
+def test_fuse_reciprocal_rank_maths() -> None:
+    scores = fuse([["a", "b", "c"], ["b", "d"]], rrf_k=60)
+    assert scores == pytest.approx({"a": 1 / 61, "b": 1 / 62 + 1 / 61, "c": 1 / 63, "d": 1 / 62})
+    assert max(scores, key=scores.__getitem__) == "b"
+    assert fuse([], 60) == {}
+    assert fuse([["x"]], 1) == {"x": 0.5}
+
+
+def test_match_bodies() -> None:
+    known = ["parks committee", "planning committee", "planning sub-committee", "full council"]
+    assert match_bodies("Planning Committee", known) == ["planning committee"]
+    assert match_bodies("planning", known) == ["planning committee", "planning sub-committee"]
+    assert match_bodies("  PARKS   committee ", known) == ["parks committee"]
+    assert match_bodies("Licensing", known) == []
+    assert body_key("Finance & Resources  Committee") == "finance and resources committee"
+
+
+def test_build_where() -> None:
+    assert build_where(Filters(), None) is None
+    assert build_where(Filters(doc_type="report"), None) == {"doc_type": "report"}
+    assert build_where(Filters(since=date(2024, 1, 2), until=date(2024, 3, 4)), ["a"]) == {
+        "$and": [
+            {"body_key": {"$in": ["a"]}},
+            {"meeting_day": {"$gte": 20240102}},
+            {"meeting_day": {"$lte": 20240304}},
+        ]
+    }
+
+
+def test_keyword_index_search_and_mask() -> None:
+    def chunk(cid: str, text: str, body: str | None, day: date | None) -> Chunk:
+        citation = Citation(
+            doc_id="d", source="s", body=body, meeting_date=day, doc_type="minutes",
+            paragraph=1, char_start=0, char_end=len(text),
+        )  # fmt: skip
+        return Chunk(id=cid, text=text, citation=citation)
+
+    kw = KeywordIndex.build(
+        [
+            chunk("1", "Allotment rents rise to £48", "Parks Committee", date(2024, 1, 17)),
+            chunk("2", "Allotment water charges", "Planning Committee", date(2023, 5, 10)),
+            chunk("3", "Tree planting", None, None),
+        ]
+    )
+    assert kw.bodies() == ["parks committee", "planning committee"]
+    assert sorted(cid for cid, _ in kw.search("allotments", 10)) == ["1", "2"]
+    assert kw.search("allotments", 1)[0][0] in ("1", "2")
+    assert [cid for cid, _ in kw.search("allotments", 10, kw.mask(Filters(), ["planning committee"]))] == [
+        "2"
+    ]
+    assert [
+        cid for cid, _ in kw.search("allotments", 10, kw.mask(Filters(since=date(2024, 1, 1)), None))
+    ] == ["1"]
+    until = kw.mask(Filters(until=date(2030, 1, 1)), None)
+    assert until is not None and until.tolist() == [1.0, 1.0, 0.0]  # undated chunks fail a date filter
+    assert kw.mask(Filters(), None) is None
+    assert kw.search("", 10) == [] and kw.search("the of and", 10) == []
+
+
+def test_remove_incomplete_deletes_orphan_chunks(tiny_index: tuple[Settings, FakeEmbedder]) -> None:
+    settings, embedder = tiny_index
+    index = CouncilIndex(settings, embedder)
+    doc_id, _ = index.documents()[0]
+    total = index.vectors.count()
+    orphaned = sum(1 for c in index.vectors.iter_chunks() if c.citation.doc_id == doc_id)
+    index.vectors.docs.delete(ids=[doc_id])  # an ingest that died before writing the record
+    generation = index.vectors.generation()
+    assert index.vectors.remove_incomplete() == 1
+    assert index.vectors.count() == total - orphaned
+    assert all(c.citation.doc_id != doc_id for c in index.vectors.iter_chunks())
+    assert index.vectors.generation() > generation
+    assert index.vectors.remove_incomplete() == 0
+
+
+def test_interrupted_ingest_is_redone(tiny_index: tuple[Settings, FakeEmbedder], tiny_corpus: Path) -> None:
+    settings, embedder = tiny_index
+    index = CouncilIndex(settings, embedder)
+    total = index.vectors.count()
+    doc_id, meta = index.documents()[0]
+    index.vectors.docs.delete(ids=[doc_id])
+    report = assistant.ingest_paths([tiny_corpus], settings, embedder=embedder)
+    assert report.ingested == [meta["source"]]
+    assert index.vectors.count() == total
+
+
+def test_open_index_caches_per_data_dir(
+    settings: Settings, fake_model: FakeEmbedder, make_embedder: type[FakeEmbedder]
+) -> None:
+    first = assistant.open_index(settings)
+    assert assistant.open_index(settings) is first
+    assert first.embedder is fake_model
+    other = settings.model_copy(update={"data_dir": settings.data_dir / "other"})
+    assert assistant.open_index(other) is not first
+    assert assistant.open_index(settings, make_embedder()) is not first
