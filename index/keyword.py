@@ -98,6 +98,8 @@ class KeywordIndex:
 
     def mask(self, filters: Filters, bodies: Sequence[str] | None) -> np.ndarray | None:
         """1.0 for chunks that pass the filters, else 0.0; None when nothing is filtered."""
+        from .vector import day_number
+
         if filters.is_empty() and bodies is None:
             return None
         keep = np.ones(len(self.ids), dtype=bool)
@@ -106,11 +108,9 @@ class KeywordIndex:
         if filters.doc_type:
             keep &= self.doc_types == filters.doc_type
         if filters.since:
-            keep &= self.days >= filters.since.year * 10000 + filters.since.month * 100 + filters.since.day
+            keep &= self.days >= day_number(filters.since)
         if filters.until:
-            keep &= (self.days > 0) & (
-                self.days <= filters.until.year * 10000 + filters.until.month * 100 + filters.until.day
-            )
+            keep &= (self.days > 0) & (self.days <= day_number(filters.until))
         return keep.astype(np.float32)
 
     def search(self, query: str, n: int, mask: np.ndarray | None = None) -> list[tuple[str, float]]:
