@@ -30,10 +30,6 @@ class CouncilIndex:
         vectors = self.embedder.embed([embedding_text(c) for c in chunks])
         self.vectors.add_document(raw.doc_id, raw.text, meta, chunks, vectors)
 
-    def embed_chunks(self, chunks: Sequence[Chunk]) -> list[list[float]]:
-        """Vectors for chunks, as stored."""
-        return self.embedder.embed([embedding_text(c) for c in chunks])
-
     # -- reading --------------------------------------------------------------------------
     def keyword(self) -> KeywordIndex:
         """The BM25 index, rebuilt from Chroma when another write moved the generation on."""
