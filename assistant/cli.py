@@ -248,10 +248,21 @@ def status(ctx: click.Context, as_json: bool) -> None:
 )
 @click.option("--k", type=click.IntRange(1, 50), help="Passages retrieved per question (default 6).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary and every question as JSON.")
+@click.option(
+    "--gate",
+    is_flag=True,
+    help="Exit 1 when a figure falls below its floor in the settings (COUNCILQA_EVAL_GATE__MRR=...).",
+)
 @click.pass_context
-def eval_command(ctx: click.Context, questions_file: Path | None, k: int | None, as_json: bool) -> None:
-    """Run a question file through the same path as `ask` and report accuracy figures."""
+def eval_command(
+    ctx: click.Context, questions_file: Path | None, k: int | None, as_json: bool, gate: bool
+) -> None:
+    """Run a question file through the same path as `ask` and report accuracy figures.
+
+    With no --questions, runs the sample council's question set (indexing the sample council
+    first when the archive is empty)."""
     from evals.run import QUESTIONS, QuestionFileError, load_questions, run_eval
+    from evals.run import gate as check_gate
 
     settings = _settings(ctx)
     try:
@@ -266,9 +277,16 @@ def eval_command(ctx: click.Context, questions_file: Path | None, k: int | None,
             {**answer_json(o.answer), "id": o.question.id, "passed": o.passed, "why": o.why} for o in outcomes
         ]
         click.echo(json.dumps({"summary": summary, "questions": rows}, indent=2, ensure_ascii=False))
-        return
-    for o in outcomes:
-        if not o.passed:
-            click.echo(f"FAIL {o.question.id}: {o.question.question} ({o.why})")
-    for key, value in summary.items():
-        click.echo(f"{key:20} {value}")
+    else:
+        for o in outcomes:
+            if not o.passed:
+                click.echo(f"FAIL {o.question.id}: {o.question.question} ({o.why})")
+        for key, value in summary.items():
+            click.echo(f"{key:20} {value}")
+    if gate:
+        failures = check_gate(summary, settings.eval_gate, k or settings.answer.k)
+        for line in failures:
+            click.echo(f"gate: {line}", err=True)
+        if failures:
+            raise click.ClickException(f"eval gate failed: {len(failures)} figure(s) below their floor")
+        click.echo("gate: every figure at or above its floor", err=True)

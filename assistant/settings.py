@@ -57,6 +57,21 @@ class AnswerSettings(BaseModel):
     )
 
 
+class EvalGate(BaseModel):
+    """Floors `councilqa eval --gate` enforces (CI runs it on the sample council).
+
+    Set from measured figures, a little below them, and raised as the system improves."""
+
+    hit_rate: float = Field(0.85, description="hit@k: share of questions with an expected passage retrieved")
+    mrr: float = Field(0.62, description="Mean reciprocal rank of the first expected passage")
+    citation_precision: float = Field(0.48, description="Share of cited paragraphs that were expected")
+    citation_recall: float = Field(0.57, description="Share of expected paragraphs that were cited")
+    answer_accuracy: float = Field(0.50, description="Share of answerable questions answered correctly")
+    refusal_accuracy: float = Field(
+        0.80, description="Share of questions refused exactly when they should be"
+    )
+
+
 class Settings(BaseSettings):
     """All councilqa configuration."""
 
@@ -69,3 +84,4 @@ class Settings(BaseSettings):
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     index: IndexSettings = Field(default_factory=IndexSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
+    eval_gate: EvalGate = Field(default_factory=EvalGate)
