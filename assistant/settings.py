@@ -48,12 +48,15 @@ class AnswerSettings(BaseModel):
     k: int = Field(6, ge=1, description="Passages retrieved per question")
     max_sentences: int = Field(3, ge=1, description="Most sentences in an extractive answer")
     min_similarity: float = Field(
-        0.30,
-        description="Refuse when no passage is at least this similar (cosine) to the question",
+        0.30, description="Refuse when no passage is at least this similar (cosine) to the question"
     )
-    min_keyword_overlap: float = Field(
-        0.5,
-        description="...unless this share of the question's key terms appears in the passage",
+    min_relevance: float = Field(
+        1.0,
+        description="Refuse when no passage's cosine similarity plus share of the question's key "
+        "terms reaches this; calibrated on the sample council's eval set (README)",
+    )
+    sentence_margin: float = Field(
+        0.25, ge=0, description="Leave out sentences scoring more than this below the best one"
     )
 
 
