@@ -40,6 +40,7 @@ _AUX = {"was", "were", "is", "are", "has", "have", "had", "did", "do", "does", "
 _DO_AUX = {"did", "do", "does", "will", "would", "can", "could", "should", "might", "may"}
 _PREPOSITIONS = {"on", "about", "to", "for", "of", "in", "with", "regarding", "over", "at", "from", "by",
                  "into", "against", "up", "off", "out", "down"}  # fmt: skip
+_ABOUT = {"about", "on", "regarding", "concerning", "for", "over", "with"}
 _DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our"}
 _PARTICIPLES = frozenset(
     "made paid held set put given taken known brought built done said shown seen chosen won lost run cut "
@@ -188,6 +189,8 @@ def topic_of(question: str, body_mention: str | None = None) -> str:
         phrase = " ".join(words)
         phrase = phrase[phrase.lower().index(body_mention.lower()) + len(body_mention) :]
         words, verb_dropped = _drop_verb(phrase.split()), True  # "did Cabinet decide about X"
+    elif aux in _DO_AUX and (cut := _object_after_verb(words)) is not None:
+        words, verb_dropped = cut, True  # "did the committee resolve about X" -> "X"
     elif wh and (aux is None or (aux not in _DO_AUX and words and _is_participle(words[0]))):
         words, verb_dropped = _drop_verb(words), True  # "what happened to X", "was awarded X"
     phrase = _CLAUSE.sub("", _TRAILING.sub("", " ".join(words)))
@@ -252,6 +255,14 @@ def load_turns(path: Path) -> list[Turn]:
         except (ValidationError, TypeError) as exc:
             raise ValueError(f"{path}: turn {n}: {exc}") from exc
     return turns
+
+
+def _object_after_verb(words: list[str]) -> list[str] | None:
+    """What follows "<subject> <verb> about|on|for ...", when the question has that shape."""
+    for i in range(2, len(words) - 1):
+        if words[i].lower() in _ABOUT and words[i - 1][:1].islower() and words[i - 1].isalpha():
+            return words[i + 1 :]
+    return None
 
 
 def _anchor(turn: Turn) -> Citation | None:
