@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -191,7 +192,7 @@ def test_merge_filters_stated_wins() -> None:
 
 
 def test_load_turns_json_and_jsonl(tmp_path: Path) -> None:
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"question": "What was the Band D council tax in 2023?", "answer": "£228.21 [x]"},
         {
             "question": "and in 2024?",
