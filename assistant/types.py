@@ -201,6 +201,9 @@ class Answer(BaseModel):
 
     question: str
     text: str
+    resolved_question: str | None = Field(
+        None, description="The question as answered when it followed on from earlier turns"
+    )
     sentences: list[AnswerSentence] = Field(default_factory=list)
     refused: bool = False
     retrieved: list[ScoredChunk] = Field(

@@ -84,7 +84,8 @@ def test_ask_json(ingested: Path) -> None:
     result = run(ingested, "ask", "--json", "What did the committee resolve about allotment rents?")
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
-    assert set(out) == {"question", "answer", "refused", "citations"}
+    assert set(out) == {"question", "resolved_question", "answer", "refused", "citations"}
+    assert out["resolved_question"] is None
     assert out["question"] == "What did the committee resolve about allotment rents?"
     assert out["refused"] is False
     assert out["citations"]
@@ -205,3 +206,48 @@ def test_version() -> None:
     result = CliRunner().invoke(cli, ["--version"])
     assert result.exit_code == 0
     assert "version" in result.output
+
+
+def test_chat_carries_the_conversation(ingested: Path) -> None:
+    questions = (
+        "What did the committee resolve about allotment rents?\n\nwho seconded it?\nquit\nnever asked\n"
+    )
+    result = CliRunner().invoke(
+        cli, ["--data-dir", str(ingested), "chat", "--json"], input=questions, catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    first, second = (json.loads(line) for line in result.stdout.splitlines())
+    assert "£48" in first["answer"]
+    assert second["question"] == "who seconded it?"
+    assert second["resolved_question"] == "Who seconded allotment rents on 17 January 2024 (Parks Committee)?"
+    assert "seconded by Councillor Pym" in second["answer"]
+    assert {c["meeting_date"] for c in second["citations"]} == {"2024-01-17"}
+
+
+def test_chat_prints_the_resolved_question(ingested: Path) -> None:
+    questions = "What did the committee resolve about allotment rents?\nwho seconded it?\n"
+    result = CliRunner().invoke(cli, ["--data-dir", str(ingested), "chat"], input=questions)
+    assert result.exit_code == 0, result.output
+    assert "(answering: Who seconded allotment rents on 17 January 2024 (Parks Committee)?)" in result.stdout
+    assert result.stdout.count("Sources:") == 2
+
+
+def test_ask_history_file(ingested: Path, tmp_path: Path) -> None:
+    first = run(ingested, "ask", "--json", "What did the committee resolve about allotment rents?")
+    history = tmp_path / "history.jsonl"
+    history.write_text(json.dumps(json.loads(first.stdout)) + "\n", encoding="utf-8")
+    result = run(ingested, "ask", "--json", "--history", str(history), "who seconded it?")
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["question"] == "who seconded it?"
+    assert out["resolved_question"] == "Who seconded allotment rents on 17 January 2024 (Parks Committee)?"
+    assert "seconded by Councillor Pym" in out["answer"]
+    assert "--history FILE" in run(ingested, "ask", "--help").stdout
+
+
+def test_ask_history_file_errors_are_reported(ingested: Path, tmp_path: Path) -> None:
+    history = tmp_path / "history.json"
+    history.write_text('[{"answer": "no question"}]', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--data-dir", str(ingested), "ask", "--history", str(history), "why?"])
+    assert result.exit_code == 1
+    assert 'turn 1 is not an object with a "question"' in result.stderr
