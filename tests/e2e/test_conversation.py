@@ -3,27 +3,21 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from assistant import SAMPLE_COUNCIL, Answer, Settings, Turn, ask, ingest_paths, open_index
+from assistant import Answer, Settings, Turn, ask, open_index
 from assistant.cli import cli
 from index import SentenceTransformerEmbedder
 
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture(scope="module")
-def sample(
-    tmp_path_factory: pytest.TempPathFactory, real_embedder: SentenceTransformerEmbedder
-) -> Iterator[Settings]:
-    settings = Settings(data_dir=tmp_path_factory.mktemp("conversation-index"))
-    report = ingest_paths([SAMPLE_COUNCIL], settings, embedder=real_embedder)
-    assert report.ok, report.failed
-    yield settings
+@pytest.fixture
+def sample(sample_council: Settings) -> Settings:
+    return sample_council
 
 
 def _converse(settings: Settings, embedder: SentenceTransformerEmbedder, *questions: str) -> list[Answer]:
