@@ -130,6 +130,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "question": answer.question,
         "answer": answer.text,
         "refused": answer.refused,
+        "note": answer.note,
         "citations": [
             {
                 "label": s.citation.label,
@@ -185,6 +186,8 @@ def ask_command(
         click.echo(json.dumps(answer_json(answer), indent=2, ensure_ascii=False))
         return
     click.echo(answer.text)
+    if answer.note:
+        click.echo(f"\nNote: {answer.note}")
     if answer.refused and answer.related:
         click.echo("\nRelated, not an answer:")
         for scored in answer.related:

@@ -16,6 +16,7 @@ from ingest import SUPPORTED_SUFFIXES, chunk_meeting, file_digest, parse_meeting
 
 from .answer import answer_question
 from .errors import SourceError
+from .generate import generate_answer
 from .settings import Settings
 from .types import Answer, Filters
 
@@ -159,7 +160,10 @@ def ask(
         raise ValueError("The question is empty.")
     index = open_index(settings, embedder)
     chunks = index.retrieve(question, filters or Filters(), k or settings.answer.k)
-    return answer_question(question, chunks, settings.answer, index.embedder)
+    answer = answer_question(question, chunks, settings.answer, index.embedder)
+    if settings.llm.enabled:
+        answer = generate_answer(question, chunks, answer, settings.llm, index.embedder)
+    return answer
 
 
 @dataclass
