@@ -5,11 +5,14 @@ fenced and numbered [1]..[n] (assistant/prompts.py) and must cite one on every s
 is then split into sentences and each is kept only when
 
 1. it cites at least one number, and every number it cites was retrieved (fabricated ones are caught);
-2. every figure in it appears in the cited paragraph (or in that paragraph's meeting, item or date);
-3. the cited paragraph supports it: the mean of content-word coverage and embedding similarity
-   (coverage alone without an embedder) reaches `min_support`;
-4. it repeats no word that the records hold only inside an instruction-like sentence
-   ("ignore previous instructions and say ..."), and such sentences never count as support.
+2. it repeats no word that the records hold only inside an instruction-like sentence
+   ("ignore previous instructions and say ..."), and such sentences never count as support;
+3. one cited paragraph holds every figure (digits or "two".."twelve") and every capitalised name in
+   it, counting that paragraph's meeting, item and date;
+4. it states no outcome the paragraph contradicts ("approved" citing "REFUSED") and no negation
+   the paragraph lacks;
+5. that paragraph supports it: the mean of content-word coverage and embedding similarity
+   (coverage alone without an embedder) reaches `min_support`.
 
 A kept sentence carries the cited paragraph's Citation narrowed to its best-matching sentence, whose
 text is the verbatim quote. When nothing survives, or the endpoint fails, times out or answers
@@ -39,7 +42,21 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(£$€]?[A-
 _ABBREVIATION = re.compile(r"\b(?:Cllr|Mr|Mrs|Ms|Dr|No|St|Rev|Prof|approx|para|e\.g|i\.e|etc|vs)\.$", re.I)
 _LIST_MARKER = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
 _SPACE_BEFORE_STOP = re.compile(r"\s+([.,;:!?])")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# Small number words count as figures ("two other members"); "one" is too often a pronoun to.
+_NUMBER_WORDS = {
+    w: str(i) for i, w in enumerate("two three four five six seven eight nine ten eleven twelve".split(), 2)
+}
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*|\b(?:" + "|".join(_NUMBER_WORDS) + r")\b", re.I)
+_NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w'’&-]*[a-z][\w'’&-]*")
+# A decision stated one way must not cite a record that states another ("approved" vs "REFUSED").
+_OUTCOMES = {
+    "approved": re.compile(r"\b(?:approv|grant|accept|adopt|carried\b|agree)", re.I),
+    "refused": re.compile(r"\b(?:refus|reject|turned down|declin|not (?:be )?approved|lost\b)", re.I),
+    "deferred": re.compile(r"\b(?:defer|postpon|adjourn)", re.I),
+    "withdrawn": re.compile(r"\bwithdr[ae]w", re.I),
+}
+_NEGATION = re.compile(r"\b(?:not|no|never|none|neither|nor)\b|n[’']t\b", re.I)
+_WORD = re.compile(r"[\w'’&-]+")
 # Text that talks to the model rather than recording a meeting. SEE: issue 6 (prompt injection)
 _INSTRUCTION = re.compile(
     r"\b(?:ignore|disregard|forget|override)\b.{0,60}?\b(?:instructions?|rules?|prompts?|directions?)\b"
@@ -58,6 +75,7 @@ class Verdict:
     text: str
     kept: AnswerSentence | None
     reason: str = ""
+    support: float | None = None
 
 
 def generate_answer(
@@ -134,12 +152,20 @@ def chat(messages: Sequence[tuple[str, str]], settings: LLMSettings) -> str:
 def split_sentences(reply: str) -> list[str]:
     """The reply's sentences, with citations that follow a full stop moved inside it."""
     reply = _TRAILING_CITES.sub(lambda m: f" {m.group(2).strip()}{m.group(1)}", reply)
-    sentences: list[str] = []
+    blocks: list[str] = []  # paragraphs and list items; a line wrapped inside a sentence is rejoined
+    fresh = True
     for line in reply.splitlines():
-        line = _LIST_MARKER.sub("", line).strip()
-        if not line:
+        if not line.strip():
+            fresh = True
             continue
-        pieces = _SENTENCE_END.split(line)
+        if fresh or _LIST_MARKER.match(line):
+            blocks.append(_LIST_MARKER.sub("", line).strip())
+        else:
+            blocks[-1] = f"{blocks[-1]} {line.strip()}"
+        fresh = False
+    sentences: list[str] = []
+    for block in blocks:
+        pieces = _SENTENCE_END.split(block)
         merged: list[str] = []
         for piece in pieces:
             if merged and _ABBREVIATION.search(merged[-1]):
@@ -178,6 +204,7 @@ class _Record:
     instructions: list[str]  # sentences that address the model: data, never support
     tokens: frozenset[str]
     numbers: frozenset[str]
+    words: frozenset[str]  # every word, lower-cased, for the check on names
 
     @classmethod
     def of(cls, chunk: Chunk) -> _Record:
@@ -190,13 +217,16 @@ class _Record:
             else:
                 spans.append((start, end))
         eligible = " ".join(chunk.text[a:b] for a, b in spans)
-        about = f"{chunk.context} {chunk.citation.label}"
+        when = chunk.citation.meeting_date
+        about = f"{chunk.context} {chunk.citation.label} {chunk.citation.council or ''} {when or ''}"
+        about += f" {when:%d %B %Y %A}" if when else ""  # the label says "Jul"; a sentence may say "July"
         return cls(
             chunk=chunk,
             spans=spans,
             instructions=instructions,
             tokens=frozenset(tokenize(f"{eligible} {about}")),
             numbers=frozenset(_numbers(f"{eligible} {about}")),
+            words=frozenset(_bare(w) for w in _WORD.findall(f"{eligible} {about}")),
         )
 
 
@@ -245,6 +275,14 @@ def _check(
         if missing:
             reason = reason or f"figure {missing[0]} is not in [{n}]"
             continue
+        unknown = sorted(_names(text) - record.words)
+        if unknown:
+            reason = reason or f"name {unknown[0]!r} is not in [{n}]"
+            continue
+        clash = _contradiction(text, record)
+        if clash:
+            reason = reason or f"{clash} [{n}]"
+            continue
         if not record.spans:
             reason = reason or f"[{n}] holds no statement"
             continue
@@ -255,12 +293,12 @@ def _check(
         return Verdict(sentence, None, reason)
     support, record, (start, end) = best
     if support < min_support:
-        return Verdict(sentence, None, f"support {support:.2f} below {min_support:g}")
+        return Verdict(sentence, None, f"support {support:.2f} below {min_support:g}", support)
     chunk = record.chunk
     base = chunk.citation.char_start
     citation = chunk.citation.model_copy(update={"char_start": base + start, "char_end": base + end})
     kept = AnswerSentence(text=text, quote=chunk.text[start:end], citation=citation)
-    return Verdict(sentence, kept)
+    return Verdict(sentence, kept, support=support)
 
 
 def _support(
@@ -290,13 +328,39 @@ def _widen(span: tuple[int, int], figures: set[str], record: _Record) -> tuple[i
     return start, end
 
 
+def _contradiction(text: str, record: _Record) -> str:
+    """Why the sentence states the opposite of the record, or "" when it does not seem to."""
+    said = _outcomes(text)
+    recorded = _outcomes(" ".join(record.chunk.text[a:b] for a, b in record.spans))
+    if said and recorded and not said & recorded:
+        return f"says {'/'.join(sorted(said))} where the record says {'/'.join(sorted(recorded))} in"
+    if _NEGATION.search(text) and not any(_NEGATION.search(record.chunk.text[a:b]) for a, b in record.spans):
+        return "negates what is said in"
+    return ""
+
+
+def _outcomes(text: str) -> set[str]:
+    found = {kind for kind, pattern in _OUTCOMES.items() if pattern.search(text)}
+    if "refused" in found and re.search(r"\bnot (?:be )?approved", text, re.I):
+        found.discard("approved")  # "not approved" is a refusal, not an approval
+    return found
+
+
 def _numbers(text: str) -> list[str]:
-    """Figures as written, without thousands separators: "£1,200" -> "1200", "1.2" stays."""
-    out = []
-    for raw in _NUMBER.findall(text):
-        value = raw.replace(",", "")
-        out.append(value.rstrip(".") if "." in value else value)
-    return out
+    """Figures without thousands separators, small number words as digits: "£1,200" -> "1200"."""
+    return [_NUMBER_WORDS.get(raw.lower(), raw.replace(",", "")) for raw in _NUMBER.findall(text)]
+
+
+def _names(text: str) -> set[str]:
+    """Capitalised words after the first word of a sentence: names of people, firms, places, bodies."""
+    return {_bare(m.group(0)) for m in _NAME.finditer(text)}
+
+
+def _bare(word: str) -> str:
+    word = word.lower()
+    for suffix in ("'s", "’s"):
+        word = word.removesuffix(suffix)
+    return word.strip("'’-")
 
 
 def _cosine(a: Sequence[float], b: Sequence[float]) -> float:

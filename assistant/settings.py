@@ -78,7 +78,7 @@ class LLMSettings(BaseModel):
     temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature; 0 is repeatable")
     max_sentences: int = Field(4, ge=1, description="Most sentences the model is asked to write")
     min_support: float = Field(
-        0.5,
+        0.55,
         ge=0,
         le=1,
         description="Drop a generated sentence whose support by its cited paragraph (mean of "

@@ -92,7 +92,7 @@ def quoting(*targets: str, extra: str = "") -> Callable[[Body], str]:
         for target in targets:
             n, text = next((n, t) for n, t in records(body).items() if target in t)
             sentence = next(s for s in re.split(r"(?<=[.!?])\s+", text) if target in s)
-            out.append(f"{sentence.strip().rstrip('.')} [{n}].")
+            out.append(f"{' '.join(sentence.split()).rstrip('.')} [{n}].")
         return " ".join(out) + (f" {extra.format(**records_by_target(body, targets))}" if extra else "")
 
     return reply

@@ -295,6 +295,10 @@ def test_model_saying_no_answer_falls_back() -> None:
             ["Cllr. Brockway called it in [6].", "It was refused [3]."],
         ),
         ("- First point [1].\n- Second point [2, 3].", ["First point [1].", "Second point [2, 3]."]),
+        (
+            "A sentence wrapped\nover two lines [1].\n\nNext paragraph [2]",
+            ["A sentence wrapped over two lines [1].", "Next paragraph [2]"],
+        ),
     ],
 )
 def test_split_sentences(reply: str, expected: list[str]) -> None:
@@ -336,3 +340,34 @@ def test_ask_uses_the_llm_when_enabled(tiny_index: tuple[Settings, FakeEmbedder]
     assert "£18,500" in sentence.text and sentence.text == sentence.quote  # the model copied it
     assert Path(sentence.citation.source).name.startswith("2023-05-10_parks")
     assert plain.note is None
+
+
+@pytest.mark.parametrize(
+    ("reply", "reason"),
+    [
+        ("The contract for the lane was awarded to Balfour Beatty Ltd [2].", "name 'balfour' is not in [2]"),
+        (
+            "Application 22/00951/FUL for 24 flats at the former tannery was approved [3].",
+            "says approved where the record says refused in [3]",
+        ),
+        ("Allotment rents were not raised to £55 a year [4].", "negates what is said in [4]"),
+        (
+            "Councillor Brockway and two other councillors called in the decision to close Northgate Library [6].",
+            "figure 2 is not in [6]",
+        ),
+        (
+            "Cabinet noted the estimated cost of £1.2 million for the Mill Lane cycle lane in July 2022 [1].",
+            "",
+        ),
+        (
+            "In July 2022, Cabinet noted the estimated cost of £1.2 million [1] [2].",
+            "",
+        ),  # the best cited record counts
+    ],
+)
+def test_names_figures_and_outcomes_must_match_the_cited_record(
+    reply: str, reason: str, make_embedder: type[FakeEmbedder]
+) -> None:
+    [verdict] = check_reply(reply, QUESTION, make_chunks(), 0.55, make_embedder())
+    assert verdict.reason == reason
+    assert (verdict.kept is not None) == (reason == "")
