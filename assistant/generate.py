@@ -188,7 +188,8 @@ def check_reply(
     records = [_Record.of(s.chunk) for s in chunks]
     tainted = _tainted_words(records, question)
     plain = [_SPACE_BEFORE_STOP.sub(r"\1", " ".join(_CITES.sub(" ", s).split())) for s in sentences]
-    vectors = _embed_all(plain, records, embedder)
+    cited = {int(n) for s in sentences for n in re.findall(r"\d+", " ".join(_CITES.findall(s)))}
+    vectors = _embed_all(plain, [r for n, r in enumerate(records, 1) if n in cited], embedder)
     return [
         _check(sentence, text, records, tainted, min_support, vectors)
         for sentence, text in zip(sentences, plain, strict=True)
