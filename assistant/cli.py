@@ -133,6 +133,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "resolved_question": answer.resolved_question,
         "answer": answer.text,
         "refused": answer.refused,
+        "note": answer.note,
         "citations": [
             {
                 "label": s.citation.label,
@@ -212,6 +213,8 @@ def _print_answer(answer: Answer) -> None:
     if answer.resolved_question and answer.resolved_question != answer.question:
         click.echo(f"(answering: {answer.resolved_question})")
     click.echo(answer.text)
+    if answer.note:
+        click.echo(f"\nNote: {answer.note}")
     if answer.refused and answer.related:
         click.echo("\nRelated, not an answer:")
         for scored in answer.related:

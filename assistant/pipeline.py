@@ -17,6 +17,7 @@ from ingest import SUPPORTED_SUFFIXES, chunk_meeting, file_digest, parse_meeting
 from .answer import answer_question
 from .conversation import Turn, merge_filters, resolve
 from .errors import SourceError
+from .generate import generate_answer
 from .settings import Settings
 from .types import Answer, Filters
 
@@ -173,6 +174,8 @@ def ask(
     asked = resolved or question
     chunks = index.retrieve(asked, filters or Filters(), k or settings.answer.k)
     answer = answer_question(asked, chunks, settings.answer, index.embedder)
+    if settings.llm.enabled:
+        answer = generate_answer(asked, chunks, answer, settings.llm, index.embedder)
     return answer.model_copy(update={"question": question, "resolved_question": resolved})
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -75,6 +75,35 @@ class EvalGate(BaseModel):
     )
 
 
+class LLMSettings(BaseModel):
+    """The optional generative answerer: an OpenAI-compatible chat endpoint (Ollama, vLLM, OpenAI).
+
+    Off by default. Its sentences are kept only when each cites a retrieved paragraph that supports
+    it; otherwise the extractive answer is shown with a note.
+    """
+
+    enabled: bool = Field(False, description="Write answers with the LLM instead of extracting them")
+    base_url: str = Field(
+        "http://localhost:11434/v1",
+        description="OpenAI-compatible API base, e.g. Ollama's http://localhost:11434/v1",
+    )
+    model: str = Field("llama3.1:8b", description="Model name the endpoint knows")
+    api_key: SecretStr | None = Field(
+        None, description="Bearer key (COUNCILQA_LLM__API_KEY); local endpoints need none"
+    )
+    timeout: float = Field(60.0, gt=0, description="Seconds to wait for the endpoint before falling back")
+    max_tokens: int = Field(512, ge=16, description="Most tokens the model may write")
+    temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature; 0 is repeatable")
+    max_sentences: int = Field(4, ge=1, description="Most sentences the model is asked to write")
+    min_support: float = Field(
+        0.55,
+        ge=0,
+        le=1,
+        description="Drop a generated sentence whose support by its cited paragraph (mean of "
+        "content-word coverage and embedding similarity) is below this",
+    )
+
+
 class Settings(BaseSettings):
     """All councilqa configuration."""
 
@@ -88,3 +117,4 @@ class Settings(BaseSettings):
     index: IndexSettings = Field(default_factory=IndexSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
     eval_gate: EvalGate = Field(default_factory=EvalGate)
+    llm: LLMSettings = Field(default_factory=LLMSettings)

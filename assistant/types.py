@@ -209,6 +209,7 @@ class Answer(BaseModel):
     retrieved: list[ScoredChunk] = Field(
         default_factory=list, description="Every passage retrieved for the question, best first"
     )
+    note: str | None = Field(None, description="Shown beside the answer, e.g. why the LLM was not used")
 
     @property
     def related(self) -> list[ScoredChunk]:

@@ -34,6 +34,8 @@ def format_answer(answer: Answer) -> str:
     lines = []
     if answer.resolved_question and answer.resolved_question != answer.question:
         lines.append(f"*Answering: {answer.resolved_question}*\n")
+    if answer.note:
+        lines.append(f"> Note: {answer.note}\n")
     if answer.refused:
         lines.append(answer.text)
         if answer.related:

@@ -84,10 +84,11 @@ def test_ask_json(ingested: Path) -> None:
     result = run(ingested, "ask", "--json", "What did the committee resolve about allotment rents?")
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
-    assert set(out) == {"question", "resolved_question", "answer", "refused", "citations"}
+    assert set(out) == {"question", "resolved_question", "answer", "refused", "note", "citations"}
     assert out["resolved_question"] is None
     assert out["question"] == "What did the committee resolve about allotment rents?"
     assert out["refused"] is False
+    assert out["note"] is None  # the LLM is off by default
     assert out["citations"]
     for citation in out["citations"]:
         assert set(citation) == CITATION_KEYS

@@ -77,3 +77,13 @@ def test_turns_from_messages_pairs_questions_and_answers() -> None:
         ("and in 2024?", "I couldn't find this in the records."),
     ]
     assert turns_from_messages([["Who?", "Nobody."]])[0].question == "Who?"
+
+
+def test_a_note_is_shown_above_the_answer() -> None:
+    from assistant import Answer
+    from ui.app import format_answer
+
+    answer = Answer(
+        question="q", text="I couldn't find this in the records.", refused=True, note="LLM timed out"
+    )
+    assert format_answer(answer).startswith("> Note: LLM timed out")
