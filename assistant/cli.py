@@ -14,6 +14,7 @@ from . import (
     SAMPLE_COUNCIL,
     Answer,
     AssistantError,
+    Citation,
     Filters,
     IngestReport,
     Settings,
@@ -148,10 +149,24 @@ def answer_json(answer: Answer) -> dict[str, Any]:
                 "char_end": s.citation.char_end,
                 "page": s.citation.page,
                 "text": s.quote,
+                "passage": _passage(answer, s.citation),
             }
             for s in answer.sentences
         ],
+        "related": [
+            {"label": r.chunk.citation.label, "source": r.chunk.citation.source, "text": r.chunk.text}
+            for r in answer.related
+        ],
     }
+
+
+def _passage(answer: Answer, citation: Citation) -> str | None:
+    """The whole cited paragraph (the retrieved chunk the sentence came from), one step from the answer."""
+    for scored in answer.retrieved:
+        c = scored.chunk.citation
+        if c.doc_id == citation.doc_id and c.char_start <= citation.char_start < c.char_end:
+            return scored.chunk.text
+    return None
 
 
 @cli.command(name="ask")

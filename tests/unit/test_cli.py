@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 CITATION_KEYS = {
     "label", "source", "council", "body", "meeting_date", "doc_type", "agenda_item",
-    "paragraph", "char_start", "char_end", "page", "text",
+    "paragraph", "char_start", "char_end", "page", "text", "passage",
 }  # fmt: skip
 
 
@@ -84,7 +84,8 @@ def test_ask_json(ingested: Path) -> None:
     result = run(ingested, "ask", "--json", "What did the committee resolve about allotment rents?")
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
-    assert set(out) == {"question", "resolved_question", "answer", "refused", "note", "citations"}
+    assert set(out) == {"question", "resolved_question", "answer", "refused", "note", "citations", "related"}
+    assert out["related"] == []  # only a refusal lists related passages
     assert out["resolved_question"] is None
     assert out["question"] == "What did the committee resolve about allotment rents?"
     assert out["refused"] is False
@@ -96,6 +97,7 @@ def test_ask_json(ingested: Path) -> None:
         assert citation["meeting_date"] == "2024-01-17"
         assert citation["char_end"] - citation["char_start"] == len(citation["text"])
         assert citation["text"] in out["answer"] or " ".join(citation["text"].split()) in out["answer"]
+        assert citation["text"] in citation["passage"]  # the whole cited paragraph, one step away
     assert "£48" in out["answer"]
 
 
@@ -112,6 +114,7 @@ def test_ask_refusal_lists_related(ingested: Path) -> None:
     assert out["refused"] is True
     assert out["answer"] == "I couldn't find this in the records."
     assert out["citations"] == []
+    assert out["related"] and all({"label", "source", "text"} == set(r) for r in out["related"])
 
 
 def test_ask_filters_reach_retrieval(ingested: Path) -> None:
