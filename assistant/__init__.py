@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from .answer import REFUSAL
     from .errors import AssistantError, IndexMissingError, ModelError, NoEvidenceError, SourceError
     from .pipeline import (
+        EMBED_BATCH,
         SAMPLE_COUNCIL,
         IndexStatus,
         IngestReport,
@@ -35,6 +36,7 @@ _WHERE = {
     "ModelError": "errors",
     "NoEvidenceError": "errors",
     "SourceError": "errors",
+    "EMBED_BATCH": "pipeline",
     "SAMPLE_COUNCIL": "pipeline",
     "IndexStatus": "pipeline",
     "IngestReport": "pipeline",
@@ -56,6 +58,7 @@ _WHERE = {
 }
 
 __all__ = [
+    "EMBED_BATCH",
     "REFUSAL",
     "SAMPLE_COUNCIL",
     "Answer",

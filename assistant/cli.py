@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from . import (
+    EMBED_BATCH,
     SAMPLE_COUNCIL,
     Answer,
     AssistantError,
@@ -101,8 +102,17 @@ def _print_report(report: IngestReport, as_json: bool) -> None:
 @click.option(
     "-v", "--verbose", is_flag=True, help="Print each file as it is done instead of a progress bar."
 )
+@click.option(
+    "--embed-batch",
+    type=click.IntRange(1),
+    default=EMBED_BATCH,
+    show_default=True,
+    help="Passages embedded per encoder call, pooled across files.",
+)
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[Path, ...], prune: bool, as_json: bool, verbose: bool) -> None:
+def ingest(
+    ctx: click.Context, paths: tuple[Path, ...], prune: bool, as_json: bool, verbose: bool, embed_batch: int
+) -> None:
     """Index council files (txt, md, html, pdf, docx) or folders of them.
 
     Unchanged files are skipped and a copy of an indexed file is recorded, not
@@ -118,7 +128,9 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], prune: bool, as_json: bo
                 if verbose:
                     click.echo(f"{outcome}: {path}", err=True)
 
-            report = ingest_paths(list(paths), settings, files=files, prune=prune, on_file=done)
+            report = ingest_paths(
+                list(paths), settings, files=files, prune=prune, on_file=done, embed_batch=embed_batch
+            )
         else:
             bar: Any
             with click.progressbar(
@@ -130,7 +142,12 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], prune: bool, as_json: bo
                 item_show_func=lambda p: p.name if p else None,
             ) as bar:
                 report = ingest_paths(
-                    list(paths), settings, files=files, prune=prune, on_file=lambda p, _: bar.update(1, p)
+                    list(paths),
+                    settings,
+                    files=files,
+                    prune=prune,
+                    on_file=lambda p, _: bar.update(1, p),
+                    embed_batch=embed_batch,
                 )
     except AssistantError as exc:
         raise click.ClickException(str(exc)) from exc

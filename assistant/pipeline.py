@@ -20,6 +20,7 @@ from .types import Answer, Filters
 SAMPLE_COUNCIL = Path(__file__).parent / "sample_council"
 
 __all__ = [
+    "EMBED_BATCH",
     "SAMPLE_COUNCIL",
     "IndexStatus",
     "IngestReport",

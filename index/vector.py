@@ -184,8 +184,8 @@ class VectorStore:
 
     def remove_incomplete(self) -> int:
         """Delete chunks whose document never got its record (an interrupted ingest)."""
-        complete = {doc_id for doc_id, _ in self.documents()}
-        orphans = {c.citation.doc_id for c in self.iter_chunks()} - complete
+        complete = set(self.docs.get(include=[])["ids"])
+        orphans = self.chunk_doc_ids() - complete
         for doc_id in orphans:
             self.chunks.delete(where={"doc_id": doc_id})
         if orphans:
@@ -196,6 +196,17 @@ class VectorStore:
     def count(self) -> int:
         """Number of chunks stored."""
         return int(self.chunks.count())
+
+    def chunk_doc_ids(self, page: int = 5000) -> set[str]:
+        """The ids of the documents that stored chunks belong to."""
+        found: set[str] = set()
+        offset = 0
+        while True:
+            got = self.chunks.get(include=["metadatas"], limit=page, offset=offset)
+            if not got["ids"]:
+                return found
+            found.update(str((m or {}).get("doc_id")) for m in got["metadatas"])
+            offset += len(got["ids"])
 
     def iter_chunks(self, page: int = 5000) -> Iterator[Chunk]:
         """Every stored chunk, a page at a time."""
