@@ -124,7 +124,7 @@ class Ingest:
         try:
             self._add(path, source)
         except SourceError as exc:
-            self.report.failed.append((source, str(exc)))
+            self.report.failed.append((source, " ".join(str(exc).split())))  # one line, always
             self.on_file(path, "failed")
 
     def _add(self, path: Path, source: str) -> None:
@@ -151,10 +151,15 @@ class Ingest:
         with self.report.timing("read"):
             raw = read_document(path, self.settings.ingest.max_file_bytes)
             raw = raw.model_copy(update={"source": source, "doc_id": digest})
-        with self.report.timing("parse"):
-            meeting = parse_meeting(raw)
-        with self.report.timing("chunk"):
-            chunks = chunk_meeting(meeting, self.settings.ingest)
+        try:
+            with self.report.timing("parse"):
+                meeting = parse_meeting(raw)
+            with self.report.timing("chunk"):
+                chunks = chunk_meeting(meeting, self.settings.ingest)
+        except Exception as exc:  # a parser bug on one odd file must not stop a long ingest
+            raise SourceError(
+                f"{path.name}: cannot split into paragraphs ({type(exc).__name__}: {exc})"
+            ) from exc
         if not chunks:
             raise SourceError(f"{path.name}: no paragraphs of text found")
         meta: DocumentMeta = {
@@ -266,7 +271,11 @@ def run_ingest(
     report = IngestReport()
     found, problems = files if files is not None else collect_files(paths)
     run = Ingest(index, settings, report, on_file=on_file, embed_batch=embed_batch)
+    seen: set[Path] = set()
     for path in found:
+        if path.resolve() in seen:  # named twice (a folder and a file in it, or a symlink)
+            continue
+        seen.add(path.resolve())
         run.add_file(path)
     run.flush()
     if prune:

@@ -13,9 +13,10 @@ from click.testing import CliRunner, Result
 from corpus_tools import MAX_FILE_BYTES, check_consistent, make_messy_corpus
 
 import assistant
-from assistant import Filters, Settings
+from assistant import Filters, Meeting, Settings
 from assistant.cli import cli
 from assistant.ingesting import Ingest
+from assistant.types import RawDocument
 from index import CouncilIndex, embedding_text
 
 if TYPE_CHECKING:
@@ -339,3 +340,38 @@ def test_messy_corpus_loses_nothing_good(
     assert (
         again["ingested"] == [] and len(again["unchanged"]) == len(good) and len(again["failed"]) == len(bad)
     )
+
+
+def test_a_file_named_twice_is_one_source(
+    tmp_path: Path, settings: Settings, fake_embedder: FakeEmbedder
+) -> None:
+    folder = records(tmp_path, planning=PLANNING)
+    (folder / "link.txt").symlink_to(folder / "planning.txt")
+    report = assistant.ingest_paths([folder, folder / "planning.txt"], settings, embedder=fake_embedder)
+    assert report.ingested == [src(folder / "planning.txt")] and report.duplicates == []
+    assert list(open_checked(settings, fake_embedder)[1].values()) == [[src(folder / "planning.txt")]]
+
+
+def test_a_parser_crash_on_one_file_spares_the_rest(
+    tmp_path: Path, settings: Settings, fake_embedder: FakeEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import assistant.ingesting
+
+    folder = records(tmp_path, a_planning=PLANNING, b_finance=FINANCE, c_library=LIBRARY)
+    real = assistant.ingesting.parse_meeting
+
+    def parse(raw: RawDocument) -> Meeting:
+        if "Finance" in raw.text:
+            raise IndexError("list index out of range\non two lines")
+        return real(raw)
+
+    monkeypatch.setattr(assistant.ingesting, "parse_meeting", parse)
+    report = assistant.ingest_paths([folder], settings, embedder=fake_embedder)
+    assert report.failed == [
+        (
+            src(folder / "b_finance.txt"),
+            "b_finance.txt: cannot split into paragraphs (IndexError: list index out of range on two lines)",
+        )
+    ]
+    assert sorted(report.ingested) == [src(folder / "a_planning.txt"), src(folder / "c_library.txt")]
+    assert len(open_checked(settings, fake_embedder)[1]) == 2
