@@ -355,17 +355,16 @@ def test_a_file_named_twice_is_one_source(
 def test_a_parser_crash_on_one_file_spares_the_rest(
     tmp_path: Path, settings: Settings, fake_embedder: FakeEmbedder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import assistant.ingesting
+    from ingest import parse_meeting
 
     folder = records(tmp_path, a_planning=PLANNING, b_finance=FINANCE, c_library=LIBRARY)
-    real = assistant.ingesting.parse_meeting
 
     def parse(raw: RawDocument) -> Meeting:
         if "Finance" in raw.text:
             raise IndexError("list index out of range\non two lines")
-        return real(raw)
+        return parse_meeting(raw)
 
-    monkeypatch.setattr(assistant.ingesting, "parse_meeting", parse)
+    monkeypatch.setattr("assistant.ingesting.parse_meeting", parse)
     report = assistant.ingest_paths([folder], settings, embedder=fake_embedder)
     assert report.failed == [
         (
