@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from .conversation import Turn, load_turns, resolve
     from .errors import AssistantError, IndexMissingError, ModelError, NoEvidenceError, SourceError
     from .pipeline import (
+        EMBED_BATCH,
         SAMPLE_COUNCIL,
         IndexStatus,
         IngestReport,
@@ -41,6 +42,7 @@ _WHERE = {
     "ModelError": "errors",
     "NoEvidenceError": "errors",
     "SourceError": "errors",
+    "EMBED_BATCH": "pipeline",
     "SAMPLE_COUNCIL": "pipeline",
     "IndexStatus": "pipeline",
     "IngestReport": "pipeline",
@@ -62,6 +64,7 @@ _WHERE = {
 }
 
 __all__ = [
+    "EMBED_BATCH",
     "REFUSAL",
     "SAMPLE_COUNCIL",
     "Answer",

@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from . import (
+    EMBED_BATCH,
     SAMPLE_COUNCIL,
     Answer,
     AssistantError,
@@ -62,54 +63,97 @@ def cli(ctx: click.Context, data_dir: Path | None) -> None:
     ctx.obj = settings
 
 
+def report_json(report: IngestReport) -> dict[str, Any]:
+    """The `ingest --json` shape."""
+    return {
+        "ingested": report.ingested,
+        "unchanged": report.unchanged,
+        "duplicates": [{"source": s, "same_as": same} for s, same in report.duplicates],
+        "removed": report.removed,
+        "failed": [{"source": s, "reason": r} for s, r in report.failed],
+        "chunks": report.chunks,
+        "seconds": round(report.seconds, 2),
+        "stages": {stage: round(secs, 3) for stage, secs in report.stages.items()},
+    }
+
+
 def _print_report(report: IngestReport, as_json: bool) -> None:
     if as_json:
-        click.echo(
-            json.dumps(
-                {
-                    "ingested": report.ingested,
-                    "unchanged": report.unchanged,
-                    "failed": [{"source": s, "reason": r} for s, r in report.failed],
-                    "chunks": report.chunks,
-                    "seconds": round(report.seconds, 2),
-                },
-                indent=2,
-            )
-        )
+        click.echo(json.dumps(report_json(report), indent=2, ensure_ascii=False))
         return
     click.echo(
         f"Ingested {len(report.ingested)} file(s), {len(report.unchanged)} unchanged, "
         f"{len(report.failed)} failed; {report.chunks} chunks added in {report.seconds:.1f}s."
     )
+    if report.duplicates:
+        click.echo(
+            f"{len(report.duplicates)} file(s) had the same content as an indexed file: recorded as copies."
+        )
+    if report.removed:
+        click.echo(f"Removed {len(report.removed)} file(s) no longer on disk.")
+    click.echo("Time: " + ", ".join(f"{stage} {secs:.1f}s" for stage, secs in report.stages.items()))
     for _source, reason in report.failed:
         click.echo(f"  failed: {reason}", err=True)
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option(
+    "--prune", is_flag=True, help="Also forget indexed files under PATHS that are no longer on disk."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON (and no progress bar).")
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Print each file as it is done instead of a progress bar."
+)
+@click.option(
+    "--embed-batch",
+    type=click.IntRange(1),
+    default=EMBED_BATCH,
+    show_default=True,
+    help="Passages embedded per encoder call, pooled across files.",
+)
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
+def ingest(
+    ctx: click.Context, paths: tuple[Path, ...], prune: bool, as_json: bool, verbose: bool, embed_batch: int
+) -> None:
     """Index council files (txt, md, html, pdf, docx) or folders of them.
 
-    Unchanged files are skipped; a file that fails is reported with its reason and
-    the rest are still indexed. Exits with status 1 if any file failed.
+    Unchanged files are skipped and a copy of an indexed file is recorded, not
+    indexed again; a file that fails is reported with its reason and the rest are
+    still indexed. Exits with status 1 if any file failed.
     """
     settings = _settings(ctx)
-    files, problems = collect_files(paths)
+    files = collect_files(paths)
     try:
-        bar: Any
-        with click.progressbar(
-            length=len(files),
-            label="Indexing",
-            file=sys.stderr,
-            show_pos=True,
-            item_show_func=lambda p: p.name if p else None,
-        ) as bar:
-            report = ingest_paths(list(paths), settings, files=files, on_file=lambda p: bar.update(1, p))
+        if verbose or as_json:
+
+            def done(path: Path, outcome: str) -> None:
+                if verbose:
+                    click.echo(f"{outcome}: {path}", err=True)
+
+            report = ingest_paths(
+                list(paths), settings, files=files, prune=prune, on_file=done, embed_batch=embed_batch
+            )
+        else:
+            bar: Any
+            with click.progressbar(
+                length=len(files[0]),
+                label="Indexing",
+                file=sys.stderr,
+                show_pos=True,
+                show_eta=True,
+                item_show_func=lambda p: p.name if p else None,
+            ) as bar:
+                report = ingest_paths(
+                    list(paths),
+                    settings,
+                    files=files,
+                    prune=prune,
+                    on_file=lambda p, _: bar.update(1, p),
+                    embed_batch=embed_batch,
+                )
     except AssistantError as exc:
         raise click.ClickException(str(exc)) from exc
-    report.failed[:0] = problems
     _print_report(report, as_json)
     if not report.ok:
         ctx.exit(1)

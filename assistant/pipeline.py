@@ -5,23 +5,35 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from index import CouncilIndex, Embedder
-from ingest import SUPPORTED_SUFFIXES, chunk_meeting, file_digest, parse_meeting, read_document
 
 from .answer import answer_question
 from .conversation import Turn, merge_filters, resolve
-from .errors import SourceError
 from .generate import generate_answer
+from .ingesting import EMBED_BATCH, IngestReport, collect_files, run_ingest
 from .settings import Settings
 from .types import Answer, Filters
 
 SAMPLE_COUNCIL = Path(__file__).parent / "sample_council"
+
+__all__ = [
+    "EMBED_BATCH",
+    "SAMPLE_COUNCIL",
+    "IndexStatus",
+    "IngestReport",
+    "ask",
+    "collect_files",
+    "ensure_sample_council",
+    "index_status",
+    "ingest_paths",
+    "is_empty",
+    "open_index",
+]
 
 _OPEN: dict[tuple[str, str | None, int, str], CouncilIndex] = {}
 
@@ -41,110 +53,28 @@ def open_index(settings: Settings, embedder: Embedder | None = None) -> CouncilI
     return _OPEN[key]
 
 
-@dataclass
-class IngestReport:
-    """What one ingest run did."""
-
-    ingested: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    failed: list[tuple[str, str]] = field(default_factory=list)
-    chunks: int = 0
-    seconds: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        """True when no file failed."""
-        return not self.failed
-
-
-def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
-    """Expand folders into supported files; name what can't be ingested and why."""
-    files: list[Path] = []
-    problems: list[tuple[str, str]] = []
-    for path in paths:
-        if path.is_dir():
-            for found in sorted(path.rglob("*")):
-                hidden = any(part.startswith(".") for part in found.relative_to(path).parts)
-                if found.is_file() and not hidden and found.suffix.lower() in SUPPORTED_SUFFIXES:
-                    files.append(found)
-        elif path.is_file():
-            if path.suffix.lower() in SUPPORTED_SUFFIXES:
-                files.append(path)
-            else:
-                problems.append((str(path), f"{path.name}: unsupported file type {path.suffix or '(none)'}"))
-        else:
-            problems.append((str(path), f"{path}: no such file or folder"))
-    return files, problems
-
-
 def ingest_paths(
     paths: Sequence[Path],
     settings: Settings,
     *,
     embedder: Embedder | None = None,
-    on_file: Callable[[Path], None] | None = None,
-    files: list[Path] | None = None,
+    on_file: Callable[[Path, str], None] | None = None,
+    files: tuple[list[Path], list[tuple[str, str]]] | None = None,
+    prune: bool = False,
+    embed_batch: int = EMBED_BATCH,
 ) -> IngestReport:
-    """Ingest files and folders; a bad file is reported and the rest still go in."""
-    started = time.perf_counter()
+    """Ingest files and folders; a bad file is reported and the rest still go in.
+
+    Args:
+        on_file: called with each file and its outcome ("ingested", "unchanged", "copy", "failed").
+        files: `collect_files(paths)`, when the caller already expanded the paths.
+        prune: forget indexed files under `paths` that are no longer on disk.
+        embed_batch: chunks pooled across files per encoder call.
+    """
     index = open_index(settings, embedder)
-    report = IngestReport()
-    if files is None:
-        files, problems = collect_files(paths)
-        report.failed.extend(problems)
-    index.vectors.remove_incomplete()
-    known_sources = {str(meta.get("source")): doc_id for doc_id, meta in index.documents()}
-    for path in files:
-        source = str(path.resolve())
-        try:
-            _ingest_file(path, source, settings, index, known_sources, report)
-        except SourceError as exc:
-            report.failed.append((source, str(exc)))
-        if on_file is not None:
-            on_file(path)
-    report.seconds = time.perf_counter() - started
-    return report
-
-
-def _ingest_file(
-    path: Path,
-    source: str,
-    settings: Settings,
-    index: CouncilIndex,
-    known_sources: dict[str, str],
-    report: IngestReport,
-) -> None:
-    try:
-        digest = file_digest(path.read_bytes())
-    except OSError as exc:
-        raise SourceError(f"{path.name}: cannot read file ({exc.strerror or exc})") from exc
-    if index.vectors.has_document(digest):
-        report.unchanged.append(source)
-        return
-    raw = read_document(path, settings.ingest.max_file_bytes).model_copy(update={"source": source})
-    meeting = parse_meeting(raw)
-    chunks = chunk_meeting(meeting, settings.ingest)
-    if not chunks:
-        raise SourceError(f"{path.name}: no paragraphs of text found")
-    meta: dict[str, str | int] = {
-        "source": source,
-        "format": raw.format,
-        "chunks": len(chunks),
-        "ingested_at": datetime.now(UTC).isoformat(timespec="seconds"),
-    }
-    for key in ("council", "body", "doc_type"):
-        value = getattr(meeting, key)
-        if value:
-            meta[key] = value
-    if meeting.meeting_date:
-        meta["meeting_date"] = meeting.meeting_date.isoformat()
-    index.add_document(raw, chunks, meta)
-    old = known_sources.get(source)
-    if old and old != digest:
-        index.vectors.delete_document(old)  # the file changed: its old version goes
-    known_sources[source] = digest
-    report.ingested.append(source)
-    report.chunks += len(chunks)
+    return run_ingest(
+        index, paths, settings, files=files, prune=prune, on_file=on_file, embed_batch=embed_batch
+    )
 
 
 def ask(

@@ -11,7 +11,12 @@ from assistant.types import Chunk, Filters, RawDocument, ScoredChunk
 from .embed import Embedder, SentenceTransformerEmbedder
 from .keyword import KeywordIndex
 from .retrieve import embedding_text, retrieve_chunks
-from .vector import VectorStore
+from .vector import DocumentMeta, VectorStore
+
+# The encoder reads at most max_seq_length tokens; a token is rarely more than a few
+# characters, so cutting the text at this many characters per token changes no vector
+# and keeps a paragraph of megabytes (a single-line file) from ballooning the tokenizer.
+_CHARS_PER_TOKEN = 16
 
 
 class CouncilIndex:
@@ -25,9 +30,21 @@ class CouncilIndex:
         self._keyword_generation = -1
 
     # -- writing --------------------------------------------------------------------------
-    def add_document(self, raw: RawDocument, chunks: Sequence[Chunk], meta: dict[str, str | int]) -> None:
-        """Embed and store a document's chunks and its extracted text."""
-        vectors = self.embedder.embed([embedding_text(c) for c in chunks])
+    def embed_chunks(self, chunks: Sequence[Chunk]) -> list[list[float]]:
+        """One vector per chunk, from the text the encoder sees (cut to what it can read)."""
+        limit = self.settings.index.max_seq_length * _CHARS_PER_TOKEN
+        return self.embedder.embed([embedding_text(c)[:limit] for c in chunks])
+
+    def add_document(
+        self,
+        raw: RawDocument,
+        chunks: Sequence[Chunk],
+        meta: DocumentMeta,
+        vectors: Sequence[Sequence[float]] | None = None,
+    ) -> None:
+        """Store a document's chunks and its extracted text, embedding them unless `vectors` are given."""
+        if vectors is None:
+            vectors = self.embed_chunks(chunks)
         self.vectors.add_document(raw.doc_id, raw.text, meta, chunks, vectors)
 
     # -- reading --------------------------------------------------------------------------

@@ -7,6 +7,11 @@ Two collections:
   document's record is written *after* all its chunks: chunks whose document has no
   record are leftovers of an interrupted ingest and are removed.
 
+A document is its content (the id is a hash of the file's bytes), so the same file under
+two names is stored once; its record lists every file that holds it in `sources`. The
+first of them is the `source` its citations name; when that file changes or goes, the
+next one takes over, and the document goes only when no file holds it any more.
+
 The chunk collection's metadata carries a `generation` counter, bumped on every write,
 so each process knows when its keyword index (derived from Chroma) is stale.
 """
@@ -22,6 +27,15 @@ from assistant.settings import Settings
 from assistant.types import Chunk, Citation, Filters
 
 Where = dict[str, Any]
+DocumentMeta = dict[str, str | int | list[str]]
+
+
+def document_sources(meta: dict[str, Any]) -> list[str]:
+    """The files that hold a document, the one its citations name first."""
+    sources = meta.get("sources")
+    if isinstance(sources, list) and sources:
+        return [str(s) for s in sources]
+    return [str(meta["source"])] if meta.get("source") else []  # records written before `sources`
 
 
 def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
@@ -125,7 +139,7 @@ class VectorStore:
         self,
         doc_id: str,
         text: str,
-        meta: dict[str, str | int],
+        meta: DocumentMeta,
         chunks: Sequence[Chunk],
         embeddings: Sequence[Sequence[float]],
     ) -> None:
@@ -142,6 +156,25 @@ class VectorStore:
         self.docs.add(ids=[doc_id], documents=[text], metadatas=[meta], embeddings=[[1.0]])
         self._bump()
 
+    def set_sources(self, doc_id: str, sources: Sequence[str]) -> None:
+        """Record which files hold a document; with none left, the document goes."""
+        if not sources:
+            self.delete_document(doc_id)
+            return
+        got = self.docs.get(ids=[doc_id], include=["metadatas"])
+        if not got["ids"]:
+            return
+        primary = sources[0]
+        if (got["metadatas"][0] or {}).get("source") != primary:
+            # chunks first: an interruption here leaves the record naming the old file,
+            # and the next ingest of either file does this again
+            ids = self.chunks.get(where={"doc_id": doc_id}, include=[])["ids"]
+            for start in range(0, len(ids), self._max_batch):
+                part = ids[start : start + self._max_batch]
+                self.chunks.update(ids=part, metadatas=[{"source": primary}] * len(part))
+            self._bump()
+        self.docs.update(ids=[doc_id], metadatas=[{"source": primary, "sources": list(sources)}])
+
     def delete_document(self, doc_id: str, bump: bool = True) -> None:
         """Remove a document's record first, then its chunks."""
         self.docs.delete(ids=[doc_id])
@@ -151,8 +184,8 @@ class VectorStore:
 
     def remove_incomplete(self) -> int:
         """Delete chunks whose document never got its record (an interrupted ingest)."""
-        complete = {doc_id for doc_id, _ in self.documents()}
-        orphans = {c.citation.doc_id for c in self.iter_chunks()} - complete
+        complete = set(self.docs.get(include=[])["ids"])
+        orphans = self.chunk_doc_ids() - complete
         for doc_id in orphans:
             self.chunks.delete(where={"doc_id": doc_id})
         if orphans:
@@ -163,6 +196,17 @@ class VectorStore:
     def count(self) -> int:
         """Number of chunks stored."""
         return int(self.chunks.count())
+
+    def chunk_doc_ids(self, page: int = 5000) -> set[str]:
+        """The ids of the documents that stored chunks belong to."""
+        found: set[str] = set()
+        offset = 0
+        while True:
+            got = self.chunks.get(include=["metadatas"], limit=page, offset=offset)
+            if not got["ids"]:
+                return found
+            found.update(str((m or {}).get("doc_id")) for m in got["metadatas"])
+            offset += len(got["ids"])
 
     def iter_chunks(self, page: int = 5000) -> Iterator[Chunk]:
         """Every stored chunk, a page at a time."""

@@ -69,7 +69,12 @@ def test_ingest_json(
     result = run(data_dir, "ingest", "--json", str(tiny_corpus), str(bad))
     assert result.exit_code == 1
     out = json.loads(result.stdout)
-    assert set(out) == {"ingested", "unchanged", "failed", "chunks", "seconds"}
+    assert set(out) == {
+        "ingested", "unchanged", "duplicates", "removed", "failed", "chunks", "seconds", "stages",
+    }  # fmt: skip
+    assert set(out["stages"]) == {"read", "parse", "chunk", "embed", "write"}
+    assert all(secs >= 0 for secs in out["stages"].values()) and out["stages"]["write"] > 0
+    assert out["duplicates"] == [] and out["removed"] == []
     assert len(out["ingested"]) == 2 and out["unchanged"] == [] and out["chunks"] == tiny_chunk_count
     assert out["failed"] == [{"source": str(bad), "reason": "notes.odt: unsupported file type .odt"}]
 

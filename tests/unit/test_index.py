@@ -97,9 +97,12 @@ def test_same_content_under_two_names_is_indexed_once(
     (folder / "a.txt").write_text(PLANNING, encoding="utf-8")
     (folder / "copy of a.txt").write_text(PLANNING, encoding="utf-8")
     report = assistant.ingest_paths([folder], settings, embedder=fake_embedder)
-    assert len(report.ingested) == 1 and len(report.unchanged) == 1
+    a, copy = str((folder / "a.txt").resolve()), str((folder / "copy of a.txt").resolve())
+    assert report.ingested == [a] and report.unchanged == []
+    assert report.duplicates == [(copy, a)]
     index = CouncilIndex(settings, fake_embedder)
     assert len(index.documents()) == 1
+    assert index.documents()[0][1]["sources"] == [a, copy]
     assert index.vectors.count() == report.chunks
 
 

@@ -1,0 +1,288 @@
+"""Files -> the index: each file read, parsed, chunked, embedded and written once.
+
+A document is its content: the same bytes under two names are stored once and the
+document's record lists both files, so changing or removing one name never unindexes
+the other. A changed file's new version is written completely before its old version
+is let go, so an interrupted ingest or a bad new version never loses what was indexed.
+Chunks of several files are embedded together (the encoder is the bottleneck and
+sorts a larger pool by length, which wastes less padding).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from index import CouncilIndex
+from index.vector import DocumentMeta, document_sources
+from ingest import SUPPORTED_SUFFIXES, chunk_meeting, file_digest, parse_meeting, read_document
+
+from .errors import SourceError
+from .settings import Settings
+from .types import Chunk, RawDocument
+
+STAGES = ("read", "parse", "chunk", "embed", "write")
+EMBED_BATCH = 256  # chunks pooled across files per encoder call
+_PENDING_CHARS = 20_000_000  # ...or this much extracted text waiting, whichever comes first
+
+
+@dataclass
+class IngestReport:
+    """What one ingest run did, with the seconds spent in each stage."""
+
+    ingested: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (file, file already holding it)
+    removed: list[str] = field(default_factory=list)  # files gone from disk, forgotten by --prune
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    chunks: int = 0
+    seconds: float = 0.0
+    stages: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
+
+    @property
+    def ok(self) -> bool:
+        """True when no file failed."""
+        return not self.failed
+
+    @contextmanager
+    def timing(self, stage: str) -> Iterator[None]:
+        """Add the time spent in the block to `stage`."""
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.stages[stage] += time.perf_counter() - started
+
+
+def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Expand folders into supported files; name what can't be ingested and why."""
+    files: list[Path] = []
+    problems: list[tuple[str, str]] = []
+    for path in paths:
+        if path.is_dir():
+            for found in sorted(path.rglob("*")):
+                hidden = any(part.startswith(".") for part in found.relative_to(path).parts)
+                if found.is_file() and not hidden and found.suffix.lower() in SUPPORTED_SUFFIXES:
+                    files.append(found)
+        elif path.is_file():
+            if path.suffix.lower() in SUPPORTED_SUFFIXES:
+                files.append(path)
+            else:
+                problems.append((str(path), f"{path.name}: unsupported file type {path.suffix or '(none)'}"))
+        else:
+            problems.append((str(path), f"{path}: no such file or folder"))
+    return files, problems
+
+
+@dataclass
+class _Prepared:
+    """A file read, parsed and chunked, waiting for the encoder."""
+
+    path: Path
+    raw: RawDocument
+    chunks: list[Chunk]
+    meta: DocumentMeta
+    sources: list[str]
+
+
+class Ingest:
+    """One ingest run over an open index: which files hold which documents, kept in step with Chroma."""
+
+    def __init__(
+        self,
+        index: CouncilIndex,
+        settings: Settings,
+        report: IngestReport,
+        *,
+        on_file: Callable[[Path, str], None] | None = None,
+        embed_batch: int = EMBED_BATCH,
+    ) -> None:
+        self.index = index
+        self.settings = settings
+        self.report = report
+        self.on_file = on_file or (lambda _path, _outcome: None)
+        self.embed_batch = embed_batch
+        index.vectors.remove_incomplete()
+        self.sources: dict[str, list[str]] = {}  # doc_id -> files holding it, as recorded
+        self.holders: dict[str, set[str]] = {}  # file -> doc_ids that list it (one, unless interrupted)
+        for doc_id, meta in index.documents():
+            self.sources[doc_id] = document_sources(meta)
+            for source in self.sources[doc_id]:
+                self.holders.setdefault(source, set()).add(doc_id)
+        self.pending: dict[str, _Prepared] = {}
+        self._pending_chunks = 0
+        self._pending_chars = 0
+
+    # -- files -----------------------------------------------------------------------------
+    def add_file(self, path: Path) -> None:
+        """Index one file, or record it as unchanged, a copy, or failed with its reason."""
+        source = str(path.resolve())
+        try:
+            self._add(path, source)
+        except SourceError as exc:
+            self.report.failed.append((source, " ".join(str(exc).split())))  # one line, always
+            self.on_file(path, "failed")
+
+    def _add(self, path: Path, source: str) -> None:
+        with self.report.timing("read"):
+            digest = self._digest(path)
+        if digest in self.sources:
+            holders = self.sources[digest]
+            if source in holders:
+                self.report.unchanged.append(source)
+                outcome = "unchanged"
+            else:
+                self.report.duplicates.append((source, holders[0]))
+                self._set_sources(digest, [*holders, source])
+                outcome = "copy"
+            self._forget_elsewhere(source, keep=digest)
+            self.on_file(path, outcome)
+            return
+        if digest in self.pending:  # a copy of a file earlier in this run
+            waiting = self.pending[digest]
+            self.report.duplicates.append((source, waiting.sources[0]))
+            waiting.sources.append(source)
+            self.on_file(path, "copy")
+            return
+        with self.report.timing("read"):
+            raw = read_document(path, self.settings.ingest.max_file_bytes)
+            raw = raw.model_copy(update={"source": source, "doc_id": digest})
+        try:
+            with self.report.timing("parse"):
+                meeting = parse_meeting(raw)
+            with self.report.timing("chunk"):
+                chunks = chunk_meeting(meeting, self.settings.ingest)
+        except Exception as exc:  # a parser bug on one odd file must not stop a long ingest
+            raise SourceError(
+                f"{path.name}: cannot split into paragraphs ({type(exc).__name__}: {exc})"
+            ) from exc
+        if not chunks:
+            raise SourceError(f"{path.name}: no paragraphs of text found")
+        meta: DocumentMeta = {
+            "source": source,
+            "format": raw.format,
+            "chunks": len(chunks),
+            "ingested_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        for key in ("council", "body", "doc_type"):
+            value = getattr(meeting, key)
+            if value:
+                meta[key] = value
+        if meeting.meeting_date:
+            meta["meeting_date"] = meeting.meeting_date.isoformat()
+        self.pending[digest] = _Prepared(path, raw, chunks, meta, [source])
+        self._pending_chunks += len(chunks)
+        self._pending_chars += len(raw.text)
+        if self._pending_chunks >= self.embed_batch or self._pending_chars >= _PENDING_CHARS:
+            self.flush()
+
+    def _digest(self, path: Path) -> str:
+        """The file's content id; a file over the size limit is refused before it is read."""
+        limit = self.settings.ingest.max_file_bytes
+        try:
+            size = path.stat().st_size
+            if size > limit:
+                raise SourceError(f"{path.name}: {size:,} bytes is over the {limit:,} byte limit")
+            return file_digest(path.read_bytes())
+        except OSError as exc:
+            raise SourceError(f"{path.name}: cannot read file ({exc.strerror or exc})") from exc
+
+    def flush(self) -> None:
+        """Embed the waiting files' chunks together, then write each file's document."""
+        if not self.pending:
+            return
+        waiting = list(self.pending.values())
+        self.pending.clear()
+        self._pending_chunks = self._pending_chars = 0
+        with self.report.timing("embed"):
+            vectors = self.index.embed_chunks([c for p in waiting for c in p.chunks])
+        start = 0
+        for prepared in waiting:
+            part = vectors[start : start + len(prepared.chunks)]
+            start += len(prepared.chunks)
+            with self.report.timing("write"):
+                self._write(prepared, part)
+            self.on_file(prepared.path, "ingested")
+
+    def _write(self, prepared: _Prepared, vectors: Sequence[Sequence[float]]) -> None:
+        doc_id = prepared.raw.doc_id
+        prepared.meta["sources"] = list(prepared.sources)
+        self.index.add_document(prepared.raw, prepared.chunks, prepared.meta, vectors)
+        self.sources[doc_id] = list(prepared.sources)
+        for source in prepared.sources:
+            self.holders.setdefault(source, set()).add(doc_id)
+            self._forget_elsewhere(source, keep=doc_id)  # the file's old version, if it changed
+        self.report.ingested.append(prepared.sources[0])
+        self.report.chunks += len(prepared.chunks)
+
+    # -- bookkeeping -----------------------------------------------------------------------
+    def _set_sources(self, doc_id: str, sources: list[str]) -> None:
+        self.index.vectors.set_sources(doc_id, sources)
+        before = self.sources.pop(doc_id, [])
+        for source in before:
+            self.holders.get(source, set()).discard(doc_id)
+        if sources:
+            self.sources[doc_id] = sources
+            for source in sources:
+                self.holders.setdefault(source, set()).add(doc_id)
+
+    def _forget_elsewhere(self, source: str, keep: str | None = None) -> None:
+        """Drop `source` from every document but `keep`; a document no file holds goes."""
+        for doc_id in sorted(self.holders.get(source, set()) - {keep}):
+            self._set_sources(doc_id, [s for s in self.sources.get(doc_id, []) if s != source])
+
+    def prune(self, roots: Sequence[Path]) -> list[str]:
+        """Forget indexed files under `roots` that are no longer on disk; return them."""
+        resolved = [root.resolve() for root in roots]
+        gone = [
+            source
+            for source in sorted(self.holders)
+            if self.holders[source]
+            and any(Path(source).is_relative_to(root) for root in resolved)
+            and not Path(source).is_file()
+        ]
+        with self.report.timing("write"):
+            for source in gone:
+                self._forget_elsewhere(source)
+        self.report.removed.extend(gone)
+        return gone
+
+
+def run_ingest(
+    index: CouncilIndex,
+    paths: Sequence[Path],
+    settings: Settings,
+    *,
+    files: tuple[list[Path], list[tuple[str, str]]] | None = None,
+    prune: bool = False,
+    on_file: Callable[[Path, str], None] | None = None,
+    embed_batch: int = EMBED_BATCH,
+) -> IngestReport:
+    """Ingest files and folders into `index`; with `prune`, forget files under `paths` that are gone.
+
+    Args:
+        files: what `collect_files(paths)` returned, when the caller already expanded the paths.
+    """
+    started = time.perf_counter()
+    report = IngestReport()
+    found, problems = files if files is not None else collect_files(paths)
+    run = Ingest(index, settings, report, on_file=on_file, embed_batch=embed_batch)
+    seen: set[Path] = set()
+    for path in found:
+        if path.resolve() in seen:  # named twice (a folder and a file in it, or a symlink)
+            continue
+        seen.add(path.resolve())
+        run.add_file(path)
+    run.flush()
+    if prune:
+        # after adding, so a renamed file is recorded under its new name before the old one goes
+        gone = [Path(source) for source in run.prune(paths)]
+        pruned_roots = {str(p) for p in paths if any(g.is_relative_to(p.resolve()) for g in gone)}
+        problems = [(s, r) for s, r in problems if s not in pruned_roots]  # a folder deleted on purpose
+    report.failed[:0] = problems
+    report.seconds = time.perf_counter() - started
+    return report
