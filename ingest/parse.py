@@ -13,10 +13,13 @@ from assistant.types import AgendaItem, Meeting, Paragraph, RawDocument
 
 from .metadata import find_body, find_council, find_date, find_dates, find_doc_type
 
-# "14. Title", "5 Title", "Item 5 – Title", "3a. Title": a short line opening an agenda item
+# "14. Title", "5 Title", "Item 5 – Title", "3a. Title", "1.Adoption": a short line opening an agenda item
 _ITEM_HEADING = re.compile(
-    r"^(?:[Ii]tem\s+|ITEM\s+)?(?P<num>\d{1,3}[a-z]?)(?:[.):]|\s+[-–—:])?\s+(?P<title>[A-Z0-9(‘'\"“].{1,150})$"
+    r"^(?:(?:[Aa]genda\s+)?(?:[Ii]tem|ITEM)\s*(?:[Nn]o\.?\s*)?)?(?P<num>\d{1,3}[a-z]?)"
+    r"(?:[.):]\s*|\s+[-–—:]\s+|\s+)(?P<title>[A-Z0-9(‘'\"“].{1,150})$"
 )
+# "(a) Title" or "b) Title": a lettered part of the current item
+_SUB_HEADING = re.compile(r"^\(?(?P<letter>[a-z])\)\s+(?P<title>[A-Z‘'\"“].{1,150})$")
 _BULLET = re.compile(r"^\s*(?:[-•·*▪◦–]|\(?[a-z]\)|\(?[ivx]{1,4}\))\s+")
 _SENTENCE_END = re.compile(r"[.!?:;]['\"’”)]?$")
 
@@ -112,17 +115,25 @@ def _split_items(raw: RawDocument, spans: list[tuple[int, int]]) -> list[AgendaI
     text = raw.text
     items: list[AgendaItem] = [AgendaItem()]
     last_num: tuple[int, str] | None = None
+    last_letter = ""
     pending_moderngov = False
     for number, (start, end) in enumerate(spans, start=1):
         para_text = text[start:end]
         line = " ".join(para_text.split())
-        heading = _ITEM_HEADING.match(line) if _looks_like_heading(line) else None
         new_item: AgendaItem | None = None
+        heading = _ITEM_HEADING.match(line) if _looks_like_heading(line) else None
+        sub = _SUB_HEADING.match(line) if last_num is not None and _looks_like_title(line) else None
         if heading:
             value = _item_number_value(heading.group("num").lower())
             if last_num is None or last_num < value <= (last_num[0] + 5, "~"):
-                new_item = AgendaItem(number=heading.group("num"), title=heading.group("title").strip())
-                last_num = value
+                new_item = AgendaItem(number=heading.group("num"), title=_tidy_title(heading.group("title")))
+                last_num, last_letter = value, ""
+        elif sub and last_num is not None and sub.group("letter") == _next_letter(last_letter):
+            # "(a) Filling of Casual Vacancy" inside item 2 is item 2a
+            new_item = AgendaItem(
+                number=f"{last_num[0]}{sub.group('letter')}", title=_tidy_title(sub.group("title"))
+            )
+            last_letter = sub.group("letter")
         elif pending_moderngov and len(line) <= 200:
             # ModernGov pages: "Agenda item" on its own line, then the item's title
             new_item = AgendaItem(title=line)
@@ -135,3 +146,16 @@ def _split_items(raw: RawDocument, spans: list[tuple[int, int]]) -> list[AgendaI
             Paragraph(number=number, text=para_text, char_start=start, char_end=end, page=raw.page_at(start))
         )
     return [item for item in items if item.paragraphs]
+
+
+def _next_letter(letter: str) -> str:
+    return chr(ord(letter) + 1) if letter else "a"
+
+
+def _looks_like_title(line: str) -> bool:
+    return len(line) <= 120 and not line.endswith((".", ",", ";"))
+
+
+def _tidy_title(title: str) -> str:
+    title = " ".join(title.split()).rstrip(" :–—-")
+    return title.title().replace(" And ", " and ").replace(" Of ", " of ") if title.isupper() else title
