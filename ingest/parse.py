@@ -12,6 +12,7 @@ from pathlib import Path
 from assistant.types import AgendaItem, Meeting, Paragraph, RawDocument
 
 from .metadata import find_body, find_council, find_date, find_dates, find_doc_type
+from .sidecar import apply_overrides
 
 # "14. Title", "5 Title", "Item 5 – Title", "3a. Title", "1.Adoption": a short line opening an agenda item
 _ITEM_HEADING = re.compile(
@@ -27,7 +28,8 @@ _SENTENCE_END = re.compile(r"[.!?:;]['\"’”)]?$")
 def parse_meeting(raw: RawDocument) -> Meeting:
     """Find the meeting behind a document and split it into agenda items and paragraphs."""
     spans = _paragraph_spans(raw.text)
-    header = _header_text(raw.text, spans)
+    items = _split_items(raw, spans)
+    header = _header_text(raw.text, spans, items)
     name = Path(raw.source).name
     meeting = Meeting(
         doc_id=raw.doc_id,
@@ -37,19 +39,24 @@ def parse_meeting(raw: RawDocument) -> Meeting:
         body=find_body(header, name),
         meeting_date=find_date(header, name),
         doc_type=find_doc_type(header, name),
+        items=items,
     )
-    meeting.items = _split_items(raw, spans)
-    return meeting
+    return apply_overrides(meeting, raw.meta)
 
 
-def _header_text(text: str, spans: list[tuple[int, int]]) -> str:
-    """The opening of a document, where meetings name their council, body and date."""
+def _header_text(text: str, spans: list[tuple[int, int]], items: list[AgendaItem]) -> str:
+    """The opening of a document, where meetings name their council, body and date: the text
+    before the first numbered item, or its first paragraphs, and never more than 2,500 characters."""
+    first_item = next((i.paragraphs[0].char_start for i in items if i.number and i.paragraphs), None)
     end = 0
     for start, stop in spans[:12]:
         if start > 1500:
             break
         end = stop
-    return text[:end]
+    if first_item is not None and first_item > 0:
+        end = first_item
+    end = max(end, spans[0][1] if spans else 0)
+    return text[: min(end, 2500)]
 
 
 def _paragraph_spans(text: str) -> list[tuple[int, int]]:

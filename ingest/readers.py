@@ -16,6 +16,7 @@ from typing import Any
 from assistant.errors import SourceError
 from assistant.types import RawDocument
 
+from .sidecar import load_sidecar
 from .layout import PAGE_NUMBER, Line, clean_bullet, line_style, rebuild_text
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx")
@@ -51,13 +52,15 @@ def read_document(path: Path, max_bytes: int = 200_000_000) -> RawDocument:
         raise SourceError(f"{path.name}: cannot parse {suffix[1:]} ({type(exc).__name__}: {exc})") from exc
     if not text.strip():
         raise SourceError(f"{path.name}: no text found in the file")
+    meta = load_sidecar(path)
     return RawDocument(
         doc_id=file_digest(data),
         source=str(path),
         format=_FORMATS[suffix],
         text=text,
-        title=title,
+        title=meta.pop("title", None) or title,
         page_starts=page_starts,
+        meta=meta,
     )
 
 
