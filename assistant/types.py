@@ -121,6 +121,7 @@ class Paragraph(BaseModel):
     char_start: int
     char_end: int
     page: int | None = None
+    decision: Decision | None = Field(None, description="The decision this paragraph helps record")
 
 
 class AgendaItem(BaseModel):
@@ -261,3 +262,8 @@ class Answer(BaseModel):
             c = s.citation
             seen.setdefault((c.doc_id, c.char_start, c.char_end), c)
         return list(seen.values())
+
+
+Paragraph.model_rebuild()
+AgendaItem.model_rebuild()
+Meeting.model_rebuild()

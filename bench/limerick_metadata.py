@@ -135,17 +135,24 @@ def write_markdown(result: dict[str, Any], path: Path) -> None:
     ]
     if "body" in result:
         b = result["body"]
-        lines.append(f"| body correct (hand-judged sample) | {b['correct']}/{b['sample']} ({b['share']:.1%}) |")
+        lines.append(
+            f"| body correct (hand-judged sample) | {b['correct']}/{b['sample']} ({b['share']:.1%}) |"
+        )
     lines += ["", f"Seconds: {result['seconds']}", "", "## Date misses (as ingested)", ""]
     lines += [f"- {m['path']}: file name {m['name_date']}, derived {m['derived']}" for m in d["misses"]]
     lines += ["", "## Date misses (text alone)", ""]
     lines += [f"- {m['path']}: file name {m['name_date']}, text {m['text_only']}" for m in d["text_misses"]]
     if "body" in result:
-        lines += ["", "## Body sample", "", "| folder meeting title | derived body | verdict |", "|---|---|---|"]
         lines += [
-            f"| {r['meeting_title']} | {r['derived_now']} | {r['verdict']}{'' if r['unchanged'] else ' (changed)'} |"
-            for r in result["body"]["rows"]
+            "",
+            "## Body sample",
+            "",
+            "| folder meeting title | derived body | verdict |",
+            "|---|---|---|",
         ]
+        for r in result["body"]["rows"]:
+            flag = "" if r["unchanged"] else " (changed)"
+            lines.append(f"| {r['meeting_title']} | {r['derived_now']} | {r['verdict']}{flag} |")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -161,20 +168,27 @@ def main(argv: list[str] | None = None) -> int:
     rows = [derive(args.root, r) for r in minutes]
     if args.print_body_sample:
         for r in pick_body_sample(rows):
-            print(json.dumps({"path": r["path"], "meeting_title": r["meeting_title"], "derived_body": r["body"]}))
+            print(
+                json.dumps(
+                    {"path": r["path"], "meeting_title": r["meeting_title"], "derived_body": r["body"]}
+                )
+            )
         return 0
     result: dict[str, Any] = {"date": date_figures(rows)}
     if args.sample.exists():
         result["body"] = body_figures(rows, args.sample)
     result["seconds"] = round(time.perf_counter() - started, 1)
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "limerick_metadata.json").write_text(json.dumps(result, indent=2, default=str), encoding="utf-8")
+    (args.out / "limerick_metadata.json").write_text(
+        json.dumps(result, indent=2, default=str), encoding="utf-8"
+    )
     write_markdown(result, args.out / "limerick_metadata.md")
     d = result["date"]
     print(f"{'measure':<44} value")
     print(f"{'minutes files':<44} {d['minutes_files']}")
-    print(f"{'date as ingested = file-name date':<44} {d['ingest_agree']}/{d['with_name_date']} ({d['ingest_share']:.1%})")
-    print(f"{'date from text alone = file-name date':<44} {d['text_agree']}/{d['with_name_date']} ({d['text_share']:.1%})")
+    judged = d["with_name_date"]
+    print(f"{'date as ingested = file-name date':<44} {d['ingest_agree']}/{judged} ({d['ingest_share']:.1%})")
+    print(f"{'date from text alone = file-name date':<44} {d['text_agree']}/{judged} ({d['text_share']:.1%})")
     print(f"{'no date found in the text':<44} {d['text_none']}")
     if "body" in result:
         b = result["body"]

@@ -160,9 +160,11 @@ def _assemble(paragraphs: list[list[str]], marks: list[tuple[int, int]]) -> tupl
             line_offsets.append([])
     out = "\n\n".join(texts)
     page_starts: list[int] = []
-    for para, line in marks:
+    for para, line_no in marks:
         starts = line_offsets[para] if para < len(line_offsets) else []
-        page_starts.append(starts[line] if line < len(starts) else _next_start(line_offsets, para, len(out)))
+        page_starts.append(
+            starts[line_no] if line_no < len(starts) else _next_start(line_offsets, para, len(out))
+        )
     return out, page_starts
 
 

@@ -62,7 +62,7 @@ def find_dates(text: str) -> list[tuple[int, date]]:
 
 _WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?"
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-# where the date a meeting was held is written: "held on Monday, 19th September, 2016", "ON WEDNESDAY 11™ JUNE"
+# where a meeting's date is written: "held on Monday, 19th September, 2016", "ON WEDNESDAY 11™ JUNE"
 _HELD_ON = re.compile(
     rf"\b(?:held|on|dated|date)\b[\s:,]*(?:(?P<weekday>{_WEEKDAY})[\s,]*)?(?:the\s+)?(?=\d)", re.I
 )

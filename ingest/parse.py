@@ -11,6 +11,7 @@ from pathlib import Path
 
 from assistant.types import AgendaItem, Meeting, Paragraph, RawDocument
 
+from .decisions import tag_decisions
 from .metadata import find_body, find_council, find_date, find_dates, find_doc_type
 from .sidecar import apply_overrides
 
@@ -152,7 +153,12 @@ def _split_items(raw: RawDocument, spans: list[tuple[int, int]]) -> list[AgendaI
         items[-1].paragraphs.append(
             Paragraph(number=number, text=para_text, char_start=start, char_end=end, page=raw.page_at(start))
         )
-    return [item for item in items if item.paragraphs]
+    kept = [item for item in items if item.paragraphs]
+    for item in kept:
+        decisions = tag_decisions(item)
+        for para in item.paragraphs:
+            para.decision = decisions.get(para.number)
+    return kept
 
 
 def _next_letter(letter: str) -> str:

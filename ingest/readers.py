@@ -16,8 +16,8 @@ from typing import Any
 from assistant.errors import SourceError
 from assistant.types import RawDocument
 
-from .sidecar import load_sidecar
 from .layout import PAGE_NUMBER, Line, clean_bullet, line_style, rebuild_text
+from .sidecar import load_sidecar
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx")
 
