@@ -30,7 +30,7 @@ _MEETING_KIND = (
 _BODY_END = (
     r"(?=\s+(?:was\s+|to\s+be\s+|will\s+be\s+)?h[eo]?l?d\b|\s+on\s+(?:the\s+)?(?:\d|mon|tue|wed|thu|fri|sat|sun)"
     r"|\s+in\s+(?:the\s+)?(?:council|chamber|áras|aras|civic|town|city|county)|,\s*(?:held|on|in)\b"
-    r"|\s+[–—-]\s+(?:\d|draft|minutes|agenda)|\s+\d{1,2}(?:st|nd|rd|th)?\s+[A-Z]|\s*[.;:(]|\s*$"
+    r"|\s+[–—-]\s+(?:\d|draft|minutes|agenda|meeting|held)|\s+\d{1,2}(?:st|nd|rd|th)?\s+[A-Z]|\s*[.;:(]|\s*$"
     r"|\s+present\b|\s+(?:held\s+)?(?:in|at)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}"
     r"(?:hotel|centre|center|chamber|hall|house|offices?|library|room|buildings?)\b)"
 )

@@ -47,15 +47,29 @@ _OUTCOMES: list[tuple[Outcome, re.Pattern[str]]] = [
     ("withdrawn", re.compile(r"\b(?:was|were|been)\s+withdrawn\b", re.I)),
     (
         "lost",
-        re.compile(r"\b(?:was|were|declared)\s+(?:lost|defeated|not\s+carried)\b|\bmotion\s+fell\b", re.I),
+        re.compile(
+            r"\b(?:was|were|declared)\s+(?:lost|defeated|not\s+carried)\b|\bmotion\s+fell\b"
+            r"|\bdeclared\s+(?:the\s+)?(?:motion|amendment|proposal)\s+(?:lost|defeated)\b",
+            re.I,
+        ),
     ),
     (
         "carried",
-        re.compile(r"\b(?:was|were|declared|being)\s+(?:duly\s+)?carried\b|\bcarried\s+unanimously\b", re.I),
+        re.compile(
+            r"\b(?:was|were|declared|being)\s+(?:duly\s+)?carried\b|\bcarried\s+unanimously\b"
+            r"|\bdeclared\s+(?:the\s+)?(?:motion|amendment|proposal)\s+carried\b"
+            r"|\b(?:motion|amendment|proposal)\s+was\s+(?:adopted|passed|approved)\b",
+            re.I,
+        ),
     ),
     ("deferred", re.compile(r"\b(?:was|be|were|been)\s+deferred\b", re.I)),
     ("noted", re.compile(r"\bbe\s+noted\b|\bwas\s+noted\b", re.I)),
-    ("agreed", re.compile(r"\b(?:it\s+was|was|were|unanimously)\s+agreed\b|\bagreed\s+unanimously\b", re.I)),
+    (
+        "agreed",
+        re.compile(
+            r"\b(?:it\s+was|was|were|unanimously)\s+agreed\b|\bagreed\s+unanimously\b|\band\s+agreed\b", re.I
+        ),
+    ),
 ]
 
 

@@ -47,6 +47,10 @@ _TERMINAL = re.compile(r"[.!?:;][\"'’”)\]*]*$")
 _NOT_TERMINAL = re.compile(r"(?:\b[A-Z]|\b(?:Cllr|Cllrs|Mr|Mrs|Ms|Dr|No|Co|St|Prof|Rev|Fr|Cmhlr))\.$")
 _INITIAL = re.compile(r"\b[A-Z]\.\s")
 _CONNECTOR_END = re.compile(r"\b(?:and|or|of|the|to|for|in|on|with|a|an|by|at|from|that|as)$", re.I)
+# lines that open a decision's record: "Proposed by ...;", "Seconded by ...;", "And Resolved:"
+_DECISION_LABEL = re.compile(
+    r"^(?:proposed|seconded|(?:and\s+)?resolved|it\s+was\s+(?:proposed|resolved))\b", re.I
+)
 _SMALL_WORDS = frozenset("and or of the to for in on with a an by at from & – - —".split())
 
 
@@ -233,7 +237,7 @@ def _breaks(
     if heading_prev != (cur.style in _HEADING_STYLES) or (heading_prev and prev.style != cur.style):
         return True
     short = len(prev_text) < 0.8 * width
-    if terminal and short:
+    if terminal and (short or _DECISION_LABEL.match(text)):
         return True
     if heading_prev:
         return False  # a heading wrapped over lines stays one heading

@@ -29,7 +29,7 @@ _MONTHS = {
 }  # fmt: skip
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 # OCR reads the superscript "th" as ™ or ”: "11™ JUNE", "2” July"; PDFs lose the space: "5thOctober"
-_DAY = r"(?P<day>\d{1,2})(?:\s?(?:st|nd|rd|th)|[™”\"’*°º]{1,2})?"
+_DAY = r"(?P<day>\d{1,2})(?:\s?(?:st|nd|rd|th)|[™”\"’*°º%]{1,2})?"
 _YEAR = r"(?P<year>(?:19|20)\d{2})"
 _DATE_PATTERNS = [
     re.compile(rf"\b{_DAY}(?:\s+of)?[\s-]*{_MONTH},?[\s-]+{_YEAR}\b", re.I),

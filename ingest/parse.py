@@ -32,14 +32,17 @@ def parse_meeting(raw: RawDocument) -> Meeting:
     items = _split_items(raw, spans)
     header = _header_text(raw.text, spans, items)
     name = Path(raw.source).name
+    doc_type = find_doc_type(header, name)
+    # an agenda calls a meeting ("to be held on ..."), often below a letter dated days before
+    date_text = raw.text[:4000] if doc_type == "agenda" else header
     meeting = Meeting(
         doc_id=raw.doc_id,
         source=raw.source,
         text=raw.text,
         council=find_council(header),
         body=find_body(header, name),
-        meeting_date=find_date(header, name),
-        doc_type=find_doc_type(header, name),
+        meeting_date=find_date(date_text, name),
+        doc_type=doc_type,
         items=items,
     )
     return apply_overrides(meeting, raw.meta)
@@ -107,8 +110,10 @@ def _split_block(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int
 def _looks_like_heading(line: str) -> bool:
     line = line.strip()
     match = _ITEM_HEADING.match(line)
-    if not match or len(line) > 120 or line.endswith((".", ",", ";")):
+    if not match or len(line) > 120 or line.endswith((",", ";")):
         return False
+    if line.endswith(".") and not re.match(r"(?:agenda\s+)?item\b", line, re.I):
+        return False  # a numbered sentence, unless it says "Item 3"
     dates = find_dates(line)
     return not (dates and dates[0][0] == 0)  # "14 March 2024" is a date, not item 14
 
@@ -170,5 +175,5 @@ def _looks_like_title(line: str) -> bool:
 
 
 def _tidy_title(title: str) -> str:
-    title = " ".join(title.split()).rstrip(" :–—-")
+    title = " ".join(title.split()).rstrip(" :–—-.")
     return title.title().replace(" And ", " and ").replace(" Of ", " of ") if title.isupper() else title

@@ -184,6 +184,7 @@ def _read_md(data: bytes) -> Extracted:
             line = _MD_LINK.sub(r"\1", line)
             for _ in range(2):  # ***bold italic*** takes two passes
                 line = _MD_EMPHASIS.sub(lambda m: m.group(2) or m.group(3) or "", line)
+            line = re.sub(r"\*{2,}", "", line)  # bold opened on one line and closed on another
             line = re.sub(r"^(\s*)[*+]\s+", r"\1- ", line)
             line = _MD_ESCAPE.sub(r"\1", line)
             if line.startswith(">"):
