@@ -12,16 +12,27 @@ _SENTENCE_BREAK = re.compile(r"(?<=[.!?])['\"’”)]?\s+(?=[A-Z0-9£€‘“\"
 
 
 def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
-    """Offsets of the sentences in `text`, shifted by `offset`."""
+    """Offsets of the sentences in `text`, shifted by `offset`; a sentence never runs past a
+    paragraph break (a blank line), so merged chunks still yield whole-paragraph sentences."""
+    spans: list[tuple[int, int]] = []
+    for block in re.finditer(r"(?:[^\n]|\n(?!\s*\n))+", text):
+        spans.extend(_block_sentences(block.group(), offset + block.start()))
+    return spans
+
+
+def _block_sentences(text: str, offset: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _SENTENCE_BREAK.finditer(text):
         piece = text[start : match.start()].rstrip()
         if piece.strip():
-            spans.append((offset + start, offset + start + len(piece)))
+            lead = len(piece) - len(piece.lstrip())
+            spans.append((offset + start + lead, offset + start + len(piece)))
         start = match.end()
-    if text[start:].strip():
-        spans.append((offset + start, offset + len(text.rstrip())))
+    rest = text[start:]
+    if rest.strip():
+        lead = len(rest) - len(rest.lstrip())
+        spans.append((offset + start + lead, offset + len(text.rstrip())))
     return spans
 
 

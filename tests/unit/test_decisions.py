@@ -246,3 +246,16 @@ def test_citation_of_a_merged_chunk_is_one_citation() -> None:
     chunks = chunk_meeting(meeting(SHORT), IngestSettings(min_chunk_chars=300))
     assert all(isinstance(c.citation, Citation) for c in chunks)
     assert len({c.id for c in chunks}) == len(chunks)
+
+
+def test_sentences_never_cross_a_paragraph_break() -> None:
+    from ingest import sentence_spans
+
+    text = "Proposed by Councillor Pym;\n\nSeconded by Councillor Quill;\n\nAnd Resolved: That it be agreed. Noted."
+    spans = sentence_spans(text, offset=5)
+    assert [text[s - 5 : e - 5] for s, e in spans] == [
+        "Proposed by Councillor Pym;",
+        "Seconded by Councillor Quill;",
+        "And Resolved: That it be agreed.",
+        "Noted.",
+    ]
