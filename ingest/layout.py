@@ -38,7 +38,7 @@ _MARKER_ONLY = re.compile(
 )
 # a line that opens with a numbered marker: "14. Title", "1.Adoption", "(a) Title", "Item 5 – Title"
 _NUMBERED_START = re.compile(
-    r"^(?:(?:item|agenda\s+item)\s*(?:no\.?\s*)?\d{1,3}[a-z]?\b|\d{1,3}[a-z]?[.)](?=\s*[A-Z(‘'\"“])|"
+    r"^(?:(?:item|agenda\s+item)\s*(?:no\.?\s*)?\d{1,3}[a-z]?\b|\d{1,3}[a-z]?[.)](?=\s*[A-Z(‘'\"“])|\d{1,2}\.\d{1,2}\s|"
     r"\(?[a-z]\)\s|\(?[ivx]{1,5}\)\s|\(\d{1,2}\)\s)",
     re.I,
 )
@@ -125,7 +125,9 @@ def rebuild_text(pages: list[list[Line]]) -> tuple[str, list[int]]:
     for page in pages:
         spaced = _double_spaced(page) if len(page) >= 8 else doc_spaced
         width = _width(page) if len(page) >= 8 else doc_width
-        if page and prev is not None and _breaks(prev, page[0], paragraphs[-1], spaced, width):
+        # a page break reads like a blank line: a new paragraph unless the sentence runs on
+        first = Line(page[0].text, page[0].style, True) if page else None
+        if first is not None and prev is not None and _breaks(prev, first, paragraphs[-1], spaced, width):
             paragraphs.append([])
         if not paragraphs:
             paragraphs.append([])
@@ -180,10 +182,21 @@ def _next_start(line_offsets: list[list[int]], para: int, end: int) -> int:
 
 
 def _double_spaced(lines: list[Line]) -> bool:
-    """True when nearly every line follows a blank line: blank lines then say nothing."""
-    if len(lines) < 4 or _width(lines) > 160:
+    """True when a blank line follows every wrapped line, so blank lines say nothing.
+
+    Told apart from one paragraph a line (each followed by a blank line) by the wrapping:
+    lines no longer than a PDF's text width, or sentences that run on from line to line.
+    """
+    width = _width(lines)
+    if len(lines) < 4 or width > 160:
         return False  # lines that long are whole paragraphs, not a PDF's wrapped lines
-    return sum(line.blank_before for line in lines[1:]) >= 0.7 * (len(lines) - 1)
+    gaps = len(lines) - 1
+    if sum(line.blank_before for line in lines[1:]) < 0.9 * gaps:
+        return False
+    runs_on = sum(
+        1 for a, b in zip(lines, lines[1:]) if not _TERMINAL.search(a.text) and b.text[:1].islower()
+    )
+    return width <= 110 or runs_on >= 0.05 * gaps
 
 
 def _width(lines: list[Line]) -> int:

@@ -29,7 +29,7 @@ _MONTHS = {
 }  # fmt: skip
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 # OCR reads the superscript "th" as ™ or ”: "11™ JUNE", "2” July"; PDFs lose the space: "5thOctober"
-_DAY = r"(?P<day>\d{1,2})(?:\s?(?:st|nd|rd|th)|[™”\"’*°º%]{1,2})?"
+_DAY = r"(?P<day>\d{1,2})(?:\s?(?:st|nd|rd|th)|[™”“\"’'*°º%]{1,2})?"
 _YEAR = r"(?P<year>(?:19|20)\d{2})"
 _DATE_PATTERNS = [
     re.compile(rf"\b{_DAY}(?:\s+of)?[\s-]*{_MONTH},?[\s-]+{_YEAR}\b", re.I),
@@ -64,7 +64,7 @@ _WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?"
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # where a meeting's date is written: "held on Monday, 19th September, 2016", "ON WEDNESDAY 11™ JUNE"
 _HELD_ON = re.compile(
-    rf"\b(?:held|on|dated|date)\b[\s:,]*(?:(?P<weekday>{_WEEKDAY})[\s,]*)?(?:the\s+)?(?=\d)", re.I
+    rf"\bheld\b(?:[\s\S]{{0,160}}?\bon\b)?[\s:,]*(?:(?P<weekday>{_WEEKDAY})[\s,]*)?(?:the\s+)?(?=\d)", re.I
 )
 _DAY_MONTH_AT = re.compile(rf"{_DAY}(?:\s+of)?[\s-]*{_MONTH}\b", re.I)
 

@@ -22,6 +22,7 @@ _ITEM_HEADING = re.compile(
 )
 # "(a) Title" or "b) Title": a lettered part of the current item
 _SUB_HEADING = re.compile(r"^\(?(?P<letter>[a-z])\)\s+(?P<title>[A-Z‘'\"“].{1,150})$")
+_CALLED = re.compile(r"\b(?:to\s+be|will\s+be|is\s+to\s+be)\s+held\b", re.I)
 _BULLET = re.compile(r"^\s*(?:[-•·*▪◦–]|\(?[a-z]\)|\(?[ivx]{1,4}\))\s+")
 _SENTENCE_END = re.compile(r"[.!?:;]['\"’”)]?$")
 
@@ -33,8 +34,12 @@ def parse_meeting(raw: RawDocument) -> Meeting:
     header = _header_text(raw.text, spans, items)
     name = Path(raw.source).name
     doc_type = find_doc_type(header, name)
-    # an agenda calls a meeting ("to be held on ..."), often below a letter dated days before
-    date_text = raw.text[:4000] if doc_type == "agenda" else header
+    date_text = header
+    if doc_type == "agenda":
+        # an agenda calls a meeting ("... to be held on ..."), often below a letter dated days before
+        called = _CALLED.search(raw.text[:4000])
+        if called:
+            date_text = raw.text[called.start() : called.start() + 400] + "\n\n" + header
     meeting = Meeting(
         doc_id=raw.doc_id,
         source=raw.source,
