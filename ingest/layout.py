@@ -194,7 +194,9 @@ def _double_spaced(lines: list[Line]) -> bool:
     if sum(line.blank_before for line in lines[1:]) < 0.9 * gaps:
         return False
     runs_on = sum(
-        1 for a, b in zip(lines, lines[1:]) if not _TERMINAL.search(a.text) and b.text[:1].islower()
+        1
+        for a, b in zip(lines, lines[1:], strict=False)
+        if not _TERMINAL.search(a.text) and b.text[:1].islower()
     )
     return width <= 110 or runs_on >= 0.05 * gaps
 
