@@ -79,8 +79,13 @@ def chunk_meeting(meeting: Meeting, settings: IngestSettings) -> list[Chunk]:
 
 def _merge_short(paragraphs: list[Paragraph], min_chars: int, max_chars: int) -> list[list[Paragraph]]:
     """Runs of consecutive paragraphs: a run grows while it is shorter than `min_chars`, stays
-    within `max_chars`, and does not join two different decisions."""
+    within `max_chars`, holds at most one paragraph long enough to stand alone (half of
+    `min_chars`), and does not join two different decisions."""
     groups: list[list[Paragraph]] = []
+
+    def stands_alone(p: Paragraph) -> bool:
+        return p.char_end - p.char_start >= min_chars / 2
+
     for para in paragraphs:
         if groups:
             group = groups[-1]
@@ -88,6 +93,7 @@ def _merge_short(paragraphs: list[Paragraph], min_chars: int, max_chars: int) ->
             if (
                 group[-1].char_end - group[0].char_start < min_chars
                 and para.char_end - group[0].char_start <= max_chars
+                and not (stands_alone(para) and any(stands_alone(p) for p in group))
                 and (decided is None or para.decision is None or para.decision == decided)
             ):
                 group.append(para)

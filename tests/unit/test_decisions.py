@@ -259,3 +259,11 @@ def test_sentences_never_cross_a_paragraph_break() -> None:
         "And Resolved: That it be agreed.",
         "Noted.",
     ]
+
+
+def test_paragraphs_that_stand_alone_are_not_merged_together() -> None:
+    long_a = "The Commission considered a report on the progress of the service since its inspection."
+    long_b = "The Head of Service introduced himself, stating that he had been in post since June 2015."
+    text = f"1. Progress\n\nMinutes:\n\n{long_a}\n\n{long_b}"
+    chunks = chunk_meeting(meeting(text), IngestSettings(min_chunk_chars=160))
+    assert [c.text for c in chunks] == [f"Minutes:\n\n{long_a}", long_b]
