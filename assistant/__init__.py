@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .answer import REFUSAL
+    from .conversation import Turn, load_turns, resolve
     from .errors import AssistantError, IndexMissingError, ModelError, NoEvidenceError, SourceError
     from .pipeline import (
         SAMPLE_COUNCIL,
@@ -25,11 +26,16 @@ if TYPE_CHECKING:
         is_empty,
         open_index,
     )
+    from .query import parse_query
     from .settings import Settings
     from .types import Answer, AnswerSentence, Chunk, Citation, Filters, Meeting, ScoredChunk
 
 _WHERE = {
     "REFUSAL": "answer",
+    "Turn": "conversation",
+    "load_turns": "conversation",
+    "resolve": "conversation",
+    "parse_query": "query",
     "AssistantError": "errors",
     "IndexMissingError": "errors",
     "ModelError": "errors",
@@ -73,13 +79,17 @@ __all__ = [
     "ScoredChunk",
     "Settings",
     "SourceError",
+    "Turn",
     "ask",
     "collect_files",
     "ensure_sample_council",
     "index_status",
     "ingest_paths",
     "is_empty",
+    "load_turns",
     "open_index",
+    "parse_query",
+    "resolve",
 ]
 
 

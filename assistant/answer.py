@@ -2,12 +2,12 @@
 
 The default answerer is extractive: it never writes a word the records don't contain.
 When nothing retrieved is relevant enough it refuses plainly instead of pasting weak matches.
+Every sentence's quote is checked verbatim against its chunk before it is shown.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -15,75 +15,68 @@ from index import Embedder, tokenize
 from ingest import sentence_spans
 
 from .settings import AnswerSettings
-from .types import Answer, AnswerSentence, Citation, ScoredChunk
+from .signals import QuestionSignals, analyse, furniture, has, mentions_period
+from .types import Answer, AnswerSentence, Chunk, Citation, ScoredChunk
 
 REFUSAL = "I couldn't find this in the records."
-
-_WANTS = {
-    "person": re.compile(r"^\s*(?:who|whom|whose)\b|\bwhich (?:councillor|member|officer)s?\b", re.I),
-    "money": re.compile(r"\bhow much\b|\bcost|\bbudget|\bfee|\bprice|\bspend|\bfund|£|\bamount", re.I),
-    "date": re.compile(
-        r"^\s*when\b|\bwhat (?:date|day|month|year)\b|\bwhich (?:date|day|month|year)\b", re.I
-    ),
-    "count": re.compile(r"\bhow many\b|\bnumber of\b|\bvotes?\b|\bpercent|%|\bshare\b", re.I),
-    "decision": re.compile(
-        r"\bdecid|\bdecision|\bresolv|\bagree|\bapprov|\brefus|\bdefer|\boutcome\b|\bcarried\b|\bvote", re.I
-    ),
-}
-_HAS = {
-    "person": re.compile(
-        r"\b(?:Councillor|Cllr\.?|Mayor|Mr|Mrs|Ms|Dr)\s+[A-Z]|\b[A-Z][a-z]+ [A-Z][a-z]+ \((?:[A-Z][\w ]+)\)"
-    ),
-    "money": re.compile(r"[£€$]\s?\d|\b\d[\d,.]*\s?(?:million|m|bn|k)\b", re.I),
-    "date": re.compile(
-        r"\b\d{1,2}(?:st|nd|rd|th)? (?:January|February|March|April|May|June|July|August|September|"
-        r"October|November|December)\b|\b(?:January|February|March|April|May|June|July|August|September|"
-        r"October|November|December)\s+\d{4}\b|\b(?:19|20)\d{2}\b"
-    ),
-    "count": re.compile(
-        r"(?<![/\d.])\b(?!(?:19|20)\d\d\b)\d[\d,.]*\b(?!/\d)|%|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|dozen|"
-        r"hundred|thousand|unanimous(?:ly)?)\b",
-        re.I,
-    ),
-    "decision": re.compile(
-        r"\bRESOLVED\b|\bresolved\b|\bapproved\b|\bagreed\b|\brefused\b|\bdeferred\b|\bCARRIED\b|"
-        r"\bcarried\b|\bLOST\b|\brejected\b|\bdecided\b",
-    ),
-}
-_SECTION_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)*\s+")
-_HISTORY = re.compile(
-    r"\bbefore\b|\bhistory\b|\bprevious(?:ly)?\b|\bover the years\b|\bso far\b|\bever\b"
-    r"|\bwhat has\b|\btimeline\b",
-    re.I,
-)
+NO_PERIOD = "I couldn't find this in the records for {years}."
 
 
 @dataclass
 class _Candidate:
-    text: str
-    quote: str
-    citation: Citation
+    chunk: Chunk
+    spans: list[tuple[int, int]]  # every sentence of the chunk, relative to chunk.text
+    index: int  # which of them this candidate is
+    end_index: int  # the last sentence it covers (it grows when a sentence runs on)
     score: float
     tokens: frozenset[str]
     rank: int
+    on_period: bool
+
+    @property
+    def quote(self) -> str:
+        return self.chunk.text[self.spans[self.index][0] : self.spans[self.end_index][1]]
+
+    @property
+    def citation(self) -> Citation:
+        base = self.chunk.citation.char_start
+        start, end = self.spans[self.index][0], self.spans[self.end_index][1]
+        return self.chunk.citation.model_copy(update={"char_start": base + start, "char_end": base + end})
 
 
 def answer_question(
     question: str, chunks: Sequence[ScoredChunk], settings: AnswerSettings, embedder: Embedder
 ) -> Answer:
     """Pick, trim and cite the retrieved sentences that answer `question`, or refuse."""
-    q_tokens = set(tokenize(question))
-    if not chunks or not _relevant(chunks, q_tokens, settings):
-        return Answer(question=question, text=REFUSAL, refused=True, retrieved=list(chunks))
-    candidates = _candidates(question, q_tokens, chunks, embedder)
+    q = analyse(question)
+    retrieved = list(chunks)
+    if not chunks or relevance(chunks, q) < settings.min_relevance:
+        return Answer(question=question, text=REFUSAL, refused=True, retrieved=retrieved)
+    if max((c.similarity or 0.0) for c in chunks) < settings.min_similarity:
+        return Answer(question=question, text=REFUSAL, refused=True, retrieved=retrieved)
+    candidates = _candidates(q, chunks, embedder)
     if not candidates:
-        return Answer(question=question, text=REFUSAL, refused=True, retrieved=list(chunks))
-    chosen = _choose(candidates, settings.max_sentences)
-    if _HISTORY.search(question):
+        return Answer(question=question, text=REFUSAL, refused=True, retrieved=retrieved)
+    if q.years and not any(_speaks_of_period(c.chunk, q) for c in chunks):
+        text = NO_PERIOD.format(years=" or ".join(q.years))
+        return Answer(question=question, text=text, refused=True, retrieved=retrieved)
+    chosen = _choose(candidates, settings.max_sentences, settings.sentence_margin)
+    for cand in chosen:
+        _run_on(cand, q)
+    if q.history:
         chosen.sort(key=lambda c: (c.citation.meeting_date is None, c.citation.meeting_date or 0, c.rank))
-    sentences = [AnswerSentence(text=c.text, quote=c.quote, citation=c.citation) for c in chosen]
+    sentences = [s for s in (_sentence(c) for c in chosen) if s is not None]
+    if not sentences:
+        return Answer(question=question, text=REFUSAL, refused=True, retrieved=retrieved)
     text = "\n".join(f"{s.text} [{s.citation.label}]" for s in sentences)
-    return Answer(question=question, text=text, sentences=sentences, retrieved=list(chunks))
+    return Answer(question=question, text=text, sentences=sentences, retrieved=retrieved)
+
+
+def relevance(chunks: Sequence[ScoredChunk], q: QuestionSignals) -> float:
+    """The best passage's cosine similarity plus the share of the question's key terms it holds.
+
+    The refusal gate: below `AnswerSettings.min_relevance` nothing retrieved is about the question."""
+    return max((c.similarity or 0.0) + keyword_coverage(set(q.tokens), c) for c in chunks)
 
 
 def keyword_coverage(q_tokens: set[str], chunk: ScoredChunk) -> float:
@@ -94,62 +87,87 @@ def keyword_coverage(q_tokens: set[str], chunk: ScoredChunk) -> float:
     return len(q_tokens & found) / len(q_tokens)
 
 
-def _relevant(chunks: Sequence[ScoredChunk], q_tokens: set[str], settings: AnswerSettings) -> bool:
-    best_sim = max((c.similarity or 0.0) for c in chunks)
-    best_cov = max(keyword_coverage(q_tokens, c) for c in chunks)
-    return best_sim >= settings.min_similarity and best_cov >= settings.min_keyword_overlap
+def verified(quote: str, chunk: Chunk, citation: Citation) -> bool:
+    """The quote is verbatim in the chunk, exactly where the citation's offsets point."""
+    start = citation.char_start - chunk.citation.char_start
+    end = citation.char_end - chunk.citation.char_start
+    return 0 <= start < end <= len(chunk.text) and chunk.text[start:end] == quote and quote.strip() != ""
 
 
-def _candidates(
-    question: str, q_tokens: set[str], chunks: Sequence[ScoredChunk], embedder: Embedder
-) -> list[_Candidate]:
-    wants = [kind for kind, pattern in _WANTS.items() if pattern.search(question)]
-    pieces: list[tuple[str, str, Citation, int]] = []
+def _sentence(cand: _Candidate) -> AnswerSentence | None:
+    quote, citation = cand.quote, cand.citation
+    if not verified(quote, cand.chunk, citation):
+        return None  # never show a citation that points anywhere but its words
+    return AnswerSentence(text=" ".join(quote.split()), quote=quote, citation=citation)
+
+
+def _candidates(q: QuestionSignals, chunks: Sequence[ScoredChunk], embedder: Embedder) -> list[_Candidate]:
+    pieces: list[tuple[Chunk, list[tuple[int, int]], int, str, int]] = []
     for rank, scored in enumerate(chunks):
         chunk = scored.chunk
-        base = chunk.citation.char_start
-        for start, end in sentence_spans(chunk.text):
-            raw = chunk.text[start:end]
-            if len(raw.split()) < 4 or _is_heading(raw, chunk.citation.agenda_item):
+        spans = sentence_spans(chunk.text)
+        for i, (start, end) in enumerate(spans):
+            text = " ".join(chunk.text[start:end].split())
+            if len(text.split()) < 4 or _is_heading(text, chunk.citation.agenda_item):
                 continue  # headings and fragments answer nothing on their own
-            citation = chunk.citation.model_copy(update={"char_start": base + start, "char_end": base + end})
-            pieces.append((" ".join(raw.split()), raw, citation, rank))
+            pieces.append((chunk, spans, i, text, rank))
     if not pieces:
         return []
-    vectors = embedder.embed([question] + [p[0] for p in pieces])
+    vectors = embedder.embed([q.text] + [p[3] for p in pieces])
     q_vec = vectors[0]
     out: list[_Candidate] = []
-    for (text, quote, citation, rank), vec in zip(pieces, vectors[1:], strict=True):
+    for (chunk, spans, i, text, rank), vec in zip(pieces, vectors[1:], strict=True):
         tokens = frozenset(tokenize(text))
         sim = sum(a * b for a, b in zip(q_vec, vec, strict=True))
-        overlap = len(q_tokens & tokens) / len(q_tokens) if q_tokens else 0.0
-        typed = sum(1 for kind in wants if _has(kind, text)) / len(wants) if wants else 0.0
-        score = sim + 0.5 * overlap + 0.4 * typed + 0.15 / math.sqrt(rank + 1)
-        out.append(_Candidate(text, quote, citation, score, tokens, rank))
+        overlap = len(q.tokens & tokens) / len(q.tokens) if q.tokens else 0.0
+        typed = sum(1 for kind in q.wants if has(kind, text)) / len(q.wants) if q.wants else 0.0
+        on_period = bool(q.years) and mentions_period(
+            f"{chunk.citation.agenda_item or ''} {text}", chunk.citation.meeting_date, q.years
+        )
+        score = (
+            sim
+            + 0.5 * overlap
+            + 0.4 * typed
+            + 0.15 / math.sqrt(rank + 1)
+            + (0.3 if on_period else 0.0)
+            - 0.4 * furniture(text, q)
+        )
+        out.append(_Candidate(chunk, spans, i, i, score, tokens, rank, on_period))
     return out
 
 
-def _has(kind: str, text: str) -> bool:
-    """Does the sentence hold the kind of thing the question asks for (a name, a sum, a count...)?"""
-    text = _SECTION_NUMBER.sub("", text)  # "5.1 In total..." : 5.1 is no figure
-    if kind in ("count", "money"):
-        text = _HAS["date"].sub(" ", text)  # "8 December 2022" is no count
-    return bool(_HAS[kind].search(text))
+def _speaks_of_period(chunk: Chunk, q: QuestionSignals) -> bool:
+    return mentions_period(f"{chunk.context} {chunk.text}", chunk.citation.meeting_date, q.years)
+
+
+def _run_on(cand: _Candidate, q: QuestionSignals) -> None:
+    """Take in the next sentence when this one only introduces it ("...as follows:", "A vote was taken.")."""
+    for _ in range(2):
+        nxt = cand.end_index + 1
+        if nxt >= len(cand.spans):
+            return
+        text = cand.chunk.text[cand.spans[cand.index][0] : cand.spans[cand.end_index][1]]
+        following = cand.chunk.text[cand.spans[nxt][0] : cand.spans[nxt][1]]
+        gives_nothing = bool(q.wants) and not any(has(kind, text) for kind in q.wants)
+        if text.rstrip().endswith(":") or (gives_nothing and any(has(kind, following) for kind in q.wants)):
+            cand.end_index = nxt
+        else:
+            return
 
 
 def _is_heading(text: str, item: str | None) -> bool:
     """True for the agenda item's own title line."""
-    flat = " ".join(text.split()).rstrip(".")
+    flat = text.rstrip(".")
     return bool(item) and (flat == item or (item or "").endswith(flat))
 
 
-def _choose(candidates: list[_Candidate], limit: int) -> list[_Candidate]:
-    """The best sentences, dropping near-repeats and those far below the best."""
+def _choose(candidates: list[_Candidate], limit: int, margin: float) -> list[_Candidate]:
+    """The best sentences, dropping near-repeats and those more than `margin` below the best."""
     ranked = sorted(candidates, key=lambda c: -c.score)
     best = ranked[0].score
     chosen: list[_Candidate] = []
     for cand in ranked:
-        if len(chosen) >= limit or cand.score < best - 0.25:
+        if len(chosen) >= limit or cand.score < best - margin:
             break
         if any(_jaccard(cand.tokens, other.tokens) > 0.7 for other in chosen):
             continue

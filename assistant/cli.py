@@ -14,15 +14,18 @@ from . import (
     SAMPLE_COUNCIL,
     Answer,
     AssistantError,
+    Citation,
     Filters,
     IngestReport,
     Settings,
+    Turn,
     ask,
     collect_files,
     ensure_sample_council,
     index_status,
     ingest_paths,
     is_empty,
+    load_turns,
 )
 
 DOC_TYPE_CHOICES = ["minutes", "report", "agenda"]
@@ -128,8 +131,10 @@ def answer_json(answer: Answer) -> dict[str, Any]:
     """The `ask --json` shape."""
     return {
         "question": answer.question,
+        "resolved_question": answer.resolved_question,
         "answer": answer.text,
         "refused": answer.refused,
+        "note": answer.note,
         "citations": [
             {
                 "label": s.citation.label,
@@ -144,10 +149,24 @@ def answer_json(answer: Answer) -> dict[str, Any]:
                 "char_end": s.citation.char_end,
                 "page": s.citation.page,
                 "text": s.quote,
+                "passage": _passage(answer, s.citation),
             }
             for s in answer.sentences
         ],
+        "related": [
+            {"label": r.chunk.citation.label, "source": r.chunk.citation.source, "text": r.chunk.text}
+            for r in answer.related
+        ],
     }
+
+
+def _passage(answer: Answer, citation: Citation) -> str | None:
+    """The whole cited paragraph (the retrieved chunk the sentence came from), one step from the answer."""
+    for scored in answer.retrieved:
+        c = scored.chunk.citation
+        if c.doc_id == citation.doc_id and c.char_start <= citation.char_start < c.char_end:
+            return scored.chunk.text
+    return None
 
 
 @cli.command(name="ask")
@@ -158,6 +177,12 @@ def answer_json(answer: Answer) -> dict[str, Any]:
 @click.option("--type", "doc_type", type=click.Choice(DOC_TYPE_CHOICES), help="Only this kind of document.")
 @click.option("--k", type=click.IntRange(1, 50), help="Passages to retrieve (default 6).")
 @click.option("--json", "as_json", is_flag=True, help="Print the answer and citations as JSON.")
+@click.option(
+    "--history",
+    "history_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Earlier turns of the conversation (JSON list or JSON Lines), so QUESTION can be a follow-up.",
+)
 @click.pass_context
 def ask_command(
     ctx: click.Context,
@@ -168,8 +193,19 @@ def ask_command(
     doc_type: str | None,
     k: int | None,
     as_json: bool,
+    history_file: Path | None,
 ) -> None:
-    """Answer QUESTION from the records, citing meeting, agenda item and paragraph."""
+    """Answer QUESTION from the records, citing meeting, agenda item and paragraph.
+
+    \b
+    With --history FILE the question may follow on from earlier turns ("who seconded it?",
+    "and in 2024?"): it is rewritten to stand alone, and dates and bodies it names become
+    filters. FILE holds one turn per JSON object, oldest first, as a JSON list or JSON Lines:
+      {"question": "When was the Mill Lane cycle lane approved?",
+       "resolved_question": null, "answer": "...", "citations": [...],
+       "filters": {"body": null, "since": null, "until": null, "doc_type": null}}
+    Only "question" is required; the output of `ask --json` and of `chat --json` are valid turns.
+    """
     settings = _settings(ctx)
     since_d: date | None = since.date() if since else None
     until_d: date | None = until.date() if until else None
@@ -177,14 +213,23 @@ def ask_command(
         raise click.BadParameter("--since is after --until", param_hint="--since")
     filters = Filters(body=body, since=since_d, until=until_d, doc_type=doc_type)
     try:
+        history = load_turns(history_file) if history_file else None
         _ensure_index(settings)
-        answer = ask(question, settings, filters, k)
-    except (AssistantError, ValueError) as exc:
+        answer = ask(question, settings, filters, k, history=history)
+    except (AssistantError, ValueError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:
         click.echo(json.dumps(answer_json(answer), indent=2, ensure_ascii=False))
         return
+    _print_answer(answer)
+
+
+def _print_answer(answer: Answer) -> None:
+    if answer.resolved_question and answer.resolved_question != answer.question:
+        click.echo(f"(answering: {answer.resolved_question})")
     click.echo(answer.text)
+    if answer.note:
+        click.echo(f"\nNote: {answer.note}")
     if answer.refused and answer.related:
         click.echo("\nRelated, not an answer:")
         for scored in answer.related:
@@ -195,6 +240,43 @@ def ask_command(
         sources = {c.label: c.source for c in answer.citations}
         for label, source in sources.items():
             click.echo(f"  [{label}] {source}")
+
+
+@cli.command()
+@click.option("--k", type=click.IntRange(1, 50), help="Passages to retrieve (default 6).")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print each answer as one JSON line (a valid --history file)."
+)
+@click.pass_context
+def chat(ctx: click.Context, k: int | None, as_json: bool) -> None:
+    """Ask question after question; follow-ups ("who seconded it?") carry the conversation on.
+
+    Reads one question per line from standard input until end of input or "quit".
+    """
+    settings = _settings(ctx)
+    stdin = sys.stdin
+    interactive = stdin.isatty()
+    history: list[Turn] = []
+    try:
+        _ensure_index(settings)
+        while True:
+            if interactive:
+                click.echo("? ", nl=False, err=True)
+            line = stdin.readline()
+            question = line.strip()
+            if not line or question.lower() in ("quit", "exit", "q"):
+                break
+            if not question:
+                continue
+            answer = ask(question, settings, k=k, history=history)
+            history.append(Turn.from_answer(answer))
+            if as_json:
+                click.echo(json.dumps(answer_json(answer), ensure_ascii=False))
+            else:
+                _print_answer(answer)
+                click.echo()
+    except AssistantError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @cli.command()
@@ -248,10 +330,21 @@ def status(ctx: click.Context, as_json: bool) -> None:
 )
 @click.option("--k", type=click.IntRange(1, 50), help="Passages retrieved per question (default 6).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary and every question as JSON.")
+@click.option(
+    "--gate",
+    is_flag=True,
+    help="Exit 1 when a figure falls below its floor in the settings (COUNCILQA_EVAL_GATE__MRR=...).",
+)
 @click.pass_context
-def eval_command(ctx: click.Context, questions_file: Path | None, k: int | None, as_json: bool) -> None:
-    """Run a question file through the same path as `ask` and report accuracy figures."""
+def eval_command(
+    ctx: click.Context, questions_file: Path | None, k: int | None, as_json: bool, gate: bool
+) -> None:
+    """Run a question file through the same path as `ask` and report accuracy figures.
+
+    With no --questions, runs the sample council's question set (indexing the sample council
+    first when the archive is empty)."""
     from evals.run import QUESTIONS, QuestionFileError, load_questions, run_eval
+    from evals.run import gate as check_gate
 
     settings = _settings(ctx)
     try:
@@ -266,9 +359,16 @@ def eval_command(ctx: click.Context, questions_file: Path | None, k: int | None,
             {**answer_json(o.answer), "id": o.question.id, "passed": o.passed, "why": o.why} for o in outcomes
         ]
         click.echo(json.dumps({"summary": summary, "questions": rows}, indent=2, ensure_ascii=False))
-        return
-    for o in outcomes:
-        if not o.passed:
-            click.echo(f"FAIL {o.question.id}: {o.question.question} ({o.why})")
-    for key, value in summary.items():
-        click.echo(f"{key:20} {value}")
+    else:
+        for o in outcomes:
+            if not o.passed:
+                click.echo(f"FAIL {o.question.id}: {o.question.question} ({o.why})")
+        for key, value in summary.items():
+            click.echo(f"{key:20} {value}")
+    if gate:
+        failures = check_gate(summary, settings.eval_gate, k or settings.answer.k)
+        for line in failures:
+            click.echo(f"gate: {line}", err=True)
+        if failures:
+            raise click.ClickException(f"eval gate failed: {len(failures)} figure(s) below their floor")
+        click.echo("gate: every figure at or above its floor", err=True)

@@ -15,7 +15,9 @@ from index import CouncilIndex, Embedder
 from ingest import SUPPORTED_SUFFIXES, chunk_meeting, file_digest, parse_meeting, read_document
 
 from .answer import answer_question
+from .conversation import Turn, merge_filters, resolve
 from .errors import SourceError
+from .generate import generate_answer
 from .settings import Settings
 from .types import Answer, Filters
 
@@ -152,14 +154,29 @@ def ask(
     k: int | None = None,
     *,
     embedder: Embedder | None = None,
+    history: Sequence[Turn] | None = None,
 ) -> Answer:
-    """Answer a question from the indexed records, every sentence cited, or refuse plainly."""
+    """Answer a question from the indexed records, every sentence cited, or refuse plainly.
+
+    With `history` (the conversation so far, maybe empty) the question is first resolved: a
+    follow-up such as "who seconded it?" takes the last turn's topic and filters, dates and bodies
+    it names become filters, and `filters` given here override them.
+    """
     question = question.strip()
     if not question:
         raise ValueError("The question is empty.")
     index = open_index(settings, embedder)
-    chunks = index.retrieve(question, filters or Filters(), k or settings.answer.k)
-    return answer_question(question, chunks, settings.answer, index.embedder)
+    resolved = None
+    if history is not None:
+        bodies = {str(meta["body"]) for _, meta in index.documents() if meta.get("body")}
+        resolved, stated = resolve(question, history, sorted(bodies), date.today())
+        filters = merge_filters(stated, filters)
+    asked = resolved or question
+    chunks = index.retrieve(asked, filters or Filters(), k or settings.answer.k)
+    answer = answer_question(asked, chunks, settings.answer, index.embedder)
+    if settings.llm.enabled:
+        answer = generate_answer(asked, chunks, answer, settings.llm, index.embedder)
+    return answer.model_copy(update={"question": question, "resolved_question": resolved})
 
 
 @dataclass

@@ -243,11 +243,15 @@ class Answer(BaseModel):
 
     question: str
     text: str
+    resolved_question: str | None = Field(
+        None, description="The question as answered when it followed on from earlier turns"
+    )
     sentences: list[AnswerSentence] = Field(default_factory=list)
     refused: bool = False
     retrieved: list[ScoredChunk] = Field(
         default_factory=list, description="Every passage retrieved for the question, best first"
     )
+    note: str | None = Field(None, description="Shown beside the answer, e.g. why the LLM was not used")
 
     @property
     def related(self) -> list[ScoredChunk]:

@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assistant import Answer, Citation, Filters, Settings, ask
+from assistant.settings import EvalGate
 
 QUESTIONS = Path(__file__).with_name("questions.jsonl")
 
@@ -167,6 +168,19 @@ def summarise(outcomes: Sequence[Outcome], k: int) -> dict[str, Any]:
     }
 
 
+def gate(summary: dict[str, Any], floors: EvalGate, k: int) -> list[str]:
+    """The figures below their floors, as lines like "mrr 0.61 < 0.62"; empty when all pass."""
+    failures: list[str] = []
+    for name, floor in floors.model_dump().items():
+        key = f"hit@{k}" if name == "hit_rate" else name
+        value = summary.get(key)
+        if value is None:
+            continue  # no question measures it (e.g. no question has expected cites)
+        if value < floor:
+            failures.append(f"{key} {value:.3f} < {floor:.3f}")
+    return failures
+
+
 def run_eval(
     questions: Sequence[Question],
     settings: Settings,
@@ -183,3 +197,11 @@ def run_eval(
         answer = asker(q.question, settings, filters, k)
         outcomes.append(judge(q, answer, time.perf_counter() - started, k))
     return summarise(outcomes, k), outcomes
+
+
+if __name__ == "__main__":  # python -m evals.run [--questions FILE] [--k N] [--json] [--gate]
+    import sys
+
+    from assistant.cli import cli
+
+    cli(["eval", *sys.argv[1:]])

@@ -12,3 +12,9 @@ echo "== ruff check";  ruff check $PACKAGES tests
 echo "== ruff format"; ruff format --check $PACKAGES tests
 echo "== mypy --strict"; mypy --strict
 echo "== pytest"; python -m pytest "$@"
+# The eval gate: the sample council's question set, in a fresh archive, against the floors in
+# assistant/settings.py (EvalGate). A figure below its floor fails the run.
+echo "== councilqa eval --gate"
+EVAL_HOME="$(mktemp -d)"
+trap 'rm -rf "$EVAL_HOME"' EXIT
+COUNCILQA_DATA_DIR="$EVAL_HOME" councilqa eval --gate

@@ -2,30 +2,74 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Any
 
 import gradio as gr
 
-from assistant import AssistantError, Settings, ask
+from assistant import Answer, AssistantError, Settings, Turn, ask
+
+# The turns behind recent replies, so a follow-up gets their citations back (Gradio keeps only text).
+_TURNS: OrderedDict[str, Turn] = OrderedDict()
+_MAX_KEPT = 500
 
 
 def respond(message: str, history: list[Any], settings: Settings) -> str:
-    """Answer one chat message with cited sentences (history is not used yet)."""
+    """Answer one chat message with cited sentences; earlier messages give follow-ups their topic."""
     if not message.strip():
         raise gr.Error("Please type a question.")
     try:
-        answer = ask(message, settings)
+        answer = ask(message, settings, history=turns_from_messages(history))
     except AssistantError as exc:
         raise gr.Error(str(exc)) from exc
+    reply = format_answer(answer)
+    _TURNS[reply] = Turn.from_answer(answer)
+    while len(_TURNS) > _MAX_KEPT:
+        _TURNS.popitem(last=False)
+    return reply
+
+
+def format_answer(answer: Answer) -> str:
+    """The reply as Markdown: cited sentences, or a refusal with related passages."""
+    lines = []
+    if answer.resolved_question and answer.resolved_question != answer.question:
+        lines.append(f"*Answering: {answer.resolved_question}*\n")
+    if answer.note:
+        lines.append(f"> Note: {answer.note}\n")
     if answer.refused:
-        lines = [answer.text]
+        lines.append(answer.text)
         if answer.related:
             lines.append("\n**Related, not an answer:**")
             for scored in answer.related:
                 snippet = " ".join(scored.chunk.text.split())[:200]
                 lines.append(f"- {snippet}… *[{scored.chunk.citation.label}]*")
         return "\n".join(lines)
-    return "\n\n".join(f"{s.text} **[{s.citation.label}]**" for s in answer.sentences)
+    return "\n\n".join(lines + [f"{s.text} **[{s.citation.label}]**" for s in answer.sentences])
+
+
+def turns_from_messages(history: list[Any]) -> list[Turn]:
+    """Gradio's chat history (messages, or [user, assistant] pairs) as conversation turns."""
+    pairs: list[tuple[str, str]] = []
+    for entry in history:
+        if isinstance(entry, dict):
+            role, text = entry.get("role"), _text(entry.get("content"))
+            if role == "user":
+                pairs.append((text, ""))
+            elif role == "assistant" and pairs and not pairs[-1][1]:
+                pairs[-1] = (pairs[-1][0], text)
+        elif isinstance(entry, list | tuple) and len(entry) == 2:
+            pairs.append((_text(entry[0]), _text(entry[1])))
+    return [_TURNS.get(reply) or Turn(question=q, answer=reply) for q, reply in pairs if q.strip()]
+
+
+def _text(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, dict):
+        return str(content.get("text") or "")
+    if isinstance(content, list):
+        return " ".join(_text(part) for part in content)
+    return ""
 
 
 def build_app(settings: Settings) -> gr.Blocks:
@@ -33,7 +77,8 @@ def build_app(settings: Settings) -> gr.Blocks:
     return gr.ChatInterface(
         fn=lambda message, history: respond(message, history, settings),
         title="councilqa",
-        description="Ask about council meetings. Every answer cites the meeting, agenda item and paragraph.",
+        description='Ask about council meetings, then follow up ("who seconded it?", "and in 2024?"). '
+        "Every answer cites the meeting, agenda item and paragraph.",
         examples=[
             "What did the council decide about the Mill Lane cycle lane?",
             "What happened to Northgate Library?",

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant import Settings, ingest_paths
+from assistant import SAMPLE_COUNCIL, Settings, ingest_paths
 from index import SentenceTransformerEmbedder
 
 REPO = Path(__file__).resolve().parents[2]
@@ -41,6 +41,18 @@ def seeds_settings(
     report = ingest_paths([seeds], settings, embedder=real_embedder)
     assert report.ok, report.failed
     assert len(report.ingested) == 5
+    yield settings
+
+
+@pytest.fixture(scope="session")
+def sample_council(
+    tmp_path_factory: pytest.TempPathFactory, real_embedder: SentenceTransformerEmbedder
+) -> Iterator[Settings]:
+    """The bundled sample council, ingested once with the real model into real Chroma."""
+    settings = Settings(data_dir=tmp_path_factory.mktemp("sample-index"))
+    report = ingest_paths([SAMPLE_COUNCIL], settings, embedder=real_embedder)
+    assert report.ok, report.failed
+    assert len(report.ingested) >= 24
     yield settings
 
 

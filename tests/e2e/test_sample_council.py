@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from assistant import SAMPLE_COUNCIL, Answer, Filters, Settings, ask, ingest_paths, open_index
+from assistant import Answer, Filters, Settings, ask, open_index
 from index import SentenceTransformerEmbedder
 
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture(scope="module")
-def sample(
-    tmp_path_factory: pytest.TempPathFactory, real_embedder: SentenceTransformerEmbedder
-) -> Iterator[Settings]:
-    settings = Settings(data_dir=tmp_path_factory.mktemp("sample-index"))
-    report = ingest_paths([SAMPLE_COUNCIL], settings, embedder=real_embedder)
-    assert report.ok, report.failed
-    assert len(report.ingested) >= 24
-    yield settings
+@pytest.fixture
+def sample(sample_council: Settings) -> Settings:
+    return sample_council
 
 
 def _ask(settings: Settings, embedder: SentenceTransformerEmbedder, question: str, **filters: str) -> Answer:

@@ -101,14 +101,70 @@ def test_refuses_on_irrelevant_chunks_and_lists_related(
     assert answer.related == related[:3]
 
 
-def test_refuses_when_similar_but_no_key_terms(
+def test_refuses_when_similar_but_few_key_terms(
     doc: tuple[str, list[Chunk]], fake_embedder: FakeEmbedder
 ) -> None:
     _, chunks = doc
+    # one of three key terms ("consult") appears; cosine 0.6 + coverage 1/3 < min_relevance 1.0
     answer = answer_question(
-        "What did the bypass consultation conclude?", scored(chunks, 0.9), AnswerSettings(), fake_embedder
+        "What did the bypass consultation conclude?", scored(chunks, 0.6), AnswerSettings(), fake_embedder
     )
     assert answer.refused and answer.related
+    lenient = answer_question(
+        "What did the bypass consultation conclude?",
+        scored(chunks, 0.6),
+        AnswerSettings(min_relevance=0.9),
+        fake_embedder,
+    )
+    assert not lenient.refused
+
+
+def test_refuses_a_year_the_records_do_not_cover(
+    doc: tuple[str, list[Chunk]], fake_embedder: FakeEmbedder
+) -> None:
+    _, chunks = doc
+    settings = AnswerSettings()
+    covered = answer_question(
+        "What did allotment rents rise to in 2024?", scored(chunks), settings, fake_embedder
+    )
+    assert not covered.refused and "£48" in covered.text
+    missing = answer_question(
+        "What did allotment rents rise to in 2031?", scored(chunks), settings, fake_embedder
+    )
+    assert missing.refused and missing.text == "I couldn't find this in the records for 2031."
+    # a year that bounds a range is a filter's business, not a period the answer must speak of
+    ranged = answer_question(
+        "What did allotment rents rise to since 2022?", scored(chunks), settings, fake_embedder
+    )
+    assert not ranged.refused
+
+
+def test_page_furniture_is_not_an_answer(fake_embedder: FakeEmbedder) -> None:
+    _, chunks = chunks_of(
+        "FERNLEY TOWN COUNCIL\n\nSUBJECT: Allotment rents review for the Parks Committee\n\n"
+        "1. Allotment Rents\n\nThe committee agreed that allotment rents rise to £48 per plot.\n"
+    )
+    answer = answer_question(
+        "What did the committee agree about allotment rents?", scored(chunks), AnswerSettings(), fake_embedder
+    )
+    assert not answer.refused
+    assert answer.sentences[0].text.startswith("The committee agreed")
+    assert all(not s.text.startswith("SUBJECT") for s in answer.sentences)
+
+
+def test_a_sentence_that_introduces_the_answer_takes_it_in(fake_embedder: FakeEmbedder) -> None:
+    text, chunks = chunks_of(
+        "1. Budget\n\nA recorded vote was taken on the budget motion. For: 28 councillors. Against: 12.\n"
+    )
+    answer = answer_question(
+        "How many votes were cast for the budget motion?",
+        scored(chunks),
+        AnswerSettings(max_sentences=1),
+        fake_embedder,
+    )
+    assert answer.sentences[0].quote == "A recorded vote was taken on the budget motion. For: 28 councillors."
+    c = answer.sentences[0].citation
+    assert text[c.char_start : c.char_end] == answer.sentences[0].quote
 
 
 @pytest.mark.parametrize("limit", [1, 2, 3])

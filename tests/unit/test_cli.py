@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 CITATION_KEYS = {
     "label", "source", "council", "body", "meeting_date", "doc_type", "agenda_item",
-    "paragraph", "char_start", "char_end", "page", "text",
+    "paragraph", "char_start", "char_end", "page", "text", "passage",
 }  # fmt: skip
 
 
@@ -84,9 +84,12 @@ def test_ask_json(ingested: Path) -> None:
     result = run(ingested, "ask", "--json", "What did the committee resolve about allotment rents?")
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
-    assert set(out) == {"question", "answer", "refused", "citations"}
+    assert set(out) == {"question", "resolved_question", "answer", "refused", "note", "citations", "related"}
+    assert out["related"] == []  # only a refusal lists related passages
+    assert out["resolved_question"] is None
     assert out["question"] == "What did the committee resolve about allotment rents?"
     assert out["refused"] is False
+    assert out["note"] is None  # the LLM is off by default
     assert out["citations"]
     for citation in out["citations"]:
         assert set(citation) == CITATION_KEYS
@@ -94,6 +97,7 @@ def test_ask_json(ingested: Path) -> None:
         assert citation["meeting_date"] == "2024-01-17"
         assert citation["char_end"] - citation["char_start"] == len(citation["text"])
         assert citation["text"] in out["answer"] or " ".join(citation["text"].split()) in out["answer"]
+        assert citation["text"] in citation["passage"]  # the whole cited paragraph, one step away
     assert "£48" in out["answer"]
 
 
@@ -110,6 +114,7 @@ def test_ask_refusal_lists_related(ingested: Path) -> None:
     assert out["refused"] is True
     assert out["answer"] == "I couldn't find this in the records."
     assert out["citations"] == []
+    assert out["related"] and all({"label", "source", "text"} == set(r) for r in out["related"])
 
 
 def test_ask_filters_reach_retrieval(ingested: Path) -> None:
@@ -205,3 +210,48 @@ def test_version() -> None:
     result = CliRunner().invoke(cli, ["--version"])
     assert result.exit_code == 0
     assert "version" in result.output
+
+
+def test_chat_carries_the_conversation(ingested: Path) -> None:
+    questions = (
+        "What did the committee resolve about allotment rents?\n\nwho seconded it?\nquit\nnever asked\n"
+    )
+    result = CliRunner().invoke(
+        cli, ["--data-dir", str(ingested), "chat", "--json"], input=questions, catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    first, second = (json.loads(line) for line in result.stdout.splitlines())
+    assert "£48" in first["answer"]
+    assert second["question"] == "who seconded it?"
+    assert second["resolved_question"] == "Who seconded allotment rents on 17 January 2024 (Parks Committee)?"
+    assert "seconded by Councillor Pym" in second["answer"]
+    assert {c["meeting_date"] for c in second["citations"]} == {"2024-01-17"}
+
+
+def test_chat_prints_the_resolved_question(ingested: Path) -> None:
+    questions = "What did the committee resolve about allotment rents?\nwho seconded it?\n"
+    result = CliRunner().invoke(cli, ["--data-dir", str(ingested), "chat"], input=questions)
+    assert result.exit_code == 0, result.output
+    assert "(answering: Who seconded allotment rents on 17 January 2024 (Parks Committee)?)" in result.stdout
+    assert result.stdout.count("Sources:") == 2
+
+
+def test_ask_history_file(ingested: Path, tmp_path: Path) -> None:
+    first = run(ingested, "ask", "--json", "What did the committee resolve about allotment rents?")
+    history = tmp_path / "history.jsonl"
+    history.write_text(json.dumps(json.loads(first.stdout)) + "\n", encoding="utf-8")
+    result = run(ingested, "ask", "--json", "--history", str(history), "who seconded it?")
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["question"] == "who seconded it?"
+    assert out["resolved_question"] == "Who seconded allotment rents on 17 January 2024 (Parks Committee)?"
+    assert "seconded by Councillor Pym" in out["answer"]
+    assert "--history FILE" in run(ingested, "ask", "--help").stdout
+
+
+def test_ask_history_file_errors_are_reported(ingested: Path, tmp_path: Path) -> None:
+    history = tmp_path / "history.json"
+    history.write_text('[{"answer": "no question"}]', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--data-dir", str(ingested), "ask", "--history", str(history), "why?"])
+    assert result.exit_code == 1
+    assert 'turn 1 is not an object with a "question"' in result.stderr

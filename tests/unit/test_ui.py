@@ -49,3 +49,41 @@ def test_assistant_errors_become_gr_errors(settings: Settings, monkeypatch: pyte
     monkeypatch.setattr(ui.app, "ask", broken)
     with pytest.raises(gr.Error, match="No sentence-transformers model"):
         respond("Anything?", [], settings)
+
+
+def test_respond_follows_up_from_the_chat_history(ui_index: Settings) -> None:
+    first = "What did the committee resolve about allotment rents?"
+    reply = respond(first, [], ui_index)
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": reply}]
+    follow = respond("who seconded it?", history, ui_index)
+    assert follow.startswith(
+        "*Answering: Who seconded allotment rents on 17 January 2024 (Parks Committee)?*"
+    )
+    assert "seconded by Councillor Pym" in follow
+
+
+def test_turns_from_messages_pairs_questions_and_answers() -> None:
+    from ui.app import turns_from_messages
+
+    history = [
+        {"role": "user", "content": "What happened to the play area?"},
+        {"role": "assistant", "content": [{"type": "text", "text": "A new one. **[x]**"}]},
+        {"role": "user", "content": "and in 2024?"},
+        {"role": "assistant", "content": "I couldn't find this in the records."},
+    ]
+    turns = turns_from_messages(history)
+    assert [(t.question, t.answer) for t in turns] == [
+        ("What happened to the play area?", "A new one. **[x]**"),
+        ("and in 2024?", "I couldn't find this in the records."),
+    ]
+    assert turns_from_messages([["Who?", "Nobody."]])[0].question == "Who?"
+
+
+def test_a_note_is_shown_above_the_answer() -> None:
+    from assistant import Answer
+    from ui.app import format_answer
+
+    answer = Answer(
+        question="q", text="I couldn't find this in the records.", refused=True, note="LLM timed out"
+    )
+    assert format_answer(answer).startswith("> Note: LLM timed out")
