@@ -213,7 +213,7 @@ def test_short_paragraphs_merge_within_an_item_only() -> None:
         assert m.text[c.char_start : c.char_end] == chunk.text
         item, first = numbers[c.paragraph]
         assert c.agenda_item == item and c.char_start == first.char_start  # cites its first paragraph
-        inside = [p for label, p in numbers.values() if c.char_start <= p.char_start < c.char_end]
+        inside = [p for _, p in numbers.values() if c.char_start <= p.char_start < c.char_end]
         assert {numbers[p.number][0] for p in inside} == {item}  # never across items
     apologies = [c for c in chunks if c.citation.agenda_item == "1. Apologies"]
     assert len(apologies) == 1 and apologies[0].text.count("Apologies were received") == 2
@@ -222,8 +222,8 @@ def test_short_paragraphs_merge_within_an_item_only() -> None:
     minutes = [c for c in chunks if c.citation.agenda_item == "3. Minutes"]
     kinds = [(c.decision.mover if c.decision else None) for c in minutes]
     assert "Councillor Pym" in kinds and "Councillor Brereton" in kinds
-    for c in minutes:
-        assert not ("Councillor Pym" in c.text and "Councillor Brereton" in c.text)
+    for chunk in minutes:
+        assert not ("Councillor Pym" in chunk.text and "Councillor Brereton" in chunk.text)
 
 
 def test_min_chunk_chars_zero_keeps_one_chunk_per_paragraph() -> None:
