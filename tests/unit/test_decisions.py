@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
-
 import pytest
 
 import assistant
 from assistant import Settings
 from assistant.settings import IngestSettings
 from assistant.types import Chunk, Citation, Decision, Meeting, RawDocument
-from index import CouncilIndex
+from index import CouncilIndex, Embedder
 from index.vector import chunk_from_record, chunk_metadata
 from ingest import chunk_meeting, file_digest, parse_meeting
 from ingest.decisions import read_decision
-
-if TYPE_CHECKING:
-    from conftest import FakeEmbedder
 
 MINUTES = """FERNLEY TOWN COUNCIL
 
@@ -151,7 +146,7 @@ def test_decision_metadata_drops_unknown_parts() -> None:
 
 
 def test_decisions_survive_a_real_chroma_index(
-    tmp_path: Path, settings: Settings, fake_embedder: FakeEmbedder
+    tmp_path: Path, settings: Settings, fake_embedder: Embedder
 ) -> None:
     path = tmp_path / "2024-01-17_parks-committee_minutes.txt"
     path.write_text(MINUTES, encoding="utf-8")
