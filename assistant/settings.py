@@ -16,6 +16,12 @@ class IngestSettings(BaseModel):
     max_chunk_chars: int = Field(
         1200, ge=200, description="Paragraphs longer than this are split at sentence ends"
     )
+    min_chunk_chars: int = Field(
+        300,
+        ge=0,
+        description="Short consecutive paragraphs of one agenda item are merged into one chunk "
+        "until it is at least this long (0: one chunk per paragraph)",
+    )
     max_file_bytes: int = Field(200_000_000, description="Files larger than this are refused with a reason")
 
 

@@ -96,6 +96,11 @@ class RawDocument(BaseModel):
     page_starts: list[int] = Field(
         default_factory=list, description="Offset in `text` where each PDF page starts"
     )
+    meta: dict[str, str] = Field(
+        default_factory=dict,
+        description="council, body, meeting_date, doc_type or title given beside the file "
+        "(a .meta.json or manifest.jsonl sidecar); they override what the text says",
+    )
 
     def page_at(self, offset: int) -> int | None:
         """The 1-based page holding `offset`, or None for documents without pages."""
@@ -116,6 +121,7 @@ class Paragraph(BaseModel):
     char_start: int
     char_end: int
     page: int | None = None
+    decision: Decision | None = Field(None, description="The decision this paragraph helps record")
 
 
 class AgendaItem(BaseModel):
@@ -154,6 +160,41 @@ class Meeting(BaseModel):
         return ", ".join(parts)
 
 
+DecisionKind = Literal["resolution", "motion", "amendment", "nomination", "recommendation"]
+Outcome = Literal["carried", "lost", "agreed", "deferred", "noted", "withdrawn"]
+DECISION_KINDS: tuple[str, ...] = ("resolution", "motion", "amendment", "nomination", "recommendation")
+OUTCOMES: tuple[str, ...] = ("carried", "lost", "agreed", "deferred", "noted", "withdrawn")
+_DECISION_KEYS = {"kind": "decision_kind", "mover": "mover", "seconder": "seconder", "outcome": "outcome"}
+
+
+class Decision(BaseModel):
+    """A decision a chunk records: who moved and seconded it and how it ended.
+
+    Stored flat in Chroma metadata (`decision_kind`, `mover`, `seconder`, `outcome`), so
+    decisions can be queried as data, e.g. every motion Councillor X moved that was lost.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: DecisionKind = Field(description="resolution, motion, amendment, nomination or recommendation")
+    mover: str | None = Field(None, description='Who proposed it, as written: "Councillor Nazir"')
+    seconder: str | None = Field(None, description="Who seconded it, as written")
+    outcome: Outcome | None = Field(
+        None, description="carried, lost, agreed, deferred, noted or withdrawn; None when not stated"
+    )
+
+    def to_metadata(self) -> dict[str, str]:
+        """Flat metadata keys; None values are dropped."""
+        return {key: getattr(self, f) for f, key in _DECISION_KEYS.items() if getattr(self, f) is not None}
+
+    @classmethod
+    def from_metadata(cls, meta: Mapping[str, Any]) -> Decision | None:
+        """The decision stored in Chroma metadata, or None when the chunk records none."""
+        if not meta.get("decision_kind"):
+            return None
+        return cls.model_validate({f: meta[k] for f, k in _DECISION_KEYS.items() if meta.get(k)})
+
+
 class Chunk(BaseModel):
     """A paragraph-aligned passage with the one citation it rests on."""
 
@@ -161,6 +202,7 @@ class Chunk(BaseModel):
     text: str = Field(description="Exactly the extracted text at the citation's offsets")
     citation: Citation
     context: str = Field("", description="Meeting and agenda item title, for retrieval only")
+    decision: Decision | None = Field(None, description="The decision the passage records, if any")
 
 
 class ScoredChunk(BaseModel):
@@ -224,3 +266,8 @@ class Answer(BaseModel):
             c = s.citation
             seen.setdefault((c.doc_id, c.char_start, c.char_end), c)
         return list(seen.values())
+
+
+Paragraph.model_rebuild()
+AgendaItem.model_rebuild()
+Meeting.model_rebuild()

@@ -24,7 +24,7 @@ from typing import Any
 
 from assistant.errors import IndexMissingError
 from assistant.settings import Settings
-from assistant.types import Chunk, Citation, Filters
+from assistant.types import Chunk, Citation, Decision, Filters
 
 Where = dict[str, Any]
 DocumentMeta = dict[str, str | int | list[str]]
@@ -42,6 +42,8 @@ def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
     """Chroma metadata for a chunk: its citation, plus fields for filters and retrieval."""
     meta = chunk.citation.to_metadata()
     meta["context"] = chunk.context
+    if chunk.decision is not None:
+        meta.update(chunk.decision.to_metadata())
     if chunk.citation.meeting_date:
         meta["meeting_day"] = day_number(chunk.citation.meeting_date)
     if chunk.citation.body:
@@ -56,6 +58,7 @@ def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
         text=text,
         citation=Citation.from_metadata(meta),
         context=str(meta.get("context", "")),
+        decision=Decision.from_metadata(meta),
     )
 
 

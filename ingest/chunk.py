@@ -5,37 +5,53 @@ from __future__ import annotations
 import re
 
 from assistant.settings import IngestSettings
-from assistant.types import Chunk, Citation, Meeting
+from assistant.types import Chunk, Citation, Meeting, Paragraph
 
 # A sentence ends at . ! or ? followed by space and a capital, digit or quote.
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])['\"’”)]?\s+(?=[A-Z0-9£€‘“\"'(])")
 
 
 def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
-    """Offsets of the sentences in `text`, shifted by `offset`."""
+    """Offsets of the sentences in `text`, shifted by `offset`; a sentence never runs past a
+    paragraph break (a blank line), so merged chunks still yield whole-paragraph sentences."""
+    spans: list[tuple[int, int]] = []
+    for block in re.finditer(r"(?:[^\n]|\n(?!\s*\n))+", text):
+        spans.extend(_block_sentences(block.group(), offset + block.start()))
+    return spans
+
+
+def _block_sentences(text: str, offset: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _SENTENCE_BREAK.finditer(text):
         piece = text[start : match.start()].rstrip()
         if piece.strip():
-            spans.append((offset + start, offset + start + len(piece)))
+            lead = len(piece) - len(piece.lstrip())
+            spans.append((offset + start + lead, offset + start + len(piece)))
         start = match.end()
-    if text[start:].strip():
-        spans.append((offset + start, offset + len(text.rstrip())))
+    rest = text[start:]
+    if rest.strip():
+        lead = len(rest) - len(rest.lstrip())
+        spans.append((offset + start + lead, offset + len(text.rstrip())))
     return spans
 
 
 def chunk_meeting(meeting: Meeting, settings: IngestSettings) -> list[Chunk]:
-    """Cut a meeting into chunks: one per paragraph, long paragraphs split at sentence ends."""
+    """Cut a meeting into chunks that never cross an agenda item.
+
+    Short consecutive paragraphs of an item are merged until a chunk reaches
+    `min_chunk_chars`; a merged chunk cites its first paragraph and its offsets span the
+    merged text exactly. Paragraphs longer than `max_chunk_chars` are split at sentence ends.
+    """
     chunks: list[Chunk] = []
     for item in meeting.items:
         context = " — ".join(p for p in (meeting.label, item.label) if p)
-        for para in item.paragraphs:
-            if item.label and " ".join(para.text.split()) == item.label:
-                continue  # the heading itself: retrieval sees it as every chunk's context
-            for part, (start, end) in enumerate(
-                _pieces(meeting.text, para.char_start, para.char_end, settings.max_chunk_chars)
-            ):
+        body = [p for p in item.paragraphs if not (item.label and " ".join(p.text.split()) == item.label)]
+        for group in _merge_short(body, settings.min_chunk_chars, settings.max_chunk_chars):
+            first = group[0]
+            decision = next((p.decision for p in group if p.decision is not None), None)
+            spans = _pieces(meeting.text, first.char_start, group[-1].char_end, settings.max_chunk_chars)
+            for part, (start, end) in enumerate(spans):
                 citation = Citation(
                     doc_id=meeting.doc_id,
                     source=meeting.source,
@@ -44,20 +60,46 @@ def chunk_meeting(meeting: Meeting, settings: IngestSettings) -> list[Chunk]:
                     meeting_date=meeting.meeting_date,
                     doc_type=meeting.doc_type,
                     agenda_item=item.label,
-                    paragraph=para.number,
+                    paragraph=first.number,
                     char_start=start,
                     char_end=end,
-                    page=para.page,
+                    page=first.page,
                 )
                 chunks.append(
                     Chunk(
-                        id=f"{meeting.doc_id}:{para.number}:{part}",
+                        id=f"{meeting.doc_id}:{first.number}:{part}",
                         text=meeting.text[start:end],
                         citation=citation,
                         context=context,
+                        decision=decision,
                     )
                 )
     return chunks
+
+
+def _merge_short(paragraphs: list[Paragraph], min_chars: int, max_chars: int) -> list[list[Paragraph]]:
+    """Runs of consecutive paragraphs: a run grows while it is shorter than `min_chars`, stays
+    within `max_chars`, holds at most one paragraph long enough to stand alone (half of
+    `min_chars`), and does not join two different decisions."""
+    groups: list[list[Paragraph]] = []
+
+    def stands_alone(p: Paragraph) -> bool:
+        return p.char_end - p.char_start >= min_chars / 2
+
+    for para in paragraphs:
+        if groups:
+            group = groups[-1]
+            decided = next((p.decision for p in group if p.decision is not None), None)
+            if (
+                group[-1].char_end - group[0].char_start < min_chars
+                and para.char_end - group[0].char_start <= max_chars
+                and not (stands_alone(para) and any(stands_alone(p) for p in group))
+                and (decided is None or para.decision is None or para.decision == decided)
+            ):
+                group.append(para)
+                continue
+        groups.append([para])
+    return groups
 
 
 def _pieces(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]]:

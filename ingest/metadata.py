@@ -10,6 +10,10 @@ from datetime import date
 
 from assistant.types import DocType
 
+from .bodies import find_body, find_council
+
+__all__ = ["find_body", "find_council", "find_date", "find_dates", "find_doc_type"]
+
 _MONTHS = {
     m: i
     for i, names in enumerate(
@@ -24,35 +28,15 @@ _MONTHS = {
     for m in names
 }  # fmt: skip
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
-_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+# OCR reads the superscript "th" as ™ or ”: "11™ JUNE", "2” July"; PDFs lose the space: "5thOctober"
+_DAY = r"(?P<day>\d{1,2})(?:\s?(?:st|nd|rd|th)|[™”“\"’'*°º%]{1,2})?"
 _YEAR = r"(?P<year>(?:19|20)\d{2})"
 _DATE_PATTERNS = [
-    re.compile(rf"\b{_DAY}(?:\s+of)?[\s-]+{_MONTH},?[\s-]+{_YEAR}\b", re.I),
+    re.compile(rf"\b{_DAY}(?:\s+of)?[\s-]*{_MONTH},?[\s-]+{_YEAR}\b", re.I),
     re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.I),
     re.compile(r"\b(?P<year>(?:19|20)\d{2})[-_.](?P<month>\d{1,2})[-_.](?P<day>\d{1,2})\b"),
     re.compile(r"\b(?P<day>\d{1,2})[/.](?P<month>\d{1,2})[/.](?P<year>(?:19|20)\d{2})\b"),
 ]
-
-_COUNCIL = re.compile(
-    r"\b((?:[A-Z][\w'’&-]*\s+){1,4}?(?:Metropolitan\s+Borough|County\s+Borough|City\s+and\s+County|"
-    r"Borough|District|County|City|Town|Parish|Unitary)\s+Council)\b"
-)
-_BODY_WORDS = (
-    r"(?:Committee|Sub-Committee|Panel|Cabinet|Council|Commission|Board|Forum|Executive|"
-    r"Municipal District(?: of [\w' -]+)?|Assembly|Working Group)"
-)
-_BODY_PATTERNS = [
-    re.compile(r"^\s*report\s+to\s*:?\s*(?P<body>.+)$", re.I | re.M),
-    re.compile(
-        r"\bmeeting\s+of\s+(?:the\s+)?(?P<body>[^\n]+?)(?:\s+held\b|\s+on\s|,|\s+[–—-]\s|\s*$)",
-        re.I | re.M,
-    ),
-    re.compile(r"^\s*minutes\s+of\s+(?:the\s+)?(?P<body>[^\n]+?)(?:\s+held\b|\s+on\s|,|\s*$)", re.I | re.M),
-    re.compile(rf"^\s*(?:the\s+)?(?P<body>(?:[A-Z][\w&'’ ,-]{{0,50}}?\s+)?{_BODY_WORDS})\s*$", re.M | re.I),
-]
-_FULL_COUNCIL = re.compile(
-    r"^(?:the\s+)?(?:full\s+|ordinary\s+|annual\s+|special\s+)?(?:meeting\s+of\s+)?(?:the\s+)?council$", re.I
-)
 
 
 def _to_date(year: str, month: str, day: str) -> date | None:
@@ -76,75 +60,59 @@ def find_dates(text: str) -> list[tuple[int, date]]:
     return sorted(found)
 
 
+_WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?"
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# where a meeting's date is written: "held on Monday, 19th September, 2016", "ON WEDNESDAY 11™ JUNE"
+_HELD_ON = re.compile(
+    rf"\bheld\b(?:[\s\S]{{0,160}}?\bon\b)?[\s:,]*(?:(?P<weekday>{_WEEKDAY})[\s,]*)?(?:the\s+)?(?=\d)", re.I
+)
+_DAY_MONTH_AT = re.compile(rf"{_DAY}(?:\s+of)?[\s-]*{_MONTH}\b", re.I)
+
+
 def find_date(header: str, file_name: str) -> date | None:
-    """The meeting's date: the first date in the document's opening, else one in its file name."""
+    """The date of the meeting recorded: a "held on" date in the opening, else its first date,
+    else the file name's date.
+
+    A "held on" date written without its year ("on Thursday 20th October") takes the file
+    name's year when day and month agree, else the year of the opening's first date. When
+    the weekday written beside it contradicts the date, a year typo is assumed ("Tuesday,
+    26th June, 2017" for a meeting on Tuesday 26 June 2018): the nearest year that fits wins.
+    """
     dates = find_dates(header)
+    named = find_dates(file_name.replace("_", " "))
+    name_date = named[0][1] if named else None
+    starts = dict(dates)
+    for match in _HELD_ON.finditer(header):
+        weekday = match.group("weekday")
+        if match.end() in starts:
+            return _fit_weekday(starts[match.end()], weekday)
+        m = _DAY_MONTH_AT.match(header, match.end())
+        month = _MONTHS.get(m.group("month").lower().rstrip(".")) if m else None
+        if m is None or month is None:
+            continue
+        if name_date is not None and (month, int(m.group("day"))) == (name_date.month, name_date.day):
+            return name_date
+        year = dates[0][1].year if dates else name_date.year if name_date else None
+        found = _to_date(str(year), str(month), m.group("day")) if year else None
+        if found is not None:
+            return _fit_weekday(found, weekday)
     if dates:
         return dates[0][1]
-    dates = find_dates(file_name.replace("_", " "))
-    return dates[0][1] if dates else None
+    return name_date
 
 
-def _tidy(line: str) -> str:
-    line = " ".join(line.split()).strip(" .:-–—")
-    return line.title() if line.isupper() else line
-
-
-def find_council(header: str) -> str | None:
-    """The council's name, e.g. "Slough Borough Council"."""
-    for line in header.split("\n"):
-        match = _COUNCIL.search(_tidy(line))
-        if match:
-            return " ".join(match.group(1).split())
-    return None
-
-
-def find_body(header: str, file_name: str) -> str | None:
-    """The committee, panel or council that met, from the opening lines or the file name."""
-    council = find_council(header)
-    found = sorted(
-        (m.start("body"), i, m.group("body"))
-        for i, pattern in enumerate(_BODY_PATTERNS)
-        for m in pattern.finditer(header)
-    )
-    for _, kind, raw_body in found:
-        body = _tidy(raw_body)
-        if kind == len(_BODY_PATTERNS) - 1 and _COUNCIL.fullmatch(body):
-            continue  # a line naming the council itself is the letterhead, not the body
-        body = re.sub(r"^(?:the|a|an)\s+", "", body, flags=re.I)
-        # "Joint Meeting of the X" is a joint meeting of X
-        body = re.sub(r"^joint\s+meeting\s+of\s+(?:the\s+)?", "Joint ", body, flags=re.I)
-        if re.search(r"\bjoint\s+meeting\s+of\s+(?:the\s+)?" + re.escape(raw_body), header, re.I):
-            body = "Joint " + body
-        # "Budget Meeting of the Council", "Annual Meeting of Wenbury Borough Council"
-        body = re.sub(r"^(?!joint\b)\w+\s+meeting\s+of\s+(?:the\s+)?", "", body, flags=re.I)
-        if not body or len(body) > 120:
-            continue
-        if _FULL_COUNCIL.match(body) or (council and body.lower() == council.lower()):
-            return "Full Council"
-        if _plausible_body(body) and not _COUNCIL.fullmatch(body):
-            return body
-    slug = re.sub(r"[_\-.]+", " ", file_name.rsplit(".", 1)[0])
-    slug_match = re.search(rf"((?:[a-z&]+\s+){{0,5}}?{_BODY_WORDS})", slug, re.I)
-    if slug_match:
-        body = re.sub(r"^(?:\d+\s+)*", "", slug_match.group(1)).strip()
-        body = re.sub(r"\b(?:minutes|agenda|report)\b", "", body, flags=re.I).strip()
-        if body:
-            return "Full Council" if _FULL_COUNCIL.match(body) else body.title().replace(" And ", " and ")
-    return None
-
-
-_CONNECTORS = frozenset({"and", "of", "the", "for", "&", "on", "in", "with"})
-
-
-def _plausible_body(body: str) -> bool:
-    """A body's name is a short title: capitalised words and connectors, ending in a body word."""
-    words = body.split()
-    if not 1 <= len(words) <= 14 or "." in body:
-        return False
-    if not all(w[0].isupper() or w.lower() in _CONNECTORS or w[0] in "(&" for w in words):
-        return False
-    return bool(re.search(_BODY_WORDS, body, re.I))
+def _fit_weekday(found: date, weekday: str | None) -> date:
+    """`found`, or the same day a year either side when only that matches the weekday written."""
+    if not weekday:
+        return found
+    want = _WEEKDAYS.index(weekday[:3].lower())
+    if found.weekday() == want:
+        return found
+    for delta in (1, -1):
+        other = _to_date(str(found.year + delta), str(found.month), str(found.day))
+        if other is not None and other.weekday() == want:
+            return other
+    return found
 
 
 def find_doc_type(header: str, file_name: str) -> DocType | None:

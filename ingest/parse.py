@@ -11,12 +11,18 @@ from pathlib import Path
 
 from assistant.types import AgendaItem, Meeting, Paragraph, RawDocument
 
+from .decisions import tag_decisions
 from .metadata import find_body, find_council, find_date, find_dates, find_doc_type
+from .sidecar import apply_overrides
 
-# "14. Title", "5 Title", "Item 5 – Title", "3a. Title": a short line opening an agenda item
+# "14. Title", "5 Title", "Item 5 – Title", "3a. Title", "1.Adoption": a short line opening an agenda item
 _ITEM_HEADING = re.compile(
-    r"^(?:[Ii]tem\s+|ITEM\s+)?(?P<num>\d{1,3}[a-z]?)(?:[.):]|\s+[-–—:])?\s+(?P<title>[A-Z0-9(‘'\"“].{1,150})$"
+    r"^(?:(?:[Aa]genda\s+)?(?:[Ii]tem|ITEM)\s*(?:[Nn]o\.?\s*)?)?(?P<num>\d{1,3}[a-z]?)"
+    r"(?:[.):]\s*|\s+[-–—:]\s+|\s+)(?P<title>[A-Z0-9(‘'\"“].{1,150})$"
 )
+# "(a) Title" or "b) Title": a lettered part of the current item
+_SUB_HEADING = re.compile(r"^\(?(?P<letter>[a-z])\)\s+(?P<title>[A-Z‘'\"“].{1,150})$")
+_CALLED = re.compile(r"\b(?:to\s+be|will\s+be|is\s+to\s+be)\s+held\b", re.I)
 _BULLET = re.compile(r"^\s*(?:[-•·*▪◦–]|\(?[a-z]\)|\(?[ivx]{1,4}\))\s+")
 _SENTENCE_END = re.compile(r"[.!?:;]['\"’”)]?$")
 
@@ -24,29 +30,42 @@ _SENTENCE_END = re.compile(r"[.!?:;]['\"’”)]?$")
 def parse_meeting(raw: RawDocument) -> Meeting:
     """Find the meeting behind a document and split it into agenda items and paragraphs."""
     spans = _paragraph_spans(raw.text)
-    header = _header_text(raw.text, spans)
+    items = _split_items(raw, spans)
+    header = _header_text(raw.text, spans, items)
     name = Path(raw.source).name
+    doc_type = find_doc_type(header, name)
+    date_text = header
+    if doc_type == "agenda":
+        # an agenda calls a meeting ("... to be held on ..."), often below a letter dated days before
+        called = _CALLED.search(raw.text[:4000])
+        if called:
+            date_text = raw.text[called.start() : called.start() + 400] + "\n\n" + header
     meeting = Meeting(
         doc_id=raw.doc_id,
         source=raw.source,
         text=raw.text,
         council=find_council(header),
         body=find_body(header, name),
-        meeting_date=find_date(header, name),
-        doc_type=find_doc_type(header, name),
+        meeting_date=find_date(date_text, name),
+        doc_type=doc_type,
+        items=items,
     )
-    meeting.items = _split_items(raw, spans)
-    return meeting
+    return apply_overrides(meeting, raw.meta)
 
 
-def _header_text(text: str, spans: list[tuple[int, int]]) -> str:
-    """The opening of a document, where meetings name their council, body and date."""
+def _header_text(text: str, spans: list[tuple[int, int]], items: list[AgendaItem]) -> str:
+    """The opening of a document, where meetings name their council, body and date: the text
+    before the first numbered item, or its first paragraphs, and never more than 2,500 characters."""
+    first_item = next((i.paragraphs[0].char_start for i in items if i.number and i.paragraphs), None)
     end = 0
     for start, stop in spans[:12]:
         if start > 1500:
             break
         end = stop
-    return text[:end]
+    if first_item is not None and first_item > 0:
+        end = first_item
+    end = max(end, spans[0][1] if spans else 0)
+    return text[: min(end, 2500)]
 
 
 def _paragraph_spans(text: str) -> list[tuple[int, int]]:
@@ -96,8 +115,10 @@ def _split_block(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int
 def _looks_like_heading(line: str) -> bool:
     line = line.strip()
     match = _ITEM_HEADING.match(line)
-    if not match or len(line) > 120 or line.endswith((".", ",", ";")):
+    if not match or len(line) > 120 or line.endswith((",", ";")):
         return False
+    if line.endswith(".") and not re.match(r"(?:agenda\s+)?item\b", line, re.I):
+        return False  # a numbered sentence, unless it says "Item 3"
     dates = find_dates(line)
     return not (dates and dates[0][0] == 0)  # "14 March 2024" is a date, not item 14
 
@@ -112,17 +133,25 @@ def _split_items(raw: RawDocument, spans: list[tuple[int, int]]) -> list[AgendaI
     text = raw.text
     items: list[AgendaItem] = [AgendaItem()]
     last_num: tuple[int, str] | None = None
+    last_letter = ""
     pending_moderngov = False
     for number, (start, end) in enumerate(spans, start=1):
         para_text = text[start:end]
         line = " ".join(para_text.split())
-        heading = _ITEM_HEADING.match(line) if _looks_like_heading(line) else None
         new_item: AgendaItem | None = None
+        heading = _ITEM_HEADING.match(line) if _looks_like_heading(line) else None
+        sub = _SUB_HEADING.match(line) if last_num is not None and _looks_like_title(line) else None
         if heading:
             value = _item_number_value(heading.group("num").lower())
             if last_num is None or last_num < value <= (last_num[0] + 5, "~"):
-                new_item = AgendaItem(number=heading.group("num"), title=heading.group("title").strip())
-                last_num = value
+                new_item = AgendaItem(number=heading.group("num"), title=_tidy_title(heading.group("title")))
+                last_num, last_letter = value, ""
+        elif sub and last_num is not None and sub.group("letter") == _next_letter(last_letter):
+            # "(a) Filling of Casual Vacancy" inside item 2 is item 2a
+            new_item = AgendaItem(
+                number=f"{last_num[0]}{sub.group('letter')}", title=_tidy_title(sub.group("title"))
+            )
+            last_letter = sub.group("letter")
         elif pending_moderngov and len(line) <= 200:
             # ModernGov pages: "Agenda item" on its own line, then the item's title
             new_item = AgendaItem(title=line)
@@ -134,4 +163,22 @@ def _split_items(raw: RawDocument, spans: list[tuple[int, int]]) -> list[AgendaI
         items[-1].paragraphs.append(
             Paragraph(number=number, text=para_text, char_start=start, char_end=end, page=raw.page_at(start))
         )
-    return [item for item in items if item.paragraphs]
+    kept = [item for item in items if item.paragraphs]
+    for item in kept:
+        decisions = tag_decisions(item)
+        for para in item.paragraphs:
+            para.decision = decisions.get(para.number)
+    return kept
+
+
+def _next_letter(letter: str) -> str:
+    return chr(ord(letter) + 1) if letter else "a"
+
+
+def _looks_like_title(line: str) -> bool:
+    return len(line) <= 120 and not line.endswith((".", ",", ";"))
+
+
+def _tidy_title(title: str) -> str:
+    title = " ".join(title.split()).rstrip(" :–—-.")
+    return title.title().replace(" And ", " and ").replace(" Of ", " of ") if title.isupper() else title

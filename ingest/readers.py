@@ -16,9 +16,11 @@ from typing import Any
 from assistant.errors import SourceError
 from assistant.types import RawDocument
 
+from .layout import PAGE_NUMBER, Line, clean_bullet, line_style, rebuild_text
+from .sidecar import load_sidecar
+
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx")
 
-_PAGE_MARKER = re.compile(r"^\s*(?:-\s*)?(?:page\s+)?\d{1,4}(?:\s+of\s+\d{1,4})?(?:\s*-)?\s*$", re.I)
 _INLINE_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+")
 
 
@@ -50,13 +52,15 @@ def read_document(path: Path, max_bytes: int = 200_000_000) -> RawDocument:
         raise SourceError(f"{path.name}: cannot parse {suffix[1:]} ({type(exc).__name__}: {exc})") from exc
     if not text.strip():
         raise SourceError(f"{path.name}: no text found in the file")
+    meta = load_sidecar(path)
     return RawDocument(
         doc_id=file_digest(data),
         source=str(path),
         format=_FORMATS[suffix],
         text=text,
-        title=title,
+        title=meta.pop("title", None) or title,
         page_starts=page_starts,
+        meta=meta,
     )
 
 
@@ -105,7 +109,7 @@ def normalise_lines(lines: list[str]) -> str:
     out: list[str] = []
     for line in lines:
         line = _INLINE_SPACE.sub(" ", line).strip()
-        if line and _PAGE_MARKER.match(line):
+        if line and PAGE_NUMBER.match(line):
             continue
         if not line and (not out or not out[-1]):
             continue
@@ -116,36 +120,94 @@ def normalise_lines(lines: list[str]) -> str:
 
 
 def _read_txt(data: bytes) -> Extracted:
-    text = decode_text(data).replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n")
-    return normalise_lines(text.split("\n")), None, []
+    text = decode_text(data).replace("\r\n", "\n").replace("\r", "\n")
+    pages = [to_lines(page.split("\n")) for page in text.split("\f")]
+    out, page_starts = rebuild_text(pages)
+    return out, None, page_starts if len(pages) > 1 else []
+
+
+def to_lines(raw_lines: list[str], styles: list[str] | None = None) -> list[Line]:
+    """Stripped non-blank lines, each noting its style and whether a blank line came before."""
+    lines: list[Line] = []
+    blank = False
+    for i, raw in enumerate(raw_lines):
+        text = clean_bullet(_INLINE_SPACE.sub(" ", raw))
+        if not text:
+            blank = True
+            continue
+        style = styles[i] if styles and styles[i] != "plain" else line_style(text)
+        lines.append(Line(text, style, blank and bool(lines)))
+        blank = False
+    return lines
 
 
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_RULE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
+_MD_BOLD_LINE = re.compile(r"^(?:\*\*\*[^*]+\*\*\*\s*)+$|^(?:\*\*[^*]+\*\*\s*)+$|^(?:\*[^*]+\*\s*)+$")
+_MD_LINK_LINE = re.compile(r"^\s*!?\[[^\]]*\]\([^)]*\)\s*$")
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|])")
+_SCAN_NOTE = re.compile(r"^\*?<small>.*</small>\*?\s*$", re.I)
 
 
 def _read_md(data: bytes) -> Extracted:
-    text, _, _ = _read_txt(data)
-    title = None
-    lines: list[str] = []
-    for line in text.split("\n"):
+    text = decode_text(data).replace("\r\n", "\n").replace("\r", "\n")
+    raw_lines = text.split("\n")
+    segments: list[list[str]] = [[]]
+    for line in raw_lines:
         if _MD_RULE.match(line):
-            line = ""
-        elif _MD_HEADING.match(line):
-            line = _MD_HEADING.sub("", line).rstrip("# ")
-            title = title or line
-            # a heading is a paragraph of its own
-            lines.extend(["", line, ""])
-            continue
-        line = _MD_LINK.sub(r"\1", line)
-        line = _MD_EMPHASIS.sub(lambda m: m.group(2) or m.group(3) or "", line)
-        line = re.sub(r"^(\s*)[*+]\s+", r"\1- ", line)
-        if line.startswith(">"):
-            line = line.lstrip("> ")
-        lines.append(line)
-    return normalise_lines(lines), title, []
+            segments.append([])
+        else:
+            segments[-1].append(line)
+    paged = _is_paged_markdown(segments)
+    if not paged:
+        segments = [[line for seg in segments for line in [*seg, ""]]]
+    elif all(_MD_LINK_LINE.match(line) or not line.strip() for line in segments[0]):
+        segments = segments[1:]  # "[Original file](...)" before the first page
+    title = None
+    pages: list[list[Line]] = []
+    for segment in segments:
+        lines: list[str] = []
+        styles: list[str] = []
+        for line in segment:
+            style = "plain"
+            if _SCAN_NOTE.match(line.strip()):
+                line = ""
+            elif _MD_HEADING.match(line):
+                line = _MD_HEADING.sub("", line).rstrip("# ")
+                title = title or line
+                style = "h"
+            elif _MD_BOLD_LINE.match(line.strip()):
+                stars = len(line.strip()) - len(line.strip().lstrip("*"))
+                style = {3: "bi", 2: "b", 1: "i"}.get(stars, "b")
+            line = _MD_LINK.sub(r"\1", line)
+            for _ in range(2):  # ***bold italic*** takes two passes
+                line = _MD_EMPHASIS.sub(lambda m: m.group(2) or m.group(3) or "", line)
+            line = re.sub(r"\*{2,}", "", line)  # bold opened on one line and closed on another
+            line = re.sub(r"^(\s*)[*+]\s+", r"\1- ", line)
+            line = _MD_ESCAPE.sub(r"\1", line)
+            if line.startswith(">"):
+                line = line.lstrip("> ")
+            lines.append(line)
+            styles.append(style)
+        pages.append(to_lines(lines, styles))
+    out, page_starts = rebuild_text(pages)
+    return out, title, page_starts if paged else []
+
+
+def _is_paged_markdown(segments: list[list[str]]) -> bool:
+    """Markdown converted from a PDF: rules mark page breaks (pages open with a number or a scan note)."""
+    if len(segments) < 3:
+        return False
+    first = [line for line in segments[0] if line.strip()]
+    if first and all(_MD_LINK_LINE.match(line) for line in first):
+        return True
+    openers = 0
+    for seg in segments[1:]:
+        head = next((line.strip() for line in seg if line.strip()), "")
+        openers += bool(PAGE_NUMBER.match(head) or _SCAN_NOTE.match(head))
+    return openers >= 0.5 * (len(segments) - 1)
 
 
 _BLOCK_TAGS = {
@@ -243,20 +305,15 @@ def _read_pdf(data: bytes) -> Extracted:
     title = None
     if reader.metadata and reader.metadata.title:
         title = str(reader.metadata.title)
-    parts: list[str] = []
-    page_starts: list[int] = []
-    offset = 0
+    pages: list[list[Line]] = []
     for page in reader.pages:
         # layout mode keeps vertical gaps as blank lines: our paragraph boundaries
         try:
             raw = page.extract_text(extraction_mode="layout")
         except Exception:
             raw = page.extract_text()
-        page_text = normalise_lines(raw.split("\n"))
-        page_starts.append(offset)
-        parts.append(page_text)
-        offset += len(page_text) + 2
-    text = "\n\n".join(parts)
+        pages.append(to_lines(raw.split("\n")))
+    text, page_starts = rebuild_text(pages)
     if not text.strip():
         raise SourceError("PDF has no text layer (scanned pages need OCR first)")
     return text, title, page_starts

@@ -54,3 +54,12 @@ def sample_council(
     assert report.ok, report.failed
     assert len(report.ingested) >= 24
     yield settings
+
+
+@pytest.fixture(scope="session")
+def limerick_dir() -> Path:
+    """../shared/data/limerick-minutes (skips when absent)."""
+    path = shared_dir() / "data" / "limerick-minutes"
+    if not (path / "manifest.jsonl").is_file():
+        pytest.skip(f"Limerick minutes not found at {path} (set COUNCILQA_SHARED to run this test)")
+    return path

@@ -22,7 +22,7 @@ CASES = [
         "When did the Secretary of State issue a Direction transferring children's services to the Trust?",
         ["September 2015"],
         "004_",
-        "4",
+        "4c",  # section 4's lettered part "(c) Human Rights Act and Other Legal Implications"
     ),
 ]
 

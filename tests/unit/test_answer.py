@@ -43,7 +43,7 @@ def scored(chunks: list[Chunk], similarity: float = 0.8) -> list[ScoredChunk]:
 def chunks_of(text: str, name: str = "2024-01-17_parks-committee_minutes.txt") -> tuple[str, list[Chunk]]:
     raw = RawDocument(doc_id=file_digest(text.encode()), source=f"/r/{name}", format="txt", text=text)
     meeting = parse_meeting(raw)
-    return raw.text, chunk_meeting(meeting, IngestSettings())
+    return raw.text, chunk_meeting(meeting, IngestSettings(min_chunk_chars=0))
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ TEXT = (
     "RESOLVED: That the fee be approved.\r\n"
 )
 EXPECTED = (
-    "Fernley Town Council\n\nThe fee is £40 and €50 for Seán’s stall.\nIt was agreed.\n\n"
+    "Fernley Town Council\n\nThe fee is £40 and €50 for Seán’s stall. It was agreed.\n\n"
     "RESOLVED: That the fee be approved."
 )
 
@@ -98,8 +98,9 @@ def test_markdown(tmp_path: Path) -> None:
     assert raw.text.split("\n\n") == [
         "Fernley Town Council",
         "1. Apologies for Absence",
-        "Apologies from Councillor Quill and Councillor Pym.\nSee the report for details.",
-        "- Replace the climbing frame\n- Apply for the grant",
+        "Apologies from Councillor Quill and Councillor Pym. See the report for details.",
+        "- Replace the climbing frame",
+        "- Apply for the grant",
     ]
     for junk in ("#", "**", "](", "https://", "---"):
         assert junk not in raw.text

@@ -1,0 +1,191 @@
+"""Paragraphs rebuilt from PDF-extracted lines; page furniture out, page numbers kept on citations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant.settings import IngestSettings
+from ingest import chunk_meeting, parse_meeting, read_document
+from ingest.layout import Line, rebuild_text
+
+WRAPPED = [
+    "MINUTES OF PROCEEDINGS AT MEETING OF THE FERNLEY",
+    "TOWN",
+    "COUNCIL",
+    "HELD IN THE TOWN HALL ON MONDAY, 4TH MARCH, 2024, AT",
+    "7PM.",
+    "PRESENT IN THE CHAIR: Councillor A. Ashdown.",
+    "1.",
+    "Adoption of Minutes",
+    "Circulated, copy of the draft Minutes of the meeting of the Council held on 5th",
+    "February, 2024, which were taken as read and signed by the Chair.",
+    "Proposed by Councillor Pym;",
+    "Seconded by Councillor Quill;",
+    "And Resolved:",
+    "“That the draft Minutes, as circulated, be taken as read and adopted.”",
+    "2.",
+    "Riverside Park",
+    "(a)",
+    "Play Area",
+    "The Parks Officer reported that the wooden climbing frame at Riverside Park had",
+    "failed its annual safety inspection and would be replaced in the spring.",
+    "•",
+    "Three quotes were received.",
+    "• The lowest was from Greenplay Ltd.",
+]
+
+
+def double_spaced(lines: list[str]) -> str:
+    """PDF text as some extractors write it: a blank line after every line."""
+    return "\n\n".join(lines) + "\n"
+
+
+def paragraphs(text: str) -> list[str]:
+    return text.split("\n\n")
+
+
+def test_double_spaced_wrapped_lines_become_paragraphs(tmp_path: Path) -> None:
+    path = tmp_path / "minutes.txt"
+    path.write_text(double_spaced(WRAPPED), encoding="utf-8")
+    raw = read_document(path)
+    assert paragraphs(raw.text) == [
+        "MINUTES OF PROCEEDINGS AT MEETING OF THE FERNLEY TOWN COUNCIL HELD IN THE TOWN HALL ON MONDAY, "
+        "4TH MARCH, 2024, AT 7PM.",
+        "PRESENT IN THE CHAIR: Councillor A. Ashdown.",
+        "1. Adoption of Minutes",
+        "Circulated, copy of the draft Minutes of the meeting of the Council held on 5th February, 2024, "
+        "which were taken as read and signed by the Chair.",
+        "Proposed by Councillor Pym;",
+        "Seconded by Councillor Quill;",
+        "And Resolved:",
+        "“That the draft Minutes, as circulated, be taken as read and adopted.”",
+        "2. Riverside Park",
+        "(a) Play Area",
+        "The Parks Officer reported that the wooden climbing frame at Riverside Park had failed its annual "
+        "safety inspection and would be replaced in the spring.",
+        "• Three quotes were received.",
+        "• The lowest was from Greenplay Ltd.",
+    ]
+
+
+def test_rebuilt_items_sub_items_and_decision(tmp_path: Path) -> None:
+    path = tmp_path / "minutes.txt"
+    path.write_text(double_spaced(WRAPPED), encoding="utf-8")
+    m = parse_meeting(read_document(path))
+    assert [(i.number, i.title) for i in m.items if i.number] == [
+        ("1", "Adoption of Minutes"),
+        ("2", "Riverside Park"),
+        ("2a", "Play Area"),
+    ]
+    assert m.body == "Full Council" and m.council == "Fernley Town Council"
+    assert m.meeting_date is not None and m.meeting_date.isoformat() == "2024-03-04"
+    decided = [c for c in chunk_meeting(m, IngestSettings()) if c.decision is not None]
+    assert decided and decided[0].citation.agenda_item == "1. Adoption of Minutes"
+    d = decided[0].decision
+    assert d is not None
+    assert (d.kind, d.mover, d.seconder, d.outcome) == (
+        "resolution",
+        "Councillor Pym",
+        "Councillor Quill",
+        "agreed",
+    )
+
+
+def test_single_spaced_blank_lines_still_end_paragraphs() -> None:
+    opening = [Line("Fernley Town Council"), Line("Parks Committee"), Line("Minutes")]
+    pages = [
+        [
+            *opening,
+            Line("The report was noted by the committee and", blank_before=True),
+            Line("referred to the Cabinet.", blank_before=False),
+            Line("Members asked about the cost of an", blank_before=True),
+            Line("environment which was costly.", blank_before=True),  # a blank mid-sentence is an artefact
+            Line("Noted.", blank_before=True),
+        ]
+    ]
+    text, starts = rebuild_text(pages)
+    assert paragraphs(text)[-3:] == [
+        "The report was noted by the committee and referred to the Cabinet.",
+        "Members asked about the cost of an environment which was costly.",
+        "Noted.",
+    ]
+    assert starts == [0]
+
+
+PAGED_MD = """[Original file](https://example.org/minutes.pdf)
+
+---
+FERNLEY TOWN COUNCIL PLANNING COMMITTEE
+
+1. Apologies
+
+Apologies were received from Councillor Pym. The committee noted the apologies and the Chair
+
+---
+2
+
+FERNLEY TOWN COUNCIL PLANNING COMMITTEE
+
+welcomed the new clerk to her first meeting.
+
+2. Land at Mill Lane
+
+The application was refused.
+
+---
+*<small>Scanned page, text may contain errors. See original file for clarity</small>*
+
+3
+
+FERNLEY TOWN COUNCIL PLANNING COMMITTEE
+
+3. Any Other Business
+
+None.
+"""
+
+
+def test_paged_markdown_drops_furniture_and_keeps_page_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "minutes.md"
+    path.write_text(PAGED_MD, encoding="utf-8")
+    raw = read_document(path)
+    for junk in ("Original file", "Scanned page", "---", "<small>"):
+        assert junk not in raw.text
+    # the running header is dropped from pages 2 and 3 and kept once, where it opens the document
+    assert raw.text.count("FERNLEY TOWN COUNCIL PLANNING COMMITTEE") == 0
+    assert "\n\n2\n\n" not in raw.text and not raw.text.startswith("2")
+    assert len(raw.page_starts) == 3
+    # a paragraph running over the page break is one paragraph, cited at the page it starts on
+    para = next(p for p in paragraphs(raw.text) if p.startswith("Apologies"))
+    assert para.endswith("the Chair welcomed the new clerk to her first meeting.")
+    m = parse_meeting(raw)
+    by_title = {i.title: i for i in m.items}
+    assert by_title["Apologies"].paragraphs[1].page == 1
+    assert by_title["Land at Mill Lane"].paragraphs[0].page == 2
+    assert by_title["Any Other Business"].paragraphs[0].page == 3
+    for chunk in chunk_meeting(m, IngestSettings()):
+        assert raw.text[chunk.citation.char_start : chunk.citation.char_end] == chunk.text
+        assert chunk.citation.page == raw.page_at(chunk.citation.char_start)
+
+
+def test_symbol_font_bullets_read_as_bullets(tmp_path: Path) -> None:
+    path = tmp_path / "minutes.txt"
+    path.write_text(
+        "The following points were made:\n\x01 the fence is broken\n\uf0b7 the gate is broken\n",
+        encoding="utf-8",
+    )
+    assert paragraphs(read_document(path).text) == [
+        "The following points were made:",
+        "• the fence is broken",
+        "• the gate is broken",
+    ]
+
+
+def test_rebuild_is_deterministic(tmp_path: Path) -> None:
+    path = tmp_path / "minutes.txt"
+    path.write_text(double_spaced(WRAPPED), encoding="utf-8")
+    first = chunk_meeting(parse_meeting(read_document(path)), IngestSettings())
+    second = chunk_meeting(parse_meeting(read_document(path)), IngestSettings())
+    assert [(c.id, c.citation.paragraph, c.text) for c in first] == [
+        (c.id, c.citation.paragraph, c.text) for c in second
+    ]
