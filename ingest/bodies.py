@@ -44,7 +44,11 @@ _BODY_PATTERNS = [
     re.compile(r"^\s*report\s+to\s*:?\s*(?P<body>.+)$", re.I | re.M),
     re.compile(rf"\b{_MEETING_KIND}meeting\s+of\s+(?:the\s+)?(?P<body>[^\n]+?){_BODY_END}", re.I | re.M),
     re.compile(rf"^\s*minutes\s+of\s+(?:the\s+)?(?P<body>[^\n]+?){_BODY_END}", re.I | re.M),
-    re.compile(rf"^\s*(?:the\s+)?(?P<body>(?:[A-Z][\w&'’ ,-]{{0,50}}?\s+)?{_BODY_WORDS})\s*$", re.M | re.I),
+    # a line of its own naming the body; [ \t] so "AGENDA\n\nCabinet" is not one name
+    re.compile(
+        rf"^[ \t]*(?:the[ \t]+)?(?P<body>(?:[A-Z][\w&'’ ,-]{{0,50}}?[ \t]+)?{_BODY_WORDS})[ \t]*$",
+        re.M | re.I,
+    ),
 ]
 _FULL_COUNCIL = re.compile(
     r"^(?:the\s+)?(?:full\s+|ordinary\s+|annual\s+|special\s+)?(?:meeting\s+of\s+)?(?:the\s+)?council$", re.I

@@ -207,3 +207,10 @@ def test_a_manifest_for_another_purpose_changes_nothing(tmp_path: Path) -> None:
     }
     (tmp_path / "manifest.jsonl").write_text(json.dumps(row) + "\n", encoding="utf-8")
     assert load_sidecar(path) == {}
+
+
+def test_a_doc_type_line_above_the_body_is_not_part_of_its_name() -> None:
+    from ingest.bodies import find_body
+
+    header = "WENBURY BOROUGH COUNCIL\n\nAGENDA\n\nCabinet\n\nThursday 13 March 2025 at 6.30pm\n"
+    assert find_body(header, "2025-03-13_agenda.docx") == "Cabinet"
