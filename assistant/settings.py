@@ -40,6 +40,13 @@ class IndexSettings(BaseModel):
     chroma_port: int = Field(8000, description="Chroma server port")
     candidates: int = Field(40, ge=1, description="Candidates each retriever passes to fusion")
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant")
+    fusion: Literal["rrf", "score"] = Field(
+        "rrf",
+        description="How dense and keyword candidates combine: reciprocal rank, or min-max normalised scores",
+    )
+    keyword_weight: float = Field(
+        1.0, ge=0.0, description="Weight of the keyword (BM25) list in fusion; the dense list weighs 1"
+    )
 
 
 class AnswerSettings(BaseModel):
