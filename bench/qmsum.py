@@ -45,19 +45,24 @@ DEPTH = 100  # single-method rankings are scored to this depth (MRR); fusion see
 
 # Fusion variants measured with --variants: (label, IndexSettings overrides).
 VARIANTS: list[tuple[str, dict[str, Any]]] = [
-    ("rrf k=60 w=1 c=40", {}),
-    ("rrf k=60 w=1.5 c=40", {"keyword_weight": 1.5}),
-    ("rrf k=60 w=2 c=40", {"keyword_weight": 2.0}),
-    ("rrf k=60 w=3 c=40", {"keyword_weight": 3.0}),
-    ("rrf k=20 w=1 c=40", {"rrf_k": 20}),
-    ("rrf k=20 w=2 c=40", {"rrf_k": 20, "keyword_weight": 2.0}),
-    ("rrf k=10 w=2 c=40", {"rrf_k": 10, "keyword_weight": 2.0}),
-    ("rrf k=60 w=2 c=20", {"keyword_weight": 2.0, "candidates": 20}),
-    ("rrf k=60 w=2 c=100", {"keyword_weight": 2.0, "candidates": 100}),
-    ("score w=1 c=40", {"fusion": "score"}),
-    ("score w=1.5 c=40", {"fusion": "score", "keyword_weight": 1.5}),
-    ("score w=2 c=40", {"fusion": "score", "keyword_weight": 2.0}),
-    ("score w=1.5 c=100", {"fusion": "score", "keyword_weight": 1.5, "candidates": 100}),
+    ("rrf k=60 w=1 c=40", {"fusion": "rrf", "rrf_k": 60, "keyword_weight": 1.0, "candidates": 40}),
+    ("rrf k=60 w=2 c=40", {"fusion": "rrf", "rrf_k": 60, "keyword_weight": 2.0, "candidates": 40}),
+    ("rrf k=60 w=3 c=40", {"fusion": "rrf", "rrf_k": 60, "keyword_weight": 3.0, "candidates": 40}),
+    ("rrf k=20 w=1 c=40", {"fusion": "rrf", "rrf_k": 20, "keyword_weight": 1.0, "candidates": 40}),
+    ("rrf k=20 w=2 c=40", {"fusion": "rrf", "rrf_k": 20, "keyword_weight": 2.0, "candidates": 40}),
+    ("rrf k=10 w=1.5 c=40", {"fusion": "rrf", "rrf_k": 10, "keyword_weight": 1.5, "candidates": 40}),
+    ("rrf k=10 w=2 c=40", {"fusion": "rrf", "rrf_k": 10, "keyword_weight": 2.0, "candidates": 40}),
+    ("rrf k=10 w=3 c=40", {"fusion": "rrf", "rrf_k": 10, "keyword_weight": 3.0, "candidates": 40}),
+    ("rrf k=5 w=1.5 c=40", {"fusion": "rrf", "rrf_k": 5, "keyword_weight": 1.5, "candidates": 40}),
+    ("rrf k=5 w=2 c=40", {"fusion": "rrf", "rrf_k": 5, "keyword_weight": 2.0, "candidates": 40}),
+    ("rrf k=5 w=3 c=40", {"fusion": "rrf", "rrf_k": 5, "keyword_weight": 3.0, "candidates": 40}),
+    ("rrf k=10 w=2 c=20", {"fusion": "rrf", "rrf_k": 10, "keyword_weight": 2.0, "candidates": 20}),
+    ("rrf k=10 w=2 c=100", {"fusion": "rrf", "rrf_k": 10, "keyword_weight": 2.0, "candidates": 100}),
+    ("score w=1 c=40", {"fusion": "score", "keyword_weight": 1.0, "candidates": 40}),
+    ("score w=1.5 c=40", {"fusion": "score", "keyword_weight": 1.5, "candidates": 40}),
+    ("score w=2 c=40", {"fusion": "score", "keyword_weight": 2.0, "candidates": 40}),
+    ("score w=3 c=40", {"fusion": "score", "keyword_weight": 3.0, "candidates": 40}),
+    ("score w=2 c=100", {"fusion": "score", "keyword_weight": 2.0, "candidates": 100}),
 ]
 
 

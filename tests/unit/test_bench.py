@@ -26,8 +26,10 @@ def test_weighted_rrf_counts_each_list_by_its_weight() -> None:
 def test_keyword_weight_lets_bm25_candidates_outrank_dense_ones() -> None:
     dense = [("a", 0.9), ("b", 0.8)]
     lexical = [("b", 7.0), ("c", 5.0)]
-    even = rank_fused(fuse_candidates(dense, lexical, IndexSettings()), 3)
-    keyword_heavy = rank_fused(fuse_candidates(dense, lexical, IndexSettings(keyword_weight=2.0)), 3)
+    even = rank_fused(fuse_candidates(dense, lexical, IndexSettings(rrf_k=60, keyword_weight=1.0)), 3)
+    keyword_heavy = rank_fused(
+        fuse_candidates(dense, lexical, IndexSettings(rrf_k=60, keyword_weight=2.0)), 3
+    )
     assert even == ["b", "a", "c"]
     assert keyword_heavy == ["b", "c", "a"]
 
