@@ -44,8 +44,20 @@ class IndexSettings(BaseModel):
         None, description="Chroma server host; None uses an embedded PersistentClient"
     )
     chroma_port: int = Field(8000, description="Chroma server port")
+    # Fusion defaults measured with bench/qmsum.py and bench/fusion_sweep.py (QMSum committee,
+    # the sample council, a Limerick subset): keyword-weighted RRF with a small k beat plain RRF
+    # (k=60, equal weights) on all three, and matched or beat stemmed BM25 alone on QMSum hit@5.
     candidates: int = Field(40, ge=1, description="Candidates each retriever passes to fusion")
-    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant")
+    rrf_k: int = Field(
+        5, ge=1, description="Reciprocal-rank-fusion constant; small values favour each list's top ranks"
+    )
+    fusion: Literal["rrf", "score"] = Field(
+        "rrf",
+        description="How dense and keyword candidates combine: reciprocal rank, or min-max normalised scores",
+    )
+    keyword_weight: float = Field(
+        2.0, ge=0.0, description="Weight of the keyword (BM25) list in fusion; the dense list weighs 1"
+    )
 
 
 class AnswerSettings(BaseModel):

@@ -1,0 +1,1 @@
+"""External retrieval benchmarks (QMSum) and the Limerick question set; not shipped."""

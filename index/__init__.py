@@ -2,7 +2,7 @@
 
 from .embed import Embedder, SentenceTransformerEmbedder, bundled_model_path
 from .keyword import KeywordIndex, tokenize
-from .retrieve import embedding_text, fuse, match_bodies
+from .retrieve import embedding_text, fuse, fuse_candidates, match_bodies, rank_fused
 from .store import CouncilIndex
 from .vector import VectorStore, body_key, build_where
 
@@ -17,6 +17,8 @@ __all__ = [
     "bundled_model_path",
     "embedding_text",
     "fuse",
+    "fuse_candidates",
     "match_bodies",
+    "rank_fused",
     "tokenize",
 ]

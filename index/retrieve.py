@@ -1,4 +1,4 @@
-"""Hybrid retrieval: dense (Chroma) and BM25 candidates fused by reciprocal rank."""
+"""Hybrid retrieval: dense (Chroma) and BM25 candidates fused by (weighted) reciprocal rank."""
 
 from __future__ import annotations
 
@@ -26,13 +26,45 @@ def match_bodies(wanted: str, known: Sequence[str]) -> list[str]:
     return [b for b in known if key in b]
 
 
-def fuse(rankings: Sequence[Sequence[str]], rrf_k: int) -> dict[str, float]:
-    """Reciprocal-rank fusion: each list adds 1 / (rrf_k + rank) to an id's score."""
+def fuse(
+    rankings: Sequence[Sequence[str]], rrf_k: int, weights: Sequence[float] | None = None
+) -> dict[str, float]:
+    """Reciprocal-rank fusion: each list adds weight / (rrf_k + rank) to an id's score."""
     scores: dict[str, float] = {}
-    for ranking in rankings:
+    for i, ranking in enumerate(rankings):
+        weight = weights[i] if weights is not None else 1.0
         for rank, cid in enumerate(ranking, start=1):
-            scores[cid] = scores.get(cid, 0.0) + 1.0 / (rrf_k + rank)
+            scores[cid] = scores.get(cid, 0.0) + weight / (rrf_k + rank)
     return scores
+
+
+def _normalised(scored: Sequence[tuple[str, float]]) -> dict[str, float]:
+    """Scores rescaled to [0, 1] by the list's own minimum and maximum."""
+    if not scored:
+        return {}
+    values = [s for _, s in scored]
+    low, high = min(values), max(values)
+    span = high - low
+    return {cid: (s - low) / span if span > 0 else 1.0 for cid, s in scored}
+
+
+def fuse_candidates(
+    dense: Sequence[tuple[str, float]], lexical: Sequence[tuple[str, float]], settings: IndexSettings
+) -> dict[str, float]:
+    """Fused scores of the dense and keyword candidates (each best first), by the settings' method."""
+    weights = (1.0, settings.keyword_weight)
+    if settings.fusion == "score":
+        scores: dict[str, float] = {}
+        for weight, normalised in zip(weights, (_normalised(dense), _normalised(lexical)), strict=True):
+            for cid, s in normalised.items():
+                scores[cid] = scores.get(cid, 0.0) + weight * s
+        return scores
+    return fuse([[cid for cid, _ in dense], [cid for cid, _ in lexical]], settings.rrf_k, weights)
+
+
+def rank_fused(scores: dict[str, float], k: int) -> list[str]:
+    """The `k` best ids by fused score; ties keep the order the candidates first appeared in."""
+    return sorted(scores, key=lambda cid: -scores[cid])[:k]
 
 
 def retrieve_chunks(
@@ -55,8 +87,8 @@ def retrieve_chunks(
     lexical = keyword.search(question, n, keyword.mask(filters, bodies))
     dense_ids = [c.id for c, _ in dense]
     lexical_ids = [cid for cid, _ in lexical]
-    scores = fuse([dense_ids, lexical_ids], settings.rrf_k)
-    top = sorted(scores, key=lambda cid: -scores[cid])[:k]
+    scores = fuse_candidates([(c.id, s) for c, s in dense], lexical, settings)
+    top = rank_fused(scores, k)
     chunks = {c.id: c for c, _ in dense}
     similarity = {c.id: s for c, s in dense}
     missing = [cid for cid in top if cid not in chunks]

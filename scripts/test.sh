@@ -7,7 +7,7 @@ bash scripts/install.sh dev
 . .venv/bin/activate
 # Offline by default: the model ships in a package and nothing may download.
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 ANONYMIZED_TELEMETRY=False
-PACKAGES="assistant ingest index ui evals scripts"
+PACKAGES="assistant ingest index ui evals bench scripts"
 echo "== ruff check";  ruff check $PACKAGES tests
 echo "== ruff format"; ruff format --check $PACKAGES tests
 echo "== mypy --strict"; mypy --strict
