@@ -39,9 +39,7 @@ class _Candidate:
 
     @property
     def citation(self) -> Citation:
-        base = self.chunk.citation.char_start
-        start, end = self.spans[self.index][0], self.spans[self.end_index][1]
-        return self.chunk.citation.model_copy(update={"char_start": base + start, "char_end": base + end})
+        return self.chunk.cite(self.spans[self.index][0], self.spans[self.end_index][1])
 
 
 def answer_question(

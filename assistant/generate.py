@@ -296,9 +296,7 @@ def _check(
     if support < min_support:
         return Verdict(sentence, None, f"support {support:.2f} below {min_support:g}", support)
     chunk = record.chunk
-    base = chunk.citation.char_start
-    citation = chunk.citation.model_copy(update={"char_start": base + start, "char_end": base + end})
-    kept = AnswerSentence(text=text, quote=chunk.text[start:end], citation=citation)
+    kept = AnswerSentence(text=text, quote=chunk.text[start:end], citation=chunk.cite(start, end))
     return Verdict(sentence, kept, support=support)
 
 

@@ -203,6 +203,35 @@ class Chunk(BaseModel):
     citation: Citation
     context: str = Field("", description="Meeting and agenda item title, for retrieval only")
     decision: Decision | None = Field(None, description="The decision the passage records, if any")
+    later_paragraphs: list[tuple[int, int, int | None]] = Field(
+        default_factory=list,
+        description="In a merged chunk, (offset into text, paragraph number, page) of each "
+        "paragraph after the first",
+    )
+
+    def cite(self, start: int, end: int) -> Citation:
+        """The citation of `text[start:end]`: its own offsets, paragraph and page."""
+        update: dict[str, Any] = {
+            "char_start": self.citation.char_start + start,
+            "char_end": self.citation.char_start + end,
+        }
+        for offset, number, page in self.later_paragraphs:
+            if offset <= start:
+                update["paragraph"], update["page"] = number, page if page is not None else self.citation.page
+        return self.citation.model_copy(update=update)
+
+    def parts_metadata(self) -> str:
+        """`later_paragraphs` as one Chroma metadata string, e.g. "120:14:2;260:15:"."""
+        return ";".join(f"{o}:{n}:{'' if p is None else p}" for o, n, p in self.later_paragraphs)
+
+    @staticmethod
+    def parse_parts(value: str) -> list[tuple[int, int, int | None]]:
+        """Read `parts_metadata` back."""
+        parts: list[tuple[int, int, int | None]] = []
+        for entry in filter(None, value.split(";")):
+            offset, number, page = entry.split(":")
+            parts.append((int(offset), int(number), int(page) if page else None))
+        return parts
 
 
 class ScoredChunk(BaseModel):

@@ -44,6 +44,8 @@ def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
     meta["context"] = chunk.context
     if chunk.decision is not None:
         meta.update(chunk.decision.to_metadata())
+    if chunk.later_paragraphs:
+        meta["parts"] = chunk.parts_metadata()
     if chunk.citation.meeting_date:
         meta["meeting_day"] = day_number(chunk.citation.meeting_date)
     if chunk.citation.body:
@@ -59,6 +61,7 @@ def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
         citation=Citation.from_metadata(meta),
         context=str(meta.get("context", "")),
         decision=Decision.from_metadata(meta),
+        later_paragraphs=Chunk.parse_parts(str(meta.get("parts", ""))),
     )
 
 

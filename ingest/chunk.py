@@ -52,6 +52,7 @@ def chunk_meeting(meeting: Meeting, settings: IngestSettings) -> list[Chunk]:
             decision = next((p.decision for p in group if p.decision is not None), None)
             spans = _pieces(meeting.text, first.char_start, group[-1].char_end, settings.max_chunk_chars)
             for part, (start, end) in enumerate(spans):
+                head = [p for p in group if p.char_start <= start][-1:] or [first]
                 citation = Citation(
                     doc_id=meeting.doc_id,
                     source=meeting.source,
@@ -60,11 +61,14 @@ def chunk_meeting(meeting: Meeting, settings: IngestSettings) -> list[Chunk]:
                     meeting_date=meeting.meeting_date,
                     doc_type=meeting.doc_type,
                     agenda_item=item.label,
-                    paragraph=first.number,
+                    paragraph=head[0].number,
                     char_start=start,
                     char_end=end,
-                    page=first.page,
+                    page=head[0].page,
                 )
+                later = [
+                    (p.char_start - start, p.number, p.page) for p in group if start < p.char_start < end
+                ]
                 chunks.append(
                     Chunk(
                         id=f"{meeting.doc_id}:{first.number}:{part}",
@@ -72,6 +76,7 @@ def chunk_meeting(meeting: Meeting, settings: IngestSettings) -> list[Chunk]:
                         citation=citation,
                         context=context,
                         decision=decision,
+                        later_paragraphs=later,
                     )
                 )
     return chunks
