@@ -83,13 +83,13 @@ class EvalGate(BaseModel):
 
     Set from measured figures, a little below them, and raised as the system improves."""
 
-    hit_rate: float = Field(0.85, description="hit@k: share of questions with an expected passage retrieved")
-    mrr: float = Field(0.62, description="Mean reciprocal rank of the first expected passage")
-    citation_precision: float = Field(0.48, description="Share of cited paragraphs that were expected")
-    citation_recall: float = Field(0.57, description="Share of expected paragraphs that were cited")
-    answer_accuracy: float = Field(0.50, description="Share of answerable questions answered correctly")
+    hit_rate: float = Field(0.88, description="hit@k: share of questions with an expected passage retrieved")
+    mrr: float = Field(0.69, description="Mean reciprocal rank of the first expected passage")
+    citation_precision: float = Field(0.55, description="Share of cited paragraphs that were expected")
+    citation_recall: float = Field(0.65, description="Share of expected paragraphs that were cited")
+    answer_accuracy: float = Field(0.57, description="Share of answerable questions answered correctly")
     refusal_accuracy: float = Field(
-        0.80, description="Share of questions refused exactly when they should be"
+        0.87, description="Share of questions refused exactly when they should be"
     )
 
 
