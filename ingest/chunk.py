@@ -108,7 +108,8 @@ def _merge_short(paragraphs: list[Paragraph], min_chars: int, max_chars: int) ->
 
 
 def _pieces(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]]:
-    """Split [start, end) into runs of whole sentences no longer than `limit` where possible."""
+    """Split [start, end) into runs of whole sentences no longer than `limit` where possible;
+    a single sentence longer than `limit` (a run-on line with no full stops) is cut at spaces."""
     if end - start <= limit:
         return [(start, end)]
     pieces: list[tuple[int, int]] = []
@@ -123,4 +124,22 @@ def _pieces(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]
         cur_end = e
     if cur_start is not None:
         pieces.append((cur_start, cur_end))
-    return pieces or [(start, end)]
+    out: list[tuple[int, int]] = []
+    for s, e in pieces or [(start, end)]:
+        out.extend(_cut_at_spaces(text, s, e, limit) if e - s > 2 * limit else [(s, e)])
+    return out
+
+
+def _cut_at_spaces(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]]:
+    """Cut an over-long run into pieces of at most about `limit` characters, at whitespace."""
+    pieces: list[tuple[int, int]] = []
+    while end - start > limit:
+        cut = text.rfind(" ", start + limit // 2, start + limit)
+        cut = cut if cut > start else start + limit  # no space at all: cut mid-word
+        pieces.append((start, cut))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if start < end:
+        pieces.append((start, end))
+    return pieces

@@ -55,3 +55,18 @@ def test_paragraph_parts_survive_chroma_metadata() -> None:
     back = chunk_from_record(chunk.id, chunk.text, dict(meta))
     assert back.later_paragraphs == chunk.later_paragraphs
     assert back.cite(5, 9) == chunk.cite(5, 9)
+
+
+def test_a_run_on_line_without_full_stops_is_cut_at_spaces() -> None:
+    line = " ".join(f"word{i}" for i in range(3000))  # about 26,000 characters, no sentence end
+    text = f"FERNLEY TOWN COUNCIL\n\n1. Allotment Rents\n\n{line}\n"
+    raw = RawDocument(doc_id="run-on", source="/r/run-on.txt", format="txt", text=text)
+    meeting = parse_meeting(raw)
+    chunks = chunk_meeting(meeting, IngestSettings())
+    assert len(chunks) > 10
+    assert all(len(c.text) <= 1200 for c in chunks)
+    for c in chunks:
+        assert meeting.text[c.citation.char_start : c.citation.char_end] == c.text
+        assert c.text == c.text.strip()
+    pieces = [c.text for c in chunks if c.text.startswith("word")]
+    assert " ".join(pieces) == line  # nothing lost, nothing repeated
