@@ -84,7 +84,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = Settings().model_copy(update={"data_dir": args.data_dir})
     k = args.k or settings.answer.k
-    variants = [("settings", {}), *VARIANTS]
+    # single retrievers for reference: weight 0 leaves the dense list alone; weight 1000 makes the
+    # BM25 list decide every rank it covers (its 40 candidates), the dense list only fills in after
+    singles: list[tuple[str, dict[str, Any]]] = [
+        ("dense only (w=0)", {"fusion": "rrf", "keyword_weight": 0.0}),
+        ("BM25 only (w=1000)", {"fusion": "rrf", "keyword_weight": 1000.0}),
+    ]
+    variants = [("settings", {}), *singles, *VARIANTS]
     results = sweep(load_questions(args.questions), settings, k, variants)
     print(f"| variant | hit@{k} | MRR |\n|---|---|---|")
     for label, r in results.items():
