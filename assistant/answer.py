@@ -31,7 +31,6 @@ class _Candidate:
     score: float
     tokens: frozenset[str]
     rank: int
-    on_period: bool
 
     @property
     def quote(self) -> str:
@@ -130,7 +129,7 @@ def _candidates(q: QuestionSignals, chunks: Sequence[ScoredChunk], embedder: Emb
             + (0.3 if on_period else 0.0)
             - 0.4 * furniture(text, q)
         )
-        out.append(_Candidate(chunk, spans, i, i, score, tokens, rank, on_period))
+        out.append(_Candidate(chunk, spans, i, i, score, tokens, rank))
     return out
 
 

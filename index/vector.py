@@ -125,10 +125,6 @@ class VectorStore:
         self.chunks.modify(metadata={"generation": self.generation() + 1})
 
     # -- documents ------------------------------------------------------------------------
-    def has_document(self, doc_id: str) -> bool:
-        """True when the document was ingested completely."""
-        return bool(self.docs.get(ids=[doc_id], include=[])["ids"])
-
     def document_record(self, doc_id: str) -> tuple[str, dict[str, Any]] | None:
         """The document's extracted text and metadata, or None."""
         got = self.docs.get(ids=[doc_id], include=["documents", "metadatas"])

@@ -304,21 +304,6 @@ def test_sentence_spans() -> None:
 
 
 @pytest.mark.shared
-def test_seed_joint_meeting(seeds_dir: Path) -> None:
-    (path,) = sorted(seeds_dir.glob("001_*.txt"))
-    m = parse_meeting(read_document(path))
-    assert m.meeting_date == date(2016, 10, 26)
-    assert m.doc_type == "minutes"
-    numbered = [(i.number, i.title) for i in m.items if i.number]
-    assert numbered[:4] == [
-        ("11", "Election of Chair for the Joint Meeting"),
-        ("12", "Declaration of Interest"),
-        ("13", "Member Questions"),
-        ("14", "Update from Slough Children's Services Trust"),
-    ]
-
-
-@pytest.mark.shared
 def test_every_seed_chunk_reopens(seeds_dir: Path) -> None:
     seeds = sorted(seeds_dir.glob("*.txt"))
     assert seeds
