@@ -1,78 +1,89 @@
-"""list[ScoredChunk] -> Answer: the sentences that answer the question, each cited.
+"""list[ScoredChunk] -> Answer: the sentence that answers, the fact first, cited with a marker.
 
-The default answerer is extractive: it never writes a word the records don't contain.
-When nothing retrieved is relevant enough it refuses plainly instead of pasting weak matches.
-Every sentence's quote is checked verbatim against its chunk before it is shown.
+The default answerer is extractive: it never writes a word the records don't contain. It reads
+what the question asks for (signals.py), weighs every sentence of the retrieved passages on what
+it offers (scoring.py), answers each part of the question from its best sentence, and leads with
+the fact itself (a name, a sum, a date, an outcome) as a verbatim span. It refuses when nothing
+retrieved is about the question, or when no sentence holds both the question's subject and the
+kind of answer asked for (a near miss: "related, not an answer"). Every quote is checked verbatim
+against its chunk before it is shown.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from index import Embedder, tokenize
-from ingest import sentence_spans
 
+from .compose import compose
+from .scoring import Candidate, Part, candidates_of, rank_for
 from .settings import AnswerSettings
-from .signals import QuestionSignals, analyse, furniture, has, mentions_period
-from .types import Answer, AnswerSentence, Chunk, Citation, ScoredChunk
+from .signals import QuestionSignals, analyse, has, mentions_period, wanted
+from .types import Answer, ScoredChunk
 
 REFUSAL = "I couldn't find this in the records."
 NO_PERIOD = "I couldn't find this in the records for {years}."
+_CONCRETE = ("person", "money", "date", "count")
 
-
-@dataclass
-class _Candidate:
-    chunk: Chunk
-    spans: list[tuple[int, int]]  # every sentence of the chunk, relative to chunk.text
-    index: int  # which of them this candidate is
-    end_index: int  # the last sentence it covers (it grows when a sentence runs on)
-    score: float
-    tokens: frozenset[str]
-    rank: int
-
-    @property
-    def quote(self) -> str:
-        return self.chunk.text[self.spans[self.index][0] : self.spans[self.end_index][1]]
-
-    @property
-    def citation(self) -> Citation:
-        return self.chunk.cite(self.spans[self.index][0], self.spans[self.end_index][1])
+Rarity = Callable[[str], float]
 
 
 def answer_question(
-    question: str, chunks: Sequence[ScoredChunk], settings: AnswerSettings, embedder: Embedder
+    question: str,
+    chunks: Sequence[ScoredChunk],
+    settings: AnswerSettings,
+    embedder: Embedder,
+    rarity: Rarity | None = None,
+    known_bodies: Sequence[str] = (),
 ) -> Answer:
-    """Pick, trim and cite the retrieved sentences that answer `question`, or refuse."""
+    """Pick and cite the retrieved sentences that answer `question`, fact first, or refuse.
+
+    Args:
+        rarity: a stemmed term's inverse document frequency in the archive; rare terms name the
+            subject ("Northgate", "abstained"), common ones don't. Uniform when None.
+        known_bodies: the bodies the archive holds, to read which one a question names.
+    """
     q = analyse(question)
+    weigh = rarity or (lambda _t: 1.0)
     retrieved = list(chunks)
-    if not chunks or relevance(chunks, q) < settings.min_relevance:
-        return Answer(question=question, text=REFUSAL, refused=True, retrieved=retrieved)
-    if max((c.similarity or 0.0) for c in chunks) < settings.min_similarity:
-        return Answer(question=question, text=REFUSAL, refused=True, retrieved=retrieved)
-    candidates = _candidates(q, chunks, embedder)
-    if not candidates:
-        return Answer(question=question, text=REFUSAL, refused=True, retrieved=retrieved)
-    if q.years and not any(_speaks_of_period(c.chunk, q) for c in chunks):
-        text = NO_PERIOD.format(years=" or ".join(q.years))
+
+    def refuse(text: str = REFUSAL) -> Answer:
         return Answer(question=question, text=text, refused=True, retrieved=retrieved)
-    chosen = _choose(candidates, settings.max_sentences, settings.sentence_margin)
-    for cand in chosen:
-        _run_on(cand, q)
+
+    if not chunks or relevance(chunks, q) < settings.min_relevance:
+        return refuse()
+    if max((c.similarity or 0.0) for c in chunks) < settings.min_similarity:
+        return refuse()
+    if q.years and not any(_speaks_of_period(c, q) for c in chunks):
+        return refuse(NO_PERIOD.format(years=" or ".join(q.years)))
+    bodies = list(dict.fromkeys([*known_bodies, *(c.chunk.citation.body or "" for c in chunks)]))
+    pool = candidates_of(q, chunks, embedder, [b for b in bodies if b])
+    if not pool:
+        return refuse()
+    main = Part(text=question, wants=q.wants, terms=_weighted(q.tokens, weigh))
+    ranked = rank_for(main, q, pool)
+    best = replace(ranked[0])
+    if not _answers(best, main, settings):
+        return refuse()
     if q.history:
-        chosen.sort(key=lambda c: (c.citation.meeting_date is None, c.citation.meeting_date or 0, c.rank))
-    sentences = [s for s in (_sentence(c) for c in chosen) if s is not None]
-    if not sentences:
-        return Answer(question=question, text=REFUSAL, refused=True, retrieved=retrieved)
-    text = "\n".join(f"{s.text} [{s.citation.label}]" for s in sentences)
-    return Answer(question=question, text=text, sentences=sentences, retrieved=retrieved)
+        chosen = _history(ranked, settings)
+    elif q.parts:
+        chosen, missing = _by_part(q, pool, weigh, settings)
+        if missing and not chosen:
+            return refuse()
+        answer = compose(question, q, chosen, retrieved, missing)
+        return answer if answer.sentences else refuse()
+    else:
+        chosen = [(main, best), *_close_seconds(ranked, best, main, settings)]
+    answer = compose(question, q, chosen, retrieved, [])
+    return answer if answer.sentences else refuse()
 
 
 def relevance(chunks: Sequence[ScoredChunk], q: QuestionSignals) -> float:
     """The best passage's cosine similarity plus the share of the question's key terms it holds.
 
-    The refusal gate: below `AnswerSettings.min_relevance` nothing retrieved is about the question."""
+    The first refusal gate: below `AnswerSettings.min_relevance` nothing retrieved is about the question."""
     return max((c.similarity or 0.0) + keyword_coverage(set(q.tokens), c) for c in chunks)
 
 
@@ -84,93 +95,79 @@ def keyword_coverage(q_tokens: set[str], chunk: ScoredChunk) -> float:
     return len(q_tokens & found) / len(q_tokens)
 
 
-def verified(quote: str, chunk: Chunk, citation: Citation) -> bool:
-    """The quote is verbatim in the chunk, exactly where the citation's offsets point."""
-    start = citation.char_start - chunk.citation.char_start
-    end = citation.char_end - chunk.citation.char_start
-    return 0 <= start < end <= len(chunk.text) and chunk.text[start:end] == quote and quote.strip() != ""
+MAX_RARITY = 4.0  # a word rarer than this is as often a paraphrase as the subject: weigh it no more
 
 
-def _sentence(cand: _Candidate) -> AnswerSentence | None:
-    quote, citation = cand.quote, cand.citation
-    if not verified(quote, cand.chunk, citation):
-        return None  # never show a citation that points anywhere but its words
-    return AnswerSentence(text=" ".join(quote.split()), quote=quote, citation=citation)
+def _weighted(tokens: frozenset[str], weigh: Rarity) -> dict[str, float]:
+    return {t: min(weigh(t), MAX_RARITY) for t in tokens}
 
 
-def _candidates(q: QuestionSignals, chunks: Sequence[ScoredChunk], embedder: Embedder) -> list[_Candidate]:
-    pieces: list[tuple[Chunk, list[tuple[int, int]], int, str, int]] = []
-    for rank, scored in enumerate(chunks):
-        chunk = scored.chunk
-        spans = sentence_spans(chunk.text)
-        for i, (start, end) in enumerate(spans):
-            text = " ".join(chunk.text[start:end].split())
-            if len(text.split()) < 4 or _is_heading(text, chunk.citation.agenda_item):
-                continue  # headings and fragments answer nothing on their own
-            pieces.append((chunk, spans, i, text, rank))
-    if not pieces:
-        return []
-    vectors = embedder.embed([q.text] + [p[3] for p in pieces])
-    q_vec = vectors[0]
-    out: list[_Candidate] = []
-    for (chunk, spans, i, text, rank), vec in zip(pieces, vectors[1:], strict=True):
-        tokens = frozenset(tokenize(text))
-        sim = sum(a * b for a, b in zip(q_vec, vec, strict=True))
-        overlap = len(q.tokens & tokens) / len(q.tokens) if q.tokens else 0.0
-        typed = sum(1 for kind in q.wants if has(kind, text)) / len(q.wants) if q.wants else 0.0
-        on_period = bool(q.years) and mentions_period(
-            f"{chunk.citation.agenda_item or ''} {text}", chunk.citation.meeting_date, q.years
-        )
-        score = (
-            sim
-            + 0.5 * overlap
-            + 0.4 * typed
-            + 0.15 / math.sqrt(rank + 1)
-            + (0.3 if on_period else 0.0)
-            - 0.4 * furniture(text, q)
-        )
-        out.append(_Candidate(chunk, spans, i, i, score, tokens, rank))
+def _answers(cand: Candidate, part: Part, settings: AnswerSettings) -> bool:
+    """Does the sentence hold both the subject asked about and the kind of answer asked for?"""
+    if cand.subject < settings.min_subject:
+        return False
+    concrete = [k for k in part.wants if k in _CONCRETE]
+    return not concrete or any(has(k, cand.quote) for k in concrete)
+
+
+def _by_part(
+    q: QuestionSignals, pool: list[Candidate], weigh: Rarity, settings: AnswerSettings
+) -> tuple[list[tuple[Part, Candidate]], list[str]]:
+    """The best sentence for each part of a multi-part question, and the parts nothing answers."""
+    chosen: list[tuple[Part, Candidate]] = []
+    missing: list[str] = []
+    topic = _weighted(q.tokens, weigh)
+    for text in q.parts:
+        own = frozenset(tokenize(text)) & q.tokens
+        terms = {t: w * (1.5 if t in own else 1.0) for t, w in topic.items()}
+        part = Part(text=text, wants=wanted(text) or q.wants, terms=terms)
+        best = replace(rank_for(part, q, pool)[0])
+        if _answers(best, part, settings):
+            chosen.append((part, best))
+        else:
+            missing.append(text)
+    return chosen, missing
+
+
+def _close_seconds(
+    ranked: list[Candidate], best: Candidate, part: Part, settings: AnswerSettings
+) -> list[tuple[Part, Candidate]]:
+    """Sentences nearly as good as the best, from other passages, that add what it lacks (one by
+    default: `AnswerSettings.max_sentences` counts them with the best)."""
+    out: list[tuple[Part, Candidate]] = []
+    taken = [best]
+    for cand in ranked[1:]:
+        if len(out) + 1 >= settings.max_sentences or cand.score < best.score - settings.sentence_margin:
+            break
+        if any(len(cand.tokens & t.tokens) / max(1, len(cand.tokens | t.tokens)) > 0.5 for t in taken):
+            continue
+        if not _answers(cand, part, settings):
+            continue
+        out.append((part, replace(cand)))
+        taken.append(cand)
     return out
 
 
-def _speaks_of_period(chunk: Chunk, q: QuestionSignals) -> bool:
+def _history(ranked: list[Candidate], settings: AnswerSettings) -> list[tuple[Part, Candidate]]:
+    """One sentence per meeting, from the best few, in meeting order."""
+    best = ranked[0].score
+    picked: list[Candidate] = []
+    meetings: set[object] = set()
+    for cand in ranked:
+        if len(picked) >= settings.max_sentences or cand.score < best - settings.sentence_margin * 2:
+            break
+        c = cand.chunk.citation
+        key = (c.body, c.meeting_date, c.doc_id)
+        if key in meetings:
+            continue
+        meetings.add(key)
+        picked.append(replace(cand))
+    picked.sort(key=lambda c: (c.chunk.citation.meeting_date is None, c.chunk.citation.meeting_date or 0))
+    part = Part(text="", wants=(), terms={})
+    return [(part, c) for c in picked]
+
+
+def _speaks_of_period(scored: ScoredChunk, q: QuestionSignals) -> bool:
+    chunk = scored.chunk
     return mentions_period(f"{chunk.context} {chunk.text}", chunk.citation.meeting_date, q.years)
 
-
-def _run_on(cand: _Candidate, q: QuestionSignals) -> None:
-    """Take in the next sentence when this one only introduces it ("...as follows:", "A vote was taken.")."""
-    for _ in range(2):
-        nxt = cand.end_index + 1
-        if nxt >= len(cand.spans):
-            return
-        text = cand.chunk.text[cand.spans[cand.index][0] : cand.spans[cand.end_index][1]]
-        following = cand.chunk.text[cand.spans[nxt][0] : cand.spans[nxt][1]]
-        gives_nothing = bool(q.wants) and not any(has(kind, text) for kind in q.wants)
-        if text.rstrip().endswith(":") or (gives_nothing and any(has(kind, following) for kind in q.wants)):
-            cand.end_index = nxt
-        else:
-            return
-
-
-def _is_heading(text: str, item: str | None) -> bool:
-    """True for the agenda item's own title line."""
-    flat = text.rstrip(".")
-    return bool(item) and (flat == item or (item or "").endswith(flat))
-
-
-def _choose(candidates: list[_Candidate], limit: int, margin: float) -> list[_Candidate]:
-    """The best sentences, dropping near-repeats and those more than `margin` below the best."""
-    ranked = sorted(candidates, key=lambda c: -c.score)
-    best = ranked[0].score
-    chosen: list[_Candidate] = []
-    for cand in ranked:
-        if len(chosen) >= limit or cand.score < best - margin:
-            break
-        if any(_jaccard(cand.tokens, other.tokens) > 0.7 for other in chosen):
-            continue
-        chosen.append(cand)
-    return chosen
-
-
-def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    return len(a & b) / len(a | b) if a | b else 1.0

@@ -373,6 +373,13 @@ def status(ctx: click.Context, as_json: bool) -> None:
     help="A JSONL question file (default: the sample council's evals/questions.jsonl).",
 )
 @click.option("--k", type=click.IntRange(1, 50), help="Passages retrieved per question (default 6).")
+@click.option(
+    "--split",
+    type=click.Choice(["dev", "test", "all"]),
+    default="all",
+    show_default=True,
+    help="Which questions: dev (tune on it), test (held out; CI gates on it) or all.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary and every question as JSON.")
 @click.option(
     "--gate",
@@ -381,18 +388,20 @@ def status(ctx: click.Context, as_json: bool) -> None:
 )
 @click.pass_context
 def eval_command(
-    ctx: click.Context, questions_file: Path | None, k: int | None, as_json: bool, gate: bool
+    ctx: click.Context, questions_file: Path | None, k: int | None, split: str, as_json: bool, gate: bool
 ) -> None:
     """Run a question file through the same path as `ask` and report accuracy figures.
 
     With no --questions, runs the sample council's question set (indexing the sample council
     first when the archive is empty)."""
-    from evals.run import QUESTIONS, QuestionFileError, load_questions, run_eval
+    from evals.run import QUESTIONS, QuestionFileError, load_questions, run_eval, select_split
     from evals.run import gate as check_gate
 
     settings = _settings(ctx)
     try:
-        questions = load_questions(questions_file or QUESTIONS)
+        questions = select_split(load_questions(questions_file or QUESTIONS), split)
+        if not questions:
+            raise click.ClickException(f"No questions in the {split} split of {questions_file or QUESTIONS}.")
         if questions_file is None:
             _ensure_index(settings)
         summary, outcomes = run_eval(questions, settings, k)

@@ -76,6 +76,13 @@ class AnswerSettings(BaseModel):
     sentence_margin: float = Field(
         0.25, ge=0, description="Leave out sentences scoring more than this below the best one"
     )
+    min_subject: float = Field(
+        0.3,
+        ge=0,
+        le=1,
+        description="Refuse (a near miss) when the best sentence holds less than this share of the "
+        "question's subject, rare words weighing more; tuned on the eval set's dev split",
+    )
 
 
 class EvalGate(BaseModel):
@@ -90,6 +97,12 @@ class EvalGate(BaseModel):
     answer_accuracy: float = Field(0.57, description="Share of answerable questions answered correctly")
     refusal_accuracy: float = Field(
         0.87, description="Share of questions refused exactly when they should be"
+    )
+    max_answerable_refused: float = Field(
+        1.0, description="Ceiling: share of answerable questions wrongly refused"
+    )
+    max_median_words: float = Field(
+        1000.0, description="Ceiling: median words of an answer's prose (markers and sources not counted)"
     )
 
 

@@ -1,8 +1,9 @@
 """What a question asks for, and what a sentence offers: the cues the extractive answerer weighs.
 
 All plain patterns, no model: the kind of answer wanted (a person, a sum, a date, a count, a
-decision), the years a question is about, and sentences that are page furniture (headers,
-attendance lists, agenda boilerplate) rather than answers.
+decision, a vote), the subject it is about (its content words), the periods it names in any common
+spelling, its parts when it asks several things, and sentences that are page furniture (headers,
+attendance lists, agenda boilerplate) rather than answers unless the question asks for them.
 """
 
 from __future__ import annotations
@@ -16,45 +17,96 @@ from index import tokenize
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 
 _WANTS = {
-    "person": re.compile(r"^\s*(?:who|whom|whose)\b|\bwhich (?:councillor|member|officer)s?\b", re.I),
-    "money": re.compile(r"\bhow much\b|\bcost|\bbudget|\bfee|\bprice|\bspend|\bfund|£|\bamount", re.I),
-    "date": re.compile(
-        r"^\s*when\b|\bwhat (?:date|day|month|year)\b|\bwhich (?:date|day|month|year)\b", re.I
+    "person": re.compile(
+        r"^\s*(?:\w+\s+)?(?:who|whom|whose)\b|\bwhich (?:councillor|member|officer)s?\b"
+        r"|\bname of\b|\bcontact officer\b|\b(?:moved|proposed|seconded)\s+(?:it|the|this|that)\b",
+        re.I,
     ),
-    "count": re.compile(r"\bhow many\b|\bnumber of\b|\bvotes?\b|\bpercent|%|\bshare\b", re.I),
+    "money": re.compile(
+        r"\bhow much\b|\bcost|\bbudget|\bfee\b|\bfees\b|\bprice|\bspend|\bfund(?:ed|ing)?\b|£|\bamount"
+        r"|\bcharge\b|\bsaving|\bgrant\b|\brent\b|\brents\b",
+        re.I,
+    ),
+    "date": re.compile(
+        r"^\s*(?:\w+\s+)?when\b|\bwhat (?:date|day|month|year)\b|\bwhich (?:date|day|month|year)\b"
+        r"|\bby when\b|\bhow long\b|\bwhat time\b|\bstart and end dates?\b",
+        re.I,
+    ),
+    "count": re.compile(
+        r"\bhow many\b|\bnumber of\b|\bvotes?\b|\bpercent|%|\bshare\b|\bproportion\b|\bwhat majority\b",
+        re.I,
+    ),
     "decision": re.compile(
-        r"\bdecid|\bdecision|\bresolv|\bagree|\bapprov|\brefus|\bdefer|\boutcome\b|\bcarried\b|\bvote", re.I
+        r"\bdecid|\bdecision|\bresolv|\bagree|\bapprov|\brefus|\bdefer|\boutcome\b|\bcarried\b|\bvote"
+        r"|\bconfirm|\bturned down\b|\bget through\b|\bgo-ahead\b|\bpermission\b|\bgranted\b",
+        re.I,
     ),
 }
 _HAS = {
     "person": re.compile(
-        r"\b(?:Councillor|Cllr\.?|Mayor|Mr|Mrs|Ms|Dr)\s+[A-Z]|\b[A-Z][a-z]+ [A-Z][a-z]+ \((?:[A-Z][\w ]+)\)"
+        r"\b(?:Councillors?|Cllrs?\.?|Mayor|Mr|Mrs|Ms|Miss|Dr|Deputy)\s+[A-Z]"
+        r"|\b[A-Z][a-z]+ [A-Z][a-z'’-]+,? (?:\(|the )?(?:[A-Z][a-z]+ )*(?:Officer|Manager|Director|Clerk|"
+        r"Head|Chief|Engineer|Planner|Executive)\b"
     ),
-    "money": re.compile(r"[£€$]\s?\d|\b\d[\d,.]*\s?(?:million|m|bn|k)\b", re.I),
+    "money": re.compile(r"[£€$]\s?\d|\b\d[\d,.]*\s?(?:million|m|bn|k)\b|\b\d+p\b", re.I),
     "date": re.compile(
         rf"\b\d{{1,2}}(?:st|nd|rd|th)? (?:{_MONTHS})\b|\b(?:{_MONTHS})\s+\d{{4}}\b|\b(?:19|20)\d{{2}}\b"
+        r"|\b\d{1,2}[.:]\d{2}\s?(?:am|pm)\b|\b\d{1,2}\s?(?:am|pm)\b"
     ),
     "count": re.compile(
-        r"(?<![/\d.])\b(?!(?:19|20)\d\d\b)\d[\d,.]*\b(?!/\d)|%|\b(?:one|two|three|four|five|six|seven|"
-        r"eight|nine|ten|eleven|twelve|twenty|dozen|hundred|thousand|unanimous(?:ly)?)\b",
+        r"(?<![/\d.£€$])\b(?!(?:19|20)\d\d\b)\d[\d,.]*\b(?!/\d)|%|\b(?:one|two|three|four|five|six|seven|"
+        r"eight|nine|ten|eleven|twelve|twenty|dozen|hundred|thousand|unanimous(?:ly)?|majority)\b",
         re.I,
     ),
     "decision": re.compile(
-        r"\bRESOLVED\b|\bresolved\b|\bapproved\b|\bagreed\b|\brefused\b|\bdeferred\b|\bCARRIED\b|"
-        r"\bcarried\b|\bLOST\b|\brejected\b|\bdecided\b",
+        r"\bRESOLVED\b|\bresolved\b|\bapproved\b|\bAPPROVED\b|\bagreed\b|\bAGREED\b|\brefused\b|\bREFUSED\b"
+        r"|\bdeferred\b|\bDEFERRED\b|\bCARRIED\b|\bcarried\b|\bLOST\b|\bwas lost\b|\brejected\b|\bdecided\b"
+        r"|\bconfirmed\b|\brescinded\b|\bwithdrawn\b|\bgranted\b|\bnoted\b|\brecommended\b",
+    ),
+}
+# The verbatim span a short answer leads with, for each kind asked.
+_SPAN = {
+    "person": re.compile(
+        r"\b(?:Councillors?|Cllrs?\.?|Mayor|Mr|Mrs|Ms|Miss|Dr)\s+(?:[A-Z][\w'’-]+\s?){1,3}"
+        r"|\b[A-Z][a-z]+ [A-Z][a-z'’-]+(?=,? (?:\(|the )?(?:[A-Z][a-z]+ )*(?:Officer|Manager|Director|"
+        r"Clerk|Head|Chief|Engineer|Planner|Executive)\b)"
+    ),
+    "money": re.compile(r"[£€$]\s?\d[\d,.]*(?:\s?(?:million|m|bn|k)\b)?|\b\d[\d,.]*\s?(?:million|bn)\b", re.I),
+    "date": re.compile(
+        rf"\b\d{{1,2}}(?:st|nd|rd|th)? (?:{_MONTHS})(?: \d{{4}})?\b|\b(?:{_MONTHS})\s+\d{{4}}\b"
+        r"|\b\d{1,2}[.:]\d{2}\s?(?:am|pm)\b"
+    ),
+    "count": re.compile(
+        r"\b(?:For|In favour):?\s*\d+[^.;]*?(?:Abstentions?|Abstain(?:ed)?):?\s*\d+"
+        r"|\b(?:For|In favour):?\s*\d+[^.;]*?Against:?\s*\d+"
+        r"|(?<![/\d.£€$])\b(?!(?:19|20)\d\d\b)\d[\d,.]*%?(?:\s+(?:votes?|to|per cent))?(?:\s+\d+)?"
+        r"|\bunanimously\b",
+        re.I,
+    ),
+    "decision": re.compile(
+        r"\b(?:be |was |were |been )?(?:APPROVED|REFUSED|CARRIED|LOST|DEFERRED|AGREED|approved|refused|"
+        r"carried|lost|deferred|agreed|confirmed|rescinded|withdrawn|granted|noted)\b"
+        r"(?: (?:without|with|subject to) [\w ]{3,40}?(?=[,;.]|$))?"
     ),
 }
 _SECTION_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)*\s+")
 _HISTORY = re.compile(
-    r"\bbefore\b|\bhistory\b|\bprevious(?:ly)?\b|\bover the years\b|\bso far\b|\bever\b"
-    r"|\bwhat has\b|\btimeline\b|\byear by year\b|\bchanged\b",
+    r"\bhistory\b|\bover the years\b|\bso far\b|\btimeline\b|\byear by year\b|\bchanged\b"
+    r"|\bwhat has (?:the )?(?:council|cabinet|committee|panel)\b|\ball the decisions\b|\bhow has\b",
     re.I,
 )
-# "2019", "2023/24", "2023-24", "2023/2024"; a year after "before", "since"... bounds a range instead
-_YEAR = re.compile(r"\b((?:19|20)\d{2})(?:\s*[/-]\s*((?:19|20)?\d{2}))?\b")
-_RANGE_WORD = re.compile(r"\b(?:before|since|after|until|till|from|prior to|between)\s*$", re.I)
+_EARLIEST = re.compile(r"\b(?:first|originally|initially|original|initial|at the outset)\b", re.I)
+_LATEST = re.compile(
+    r"\b(?:finally|latest|last|now|current(?:ly)?|eventually|in the end|ultimately|most recent|still)\b",
+    re.I,
+)
+# "2019", and financial years in every common spelling: "2019/20", "2019-20", "2019 – 20",
+# "2019/2020", "FY 2019-20". A year after "before", "since"... bounds a range instead.
+_YEAR = re.compile(r"\b((?:19|20)\d{2})(?:\s*[/–—-]\s*((?:19|20)?\d{2}))?\b")
+_RANGE_WORD = re.compile(r"\b(?:before|since|after|until|till|from|prior to|between|and)\s*$", re.I)
 
-# An ALL-CAPS label ("SUBJECT:", "DATE OF MEETING:") is page furniture unless it introduces a decision.
+# An ALL-CAPS label ("SUBJECT:", "DATE OF MEETING:") is page furniture unless it introduces a
+# decision or the question asks for that header field.
 _LABEL = re.compile(r"^\s*([A-Z][A-Z0-9 ,&/()'’-]{1,40}):")
 _DECISION_LABELS = {"RESOLVED", "AGREED", "DECISION", "DECIDED", "RECOMMENDATION", "RECOMMENDATIONS"}
 _ROLL = re.compile(
@@ -65,8 +117,30 @@ _ROLL = re.compile(
 _AGENDA_LINE = re.compile(
     r"^\s*(?:\d+(?:\.\d+)*\s+)?to (?:consider|receive|confirm|note|approve|agree)\b", re.I
 )
-_ASKS_ROLL = re.compile(r"\bpresent\b|\battend|\bapolog|\bmembers?\b|\bwho (?:was|were) (?:there|at)\b", re.I)
+_ASKS_ROLL = re.compile(
+    r"\bpresent\b|\battend|\bapolog|\bmembers?\b|\bwho (?:was|were) (?:there|at)\b|\bdeclar|\binterest"
+    r"|\bopen(?:ed)?\b|\bclose[ds]?\b|\bstart(?:ed)?\b|\bfinish(?:ed)?\b|\bwhat time\b|\bchair(?:ed)?\b",
+    re.I,
+)
+_ASKS_HEADER = re.compile(
+    r"\bcontact\b|\bauthor\b|\bwards?\b|\breport (?:to|of|by)\b|\bwritten by\b|\bwhich (?:meeting|body)\b"
+    r"|\bdate of\b|\bkey decision\b|\bportfolio\b|\blead member\b|\bclassification\b",
+    re.I,
+)
 _ASKS_AGENDA = re.compile(r"\bagenda\b|\bcoming (?:to|up)\b|\bwill (?:\w+ )?(?:consider|discuss)\b", re.I)
+_ASKS_REPORT = re.compile(r"\breport\b|\bofficers?\b|\bofficer's\b|\bdirector\b", re.I)
+_ASKS_RECOMMEND = re.compile(r"\brecommend", re.I)
+# Where several things are asked: ", and what ...", "? How ...", "and who ..."
+_PART_BREAK = re.compile(
+    r"(?:[?;]\s+|,?\s+and\s+|,\s+)(?=(?:what|who|whom|how|when|where|which|why|did|was|were|is|are|"
+    r"has|have|had|does|do)\b)",
+    re.I,
+)
+_QUESTION_WORDS = frozenset(
+    """what whi who whom whose when where whi how did doe do wa were is are ha have had will would
+    could can should tell give happen happen decid decis say said get got make made thing mani much
+    take took taken sent put actual exact realli kind sort level go went come came find found""".split()
+)
 
 
 @dataclass(frozen=True)
@@ -78,21 +152,43 @@ class QuestionSignals:
     wants: tuple[str, ...]
     years: tuple[str, ...]  # "2019" or "2023/24": the periods the question is about
     history: bool  # "what has been decided so far": answer in meeting order
-    asks_roll: bool  # about attendance or membership
+    asks_roll: bool  # about attendance, membership, interests or the meeting's times
     asks_agenda: bool  # about what is coming to a meeting
+    asks_header: bool = False  # a report's header field: contact officer, wards, report to
+    asks_report: bool = False  # about an officer report
+    asks_recommend: bool = False  # "what did X recommend"
+    order: str | None = None  # "earliest" ("when was it first...") or "latest" ("what finally...")
+    parts: tuple[str, ...] = ()  # the separate things asked, when more than one
 
 
 def analyse(question: str) -> QuestionSignals:
     """Read the cues in a question."""
+    order = "earliest" if _EARLIEST.search(question) else "latest" if _LATEST.search(question) else None
+    parts = tuple(p.strip(" ,?") for p in _PART_BREAK.split(question) if len(p.split()) >= 2)
     return QuestionSignals(
         text=question,
-        tokens=frozenset(tokenize(question)),
-        wants=tuple(kind for kind, pattern in _WANTS.items() if pattern.search(question)),
+        tokens=frozenset(t for t in tokenize(question) if t not in _QUESTION_WORDS),
+        wants=wanted(question),
         years=question_years(question),
         history=bool(_HISTORY.search(question)),
         asks_roll=bool(_ASKS_ROLL.search(question)),
         asks_agenda=bool(_ASKS_AGENDA.search(question)),
+        asks_header=bool(_ASKS_HEADER.search(question)),
+        asks_report=bool(_ASKS_REPORT.search(question)),
+        asks_recommend=bool(_ASKS_RECOMMEND.search(question)),
+        order=order,
+        parts=parts if len(parts) > 1 else (),
     )
+
+
+def wanted(text: str) -> tuple[str, ...]:
+    """The kinds of answer a question (or one part of it) asks for."""
+    return tuple(kind for kind, pattern in _WANTS.items() if pattern.search(text))
+
+
+def financial_year(first: str, second: str | None) -> str:
+    """A year or financial year in one spelling: "2019", "2019/20"."""
+    return f"{first}/{second[-2:]}" if second else first
 
 
 def question_years(question: str) -> tuple[str, ...]:
@@ -102,13 +198,28 @@ def question_years(question: str) -> tuple[str, ...]:
         if _RANGE_WORD.search(question[: match.start()]):
             continue  # "since 2022", "before 2023": a range, which filters handle
         first, second = match.group(1), match.group(2)
-        years.append(f"{first}/{second[-2:]}" if second else first)
+        if second and (int(first) + 1) % 100 != int(second[-2:]):
+            second = None  # "2019-2024" is a range, not a financial year
+        years.append(financial_year(first, second))
     return tuple(dict.fromkeys(years))
+
+
+def text_years(text: str) -> set[str]:
+    """Every year and financial year a text names, in the spelling `question_years` gives."""
+    found: set[str] = set()
+    for m in _YEAR.finditer(text):
+        second = m.group(2)
+        if second and (int(m.group(1)) + 1) % 100 == int(second[-2:]):
+            found.add(financial_year(m.group(1), second))
+        found.add(m.group(1))
+        if second and len(second) == 4:
+            found.add(second)
+    return found
 
 
 def mentions_period(text: str, meeting_date: date | None, years: tuple[str, ...]) -> bool:
     """Does a sentence speak of one of `years`, in its words or by its meeting's date?"""
-    found = {f"{m.group(1)}/{m.group(2)[-2:]}" if m.group(2) else m.group(1) for m in _YEAR.finditer(text)}
+    found = text_years(text)
     for year in years:
         if year in found:
             return True
@@ -126,17 +237,45 @@ def has(kind: str, text: str) -> bool:
     text = _SECTION_NUMBER.sub("", text)  # "5.1 In total..." : 5.1 is no figure
     if kind in ("count", "money"):
         text = _HAS["date"].sub(" ", text)  # "8 December 2022" is no count
+    if kind == "count":
+        text = _HAS["money"].sub(" ", text)  # "£186,000" is a sum, not a count
+        text = re.sub(r"\(\w{1,3}\)|\b\d+\.\d+\b|\b\d{2}/\d{3,5}/\w+\b", " ", text)  # "(b)", "2.2", refs
     return bool(_HAS[kind].search(text))
+
+
+def answer_spans(kind: str, text: str) -> list[tuple[int, int]]:
+    """Where in `text` the kind of thing asked for is stated: offsets of each verbatim span."""
+    out: list[tuple[int, int]] = []
+    for m in _SPAN[kind].finditer(text):
+        start, end = m.start(), m.end()
+        while end > start and text[end - 1] in " ,;:":
+            end -= 1
+        piece = text[start:end]
+        if kind == "count" and (_HAS["money"].match(piece) or re.fullmatch(r"\d+\.\d+", piece)):
+            continue
+        if kind == "count" and (text[max(0, start - 1) : start] in ("(", "£", "$", "€", "/", ",", ".")):
+            continue
+        if kind == "count" and any(a < end and start < b for a, b in _spans_of(("money", "date"), text)):
+            continue
+        if end > start:
+            out.append((start, end))
+    return out
+
+
+def _spans_of(kinds: tuple[str, ...], text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for kind in kinds for m in _SPAN[kind].finditer(text)]
 
 
 def furniture(text: str, q: QuestionSignals) -> float:
     """How much a sentence looks like page furniture rather than an answer: 0 (not) to 1."""
     label = _LABEL.match(text)
     if label and label.group(1).strip() not in _DECISION_LABELS:
-        return 1.0
+        return 0.0 if q.asks_header or q.asks_roll else 1.0
     if _ROLL.match(text) and not q.asks_roll:
         return 1.0
     if _AGENDA_LINE.match(text) and not q.asks_agenda:
         return 0.5
     words = re.findall(r"\b[a-z]{3,}\b", text)
+    if len(words) < 3 and (q.asks_roll or q.asks_header):
+        return 0.0
     return 1.0 if len(words) < 3 else 0.0  # "Thursday 23 May 2024 at 7.00pm"

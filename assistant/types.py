@@ -265,6 +265,7 @@ class AnswerSentence(BaseModel):
     text: str = Field(description="The sentence as shown, whitespace tidied")
     quote: str = Field(description="Exactly the extracted text at the citation's offsets")
     citation: Citation
+    marker: int = Field(1, ge=1, description="The number of its source in the answer's sources list")
 
 
 class Answer(BaseModel):
@@ -276,6 +277,9 @@ class Answer(BaseModel):
         None, description="The question as answered when it followed on from earlier turns"
     )
     sentences: list[AnswerSentence] = Field(default_factory=list)
+    short_answer: AnswerSentence | None = Field(
+        None, description="The fact asked for (a name, a sum, a date, an outcome), verbatim with its offsets"
+    )
     refused: bool = False
     retrieved: list[ScoredChunk] = Field(
         default_factory=list, description="Every passage retrieved for the question, best first"
@@ -286,6 +290,14 @@ class Answer(BaseModel):
     def related(self) -> list[ScoredChunk]:
         """The nearest passages, shown as "related, not an answer" beside a refusal."""
         return self.retrieved[:3] if self.refused else []
+
+    @property
+    def sources(self) -> list[tuple[int, Citation]]:
+        """The numbered sources list: each marker once, with the citation it stands for."""
+        seen: dict[int, Citation] = {}
+        for s in self.sentences:
+            seen.setdefault(s.marker, s.citation)
+        return sorted(seen.items())
 
     @property
     def citations(self) -> list[Citation]:

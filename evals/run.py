@@ -9,13 +9,14 @@ matches one of the question's expected `cites`; MRR is 1/rank of the first relev
 from __future__ import annotations
 
 import json
+import re
 import statistics
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -54,6 +55,12 @@ class Question(BaseModel):
     answer_any: list[str] = Field(default_factory=list)
     cites: list[Cite] = Field(default_factory=list)
     unanswerable: bool = False
+    near_miss: bool = Field(
+        False, description="Unanswerable, though the records name the thing asked about (not the fact)"
+    )
+    split: Literal["dev", "test"] | None = Field(
+        None, description="dev: tune weights and thresholds on it; test: held out, CI gates on it"
+    )
     filters: EvalFilters | None = None
 
 
@@ -78,6 +85,21 @@ def load_questions(path: Path) -> list[Question]:
     if not questions:
         raise QuestionFileError(f"{path}: no questions")
     return questions
+
+
+def select_split(questions: Sequence[Question], split: str | None) -> list[Question]:
+    """The questions of one split ("dev" or "test"); all of them for None or "all"."""
+    if split in (None, "all"):
+        return list(questions)
+    return [q for q in questions if q.split == split]
+
+
+_MARKER = re.compile(r"\[[^\]]*\]")
+
+
+def prose_words(text: str) -> int:
+    """Words of an answer's prose: citation markers and bracketed labels not counted."""
+    return len(_MARKER.sub(" ", text).split())
 
 
 def _norm(text: str) -> str:
@@ -154,6 +176,11 @@ def _mean(values: Sequence[float | None]) -> float | None:
 def summarise(outcomes: Sequence[Outcome], k: int) -> dict[str, Any]:
     """The headline figures over all questions."""
     times = sorted(o.seconds for o in outcomes)
+    answered = [o for o in outcomes if not o.answer.refused]
+    words = sorted(prose_words(o.answer.text) for o in answered)
+    unanswerable = [o for o in outcomes if o.question.unanswerable]
+    near = [o for o in unanswerable if o.question.near_miss]
+    answerable = [o for o in outcomes if not o.question.unanswerable]
     return {
         "questions": len(outcomes),
         "passed": sum(o.passed for o in outcomes),
@@ -163,6 +190,10 @@ def summarise(outcomes: Sequence[Outcome], k: int) -> dict[str, Any]:
         "citation_recall": _mean([o.recall for o in outcomes]),
         "answer_accuracy": _mean([float(o.correct) for o in outcomes if o.correct is not None]),
         "refusal_accuracy": _mean([float(o.refusal_ok) for o in outcomes]),
+        "unanswerable_refused": _mean([float(o.answer.refused) for o in unanswerable]),
+        "near_miss_refused": _mean([float(o.answer.refused) for o in near]),
+        "answerable_refused": _mean([float(o.answer.refused) for o in answerable]),
+        "median_words": statistics.median(words) if words else None,
         "latency_p50_s": round(times[len(times) // 2], 3) if times else None,
         "latency_p95_s": round(times[min(len(times) - 1, int(len(times) * 0.95))], 3) if times else None,
     }
@@ -171,13 +202,17 @@ def summarise(outcomes: Sequence[Outcome], k: int) -> dict[str, Any]:
 def gate(summary: dict[str, Any], floors: EvalGate, k: int) -> list[str]:
     """The figures below their floors, as lines like "mrr 0.61 < 0.62"; empty when all pass."""
     failures: list[str] = []
-    for name, floor in floors.model_dump().items():
-        key = f"hit@{k}" if name == "hit_rate" else name
+    for name, bound in floors.model_dump().items():
+        ceiling = name.startswith("max_")
+        key = name.removeprefix("max_")
+        key = f"hit@{k}" if key == "hit_rate" else key
         value = summary.get(key)
         if value is None:
             continue  # no question measures it (e.g. no question has expected cites)
-        if value < floor:
-            failures.append(f"{key} {value:.3f} < {floor:.3f}")
+        if ceiling and value > bound:
+            failures.append(f"{key} {value:.3f} > {bound:.3f}")
+        elif not ceiling and value < bound:
+            failures.append(f"{key} {value:.3f} < {bound:.3f}")
     return failures
 
 

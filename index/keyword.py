@@ -92,6 +92,19 @@ class KeywordIndex:
             bm25.index(corpus, show_progress=False)
         return cls(ids, np.array(bodies, dtype=object), np.array(days), np.array(types, dtype=object), bm25)
 
+    def rarity(self, token: str) -> float:
+        """A stemmed token's inverse document frequency over the archive's chunks (BM25's idf).
+
+        A token the archive never uses weighs as much as one found in a single chunk."""
+        if not hasattr(self, "_df"):
+            vocab: dict[str, int] = getattr(self.bm25, "vocab_dict", None) or {}
+            indptr = self.bm25.scores["indptr"] if vocab else np.zeros(1, dtype=np.int64)
+            counts = np.diff(indptr)
+            self._df = {t: int(counts[i]) for t, i in vocab.items() if i < len(counts)}
+        n = len(self.ids)
+        df = max(1, self._df.get(token, 0))
+        return float(np.log(1.0 + (n - df + 0.5) / (df + 0.5)))
+
     def bodies(self) -> list[str]:
         """Body keys present in the index."""
         return sorted({b for b in self.body_keys.tolist() if b})

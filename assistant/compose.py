@@ -1,0 +1,150 @@
+"""The chosen sentences -> an Answer: the fact first, the supporting words verbatim, a marker each.
+
+    £1.38 million — RESOLVED: That (a) the Mill Lane cycle lane be approved at a total cost of
+    £1.38 million; [1]
+
+A long resolution is cut to the clauses that hold what was asked ("(a) …; (c) …"), each clause a
+verbatim span with its own offsets; the full labels appear once, in `Answer.sources`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .scoring import Candidate, Part, coverage
+from .signals import QuestionSignals, answer_spans, has
+from .types import Answer, AnswerSentence, Chunk, Citation, ScoredChunk
+
+# Which fact leads when a question wants several kinds: who, when, how many, how much, what outcome.
+_LEAD_ORDER = ("person", "date", "count", "money", "decision")
+_CLAUSE = re.compile(r"(?:(?<=\s)|(?<=^)|(?<=[;:]))\((?:[a-z]|[ivx]{1,4}|\d{1,2})\)\s")
+_LONG = 40  # words: a quote longer than this is cut to the clauses that answer
+_JOIN = " … "
+
+
+def compose(
+    question: str,
+    q: QuestionSignals,
+    chosen: Sequence[tuple[Part, Candidate]],
+    retrieved: list[ScoredChunk],
+    missing: Sequence[str],
+) -> Answer:
+    """The answer's sentences, short answer, markers and text."""
+    sentences: list[AnswerSentence] = []
+    lines: list[str] = []
+    markers: dict[tuple[str, int], int] = {}
+    short: AnswerSentence | None = None
+    seen: set[tuple[str, int, int]] = set()
+    for part, cand in chosen:
+        key = (cand.chunk.id, cand.start, cand.end)
+        if key in seen:
+            continue
+        seen.add(key)
+        spans = _trim(cand, part)
+        quotes = [_sentence(cand.chunk, s, e) for s, e in spans]
+        if any(s is None for s in quotes):
+            continue  # never show a citation that points anywhere but its words
+        kept = [s for s in quotes if s is not None]
+        citation = kept[0].citation
+        marker = markers.setdefault((citation.doc_id, citation.paragraph), len(markers) + 1)
+        for s in kept:
+            s.marker = markers.setdefault((s.citation.doc_id, s.citation.paragraph), marker)
+        lead = _short(cand.chunk, spans, part, q)
+        if lead is not None and short is None:
+            short = lead
+        prose = _JOIN.join(s.text for s in kept)
+        when = _dated(citation) if q.history else ""
+        head = f"{lead.text} — " if lead is not None and lead.text not in prose[: len(lead.text) + 2] else ""
+        lines.append(f"{when}{head}{prose} [{marker}]")
+        sentences.extend(kept)
+    for text in missing:
+        lines.append(f"Not stated in the records: {text[:1].lower()}{text[1:]}.")
+    return Answer(
+        question=question,
+        text="\n".join(lines),
+        sentences=sentences,
+        short_answer=short,
+        retrieved=retrieved,
+    )
+
+
+def _dated(citation: Citation) -> str:
+    parts = [f"{citation.meeting_date.day} {citation.meeting_date:%b %Y}" if citation.meeting_date else ""]
+    if citation.body:
+        parts.append(f"({citation.body})")
+    return " ".join(p for p in parts if p) + ": "
+
+
+def _sentence(chunk: Chunk, start: int, end: int) -> AnswerSentence | None:
+    quote = chunk.text[start:end]
+    citation = chunk.cite(start, end)
+    if not verified(quote, chunk, citation):
+        return None
+    return AnswerSentence(text=" ".join(quote.split()), quote=quote, citation=citation)
+
+
+def verified(quote: str, chunk: Chunk, citation: Citation) -> bool:
+    """The quote is verbatim in the chunk, exactly where the citation's offsets point."""
+    start = citation.char_start - chunk.citation.char_start
+    end = citation.char_end - chunk.citation.char_start
+    return 0 <= start < end <= len(chunk.text) and chunk.text[start:end] == quote and quote.strip() != ""
+
+
+def _trim(cand: Candidate, part: Part) -> list[tuple[int, int]]:
+    """The quote's spans: whole when short; else its lead-in and the clauses that answer."""
+    start, end = cand.start, cand.end
+    text = cand.chunk.text[start:end]
+    if len(text.split()) <= _LONG or not part.terms:
+        return [(start, end)]
+    marks = [m.start() for m in _CLAUSE.finditer(text)]
+    if len(marks) < 2:
+        return [(start, end)]
+    bounds = [*marks, len(text)]
+    clauses = [(bounds[i], bounds[i + 1]) for i in range(len(marks))]
+
+    def value(span: tuple[int, int]) -> float:
+        piece = text[span[0] : span[1]]
+        from index import tokenize
+
+        cov = coverage(part.terms, frozenset(tokenize(piece)))
+        typed = any(has(kind, piece) for kind in part.wants if kind != "decision")
+        return cov + (0.5 if typed else 0.0)
+
+    scores = [value(c) for c in clauses]
+    best = max(scores)
+    keep = [c for c, s in zip(clauses, scores, strict=True) if s >= max(0.5, best - 0.15)] or [
+        clauses[scores.index(best)]
+    ]
+    out: list[tuple[int, int]] = []
+    lead = text[: marks[0]]
+    if lead.strip() and len(lead.split()) <= 8:
+        out.append((0, marks[0]))
+    for s, e in keep:
+        if out and out[-1][1] == s:
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    spans: list[tuple[int, int]] = []
+    for s, e in out:
+        piece = text[s:e]
+        stripped = piece.rstrip(" \n;,")
+        stripped = re.sub(r"(?:;|,)?\s+and$", "", stripped)
+        lead_ws = len(piece) - len(piece.lstrip())
+        if stripped.strip():
+            spans.append((start + s + lead_ws, start + s + len(stripped)))
+    return spans or [(start, end)]
+
+
+def _short(chunk: Chunk, spans: Sequence[tuple[int, int]], part: Part, q: QuestionSignals) -> AnswerSentence | None:
+    """The fact asked for, verbatim from the quote: the first span of the kind that leads."""
+    wants = part.wants or q.wants
+    for kind in _LEAD_ORDER:
+        if kind not in wants:
+            continue
+        for start, end in spans:
+            found = answer_spans(kind, chunk.text[start:end])
+            if found:
+                s, e = found[0]
+                return _sentence(chunk, start + s, start + e)
+    return None

@@ -1,0 +1,222 @@
+"""Every sentence of the retrieved passages, weighed against what the question asks.
+
+A sentence scores on its similarity to the question, how much of the question's subject it holds
+(rare words count more), whether it holds the kind of answer asked for, where its passage ranked,
+and the structure ingest found: the body that met, the document's type, the decision a paragraph
+records, the report section it sits in, and its meeting's date when the question asks for the
+first or the latest word. The weights were set on the eval set's dev split only (README).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from index import Embedder, tokenize
+from ingest import sentence_spans
+
+from .query import find_body
+from .signals import QuestionSignals, furniture, has, mentions_period
+from .types import Chunk, Citation, ScoredChunk
+
+_RECOMMENDATION_ITEM = re.compile(r"recommend", re.I)
+_DECISION_WORDS = re.compile(r"\bRESOLVED\b|\bAGREED\b|\bDECISION\b|\bCARRIED\b|\bLOST\b|\bREFUSED\b|\bAPPROVED\b")
+
+# Weights of the score's terms, set on the dev split (README, "Evals").
+W_SIMILARITY = 1.0
+W_SUBJECT = 0.8
+W_PASSAGE = 0.3
+W_TYPED = 0.5
+W_RANK = 0.15
+W_PERIOD = 0.3
+W_FURNITURE = 0.5
+W_DECISION = 0.25
+W_BODY = 0.3
+W_REPORT = 0.2
+W_ORDER = 0.25
+
+
+@dataclass
+class Part:
+    """One thing a question asks: its words, the kinds of answer wanted, its weighted subject terms."""
+
+    text: str
+    wants: tuple[str, ...]
+    terms: Mapping[str, float]
+
+
+@dataclass
+class Candidate:
+    """A sentence of a retrieved chunk (or a run of sentences when one introduces the next)."""
+
+    chunk: Chunk
+    spans: list[tuple[int, int]]  # every sentence of the chunk, relative to chunk.text
+    index: int
+    end_index: int
+    tokens: frozenset[str]
+    passage_tokens: frozenset[str]
+    meeting_tokens: frozenset[str]  # the meeting's body, date and document type, as words
+    similarity: float
+    base: float  # the part of the score that does not depend on which part of the question
+    rank: int
+    subject: float = 0.0  # share of the subject's weight the sentence holds, for the part last ranked
+    score: float = 0.0
+    cache: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def quote(self) -> str:
+        return self.chunk.text[self.spans[self.index][0] : self.spans[self.end_index][1]]
+
+    @property
+    def start(self) -> int:
+        return self.spans[self.index][0]
+
+    @property
+    def end(self) -> int:
+        return self.spans[self.end_index][1]
+
+    @property
+    def citation(self) -> Citation:
+        return self.chunk.cite(self.start, self.end)
+
+    def score_for(self, part: Part) -> float:
+        """The sentence's score for one part of the question."""
+        subject = coverage(part.terms, self.tokens | self.meeting_tokens)
+        passage = coverage(part.terms, self.passage_tokens | self.meeting_tokens)
+        typed = sum(1 for kind in part.wants if has(kind, self.quote)) / len(part.wants) if part.wants else 0.0
+        self.subject = 0.7 * subject + 0.3 * passage
+        return self.base + W_SUBJECT * subject + W_PASSAGE * passage + W_TYPED * typed
+
+
+def coverage(terms: Mapping[str, float], tokens: frozenset[str]) -> float:
+    """The share of the terms' weight that `tokens` hold."""
+    total = sum(terms.values())
+    return sum(w for t, w in terms.items() if t in tokens) / total if total else 0.0
+
+
+def candidates_of(
+    q: QuestionSignals, chunks: Sequence[ScoredChunk], embedder: Embedder, bodies: Sequence[str]
+) -> list[Candidate]:
+    """Every sentence of the retrieved chunks that could answer, with its question-independent score."""
+    pieces: list[tuple[ScoredChunk, list[tuple[int, int]], int, str, int]] = []
+    for rank, scored in enumerate(chunks):
+        chunk = scored.chunk
+        spans = sentence_spans(chunk.text)
+        for i, (start, end) in enumerate(spans):
+            text = " ".join(chunk.text[start:end].split())
+            if len(text.split()) < 4 and not (q.asks_roll or q.asks_header):
+                continue  # fragments answer nothing on their own
+            if _is_heading(text, chunk.citation.agenda_item):
+                continue
+            pieces.append((scored, spans, i, text, rank))
+    if not pieces:
+        return []
+    vectors = embedder.embed([q.text] + [p[3] for p in pieces])
+    q_vec = vectors[0]
+    named_body, _ = find_body(q.text, bodies)
+    dates = sorted({c.chunk.citation.meeting_date for c in chunks if c.chunk.citation.meeting_date})
+    out: list[Candidate] = []
+    for (scored, spans, i, text, rank), vec in zip(pieces, vectors[1:], strict=True):
+        chunk = scored.chunk
+        sim = sum(a * b for a, b in zip(q_vec, vec, strict=True))
+        base = (
+            W_SIMILARITY * sim
+            + W_RANK / math.sqrt(rank + 1)
+            + W_PERIOD * _on_period(q, chunk, text)
+            - W_FURNITURE * furniture(text, q)
+            + W_DECISION * _decision(q, chunk, text)
+            + W_BODY * _body(named_body, chunk)
+            + W_REPORT * _report(q, chunk)
+            + W_ORDER * _order(q, chunk, dates)
+        )
+        tokens = frozenset(tokenize(text))
+        passage = frozenset(tokenize(f"{chunk.context} {chunk.text}"))
+        out.append(Candidate(chunk, spans, i, i, tokens, passage, _meeting_words(chunk), sim, base, rank))
+    return out
+
+
+def _meeting_words(chunk: Chunk) -> frozenset[str]:
+    c = chunk.citation
+    when = f"{c.meeting_date.day} {c.meeting_date:%B %Y}" if c.meeting_date else ""
+    return frozenset(tokenize(f"{c.body or ''} {c.council or ''} {when} {c.doc_type or ''} meeting"))
+
+
+def rank_for(part: Part, q: QuestionSignals, pool: list[Candidate]) -> list[Candidate]:
+    """The candidates best first for one part of the question; each keeps its score and subject share."""
+    for cand in pool:
+        cand.score = cand.score_for(part)
+        _run_on(cand, part)
+    return sorted(pool, key=lambda c: -c.score)
+
+
+def _on_period(q: QuestionSignals, chunk: Chunk, text: str) -> float:
+    if not q.years:
+        return 0.0
+    return float(mentions_period(f"{chunk.citation.agenda_item or ''} {text}", chunk.citation.meeting_date, q.years))
+
+
+def _decision(q: QuestionSignals, chunk: Chunk, text: str) -> float:
+    """A decision question is answered from the paragraph recording the decision."""
+    if "decision" not in q.wants or q.asks_recommend:
+        return 0.0
+    if _DECISION_WORDS.search(text) or (chunk.decision is not None and has("decision", text)):
+        return 1.0
+    return 0.0
+
+
+def _body(named: str | None, chunk: Chunk) -> float:
+    """+1 for the body the question names, -1 for another body: one body's words are not another's."""
+    if not named or not chunk.citation.body:
+        return 0.0
+    return 1.0 if chunk.citation.body == named else -1.0
+
+
+def _report(q: QuestionSignals, chunk: Chunk) -> float:
+    """A report question is answered from the report, its recommendation from its recommendations."""
+    kind = chunk.citation.doc_type
+    if q.asks_report and q.asks_recommend:
+        if kind == "report":
+            return 2.0 if _RECOMMENDATION_ITEM.search(chunk.citation.agenda_item or "") else 1.0
+        return -0.5
+    if q.asks_report:
+        return 0.5 if kind == "report" else 0.0
+    if "decision" in q.wants and kind in ("report", "agenda"):
+        return -1.0  # a decision is recorded in minutes, not proposed in a report or an agenda
+    return -0.5 if kind == "agenda" and not q.asks_agenda else 0.0
+
+
+def _order(q: QuestionSignals, chunk: Chunk, dates: Sequence[object]) -> float:
+    """When the records of several meetings speak, the question may want the first or the latest."""
+    when = chunk.citation.meeting_date
+    if when is None or len(dates) < 2:
+        return 0.0
+    position = dates.index(when) / (len(dates) - 1)
+    if q.order == "earliest":
+        return 1.0 - position
+    if q.order == "latest":
+        return position
+    return 0.2 * position  # records that disagree: the latest leads
+
+
+def _run_on(cand: Candidate, part: Part) -> None:
+    """Take in the next sentence when this one only introduces it ("...as follows:", "A vote was taken.")."""
+    cand.end_index = cand.index
+    for _ in range(2):
+        nxt = cand.end_index + 1
+        if nxt >= len(cand.spans):
+            return
+        text = cand.quote
+        following = cand.chunk.text[cand.spans[nxt][0] : cand.spans[nxt][1]]
+        gives_nothing = bool(part.wants) and not any(has(kind, text) for kind in part.wants)
+        if text.rstrip().endswith(":") or (gives_nothing and any(has(kind, following) for kind in part.wants)):
+            cand.end_index = nxt
+        else:
+            return
+
+
+def _is_heading(text: str, item: str | None) -> bool:
+    """True for the agenda item's own title line."""
+    flat = text.rstrip(".")
+    return bool(item) and (flat == item or (item or "").endswith(flat))
