@@ -332,7 +332,8 @@ def _breaks(
     if cur.style == "h" or prev.style == "h" or is_marker_only(text):
         return True
     if is_marker_only(prev.text):
-        return False  # "1." then its title, "•" then its text
+        # "1." then its title, "•" then its text; but "Agenda Item 6" then "SUBJECT: ..." are two
+        return bool(_FIELD_LABEL.match(text))
     if starts_bullet(text) or _NUMBERED_START.match(text):
         return True
     prev_text = prev.text
