@@ -323,3 +323,23 @@ def test_furniture_needs_most_pages_and_folds_only_page_numbers() -> None:
     pages += [[Line("6"), Line("Planning Application"), Line("The application was refused.")]]
     text, _ = rebuild_text(pages)
     assert "6 Planning Application" in text or "6\n\nPlanning Application" in text
+
+
+def test_two_thousand_pages_each_opening_with_its_own_item() -> None:
+    # issue 15: in a 2,000-page PDF the first two lines of every page were dropped as headers
+    pages = [
+        [
+            Line("Fernley Town Council Planning Committee 4 March 2024"),
+            Line(f"Item {n}. Planning application {n}/00{n} at Mill Lane"),
+            Line(f"The committee considered report number {n} on the application."),
+            Line("The officer recommended approval, which the committee agreed.", blank_before=True),
+            Line(f"Page {n} of 2000"),
+        ]
+        for n in range(1, 2001)
+    ]
+    text, starts = rebuild_text(pages)
+    assert len(starts) == 2000
+    for n in range(1, 2001):
+        assert f"Item {n}. Planning application {n}/00{n} at Mill Lane" in text
+        assert f"The committee considered report number {n} on the application." in text
+    assert "Fernley Town Council" not in text and "of 2000" not in text
