@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Any, Literal
@@ -11,11 +12,11 @@ from pydantic import BaseModel, ConfigDict, Field
 DocType = Literal["minutes", "report", "agenda", "transcript"]
 DOC_TYPES: tuple[str, ...] = ("minutes", "report", "agenda", "transcript")
 
-_CITATION_INT_FIELDS = ("paragraph", "char_start", "char_end", "page")
+_CITATION_INT_FIELDS = ("paragraph", "item_paragraph", "char_start", "char_end", "page")
 
 
 class Citation(BaseModel):
-    """Where a passage came from, precisely enough to reopen it."""
+    """Where a passage came from, precisely enough to reopen it, and how the council numbers it."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -25,8 +26,20 @@ class Citation(BaseModel):
     body: str | None = Field(None, description="Committee or panel that met; None when unknown")
     meeting_date: date | None = Field(None, description="Date of the meeting recorded")
     doc_type: DocType | None = Field(None, description="minutes, report, agenda or transcript")
-    agenda_item: str | None = Field(None, description='e.g. "14. Update from the Trust"')
-    paragraph: int = Field(ge=1, description="1-based ordinal of the paragraph in the document")
+    title: str | None = Field(None, description="The document's title, e.g. a report's subject")
+    agenda_item: str | None = Field(
+        None, description='e.g. "14. Update from the Trust"; in a report, its own section'
+    )
+    meeting_item: str | None = Field(
+        None, description='For a report: the number of the agenda item it went to, e.g. "6"'
+    )
+    paragraph: int = Field(
+        ge=1, description="1-based ordinal of the block in the document (chunk ids use it)"
+    )
+    item_paragraph: int | None = Field(
+        None, ge=1, description="1-based number of the paragraph within its agenda item, headings not counted"
+    )
+    para_number: str | None = Field(None, description='The document\'s own paragraph number, e.g. "2.2"')
     char_start: int = Field(ge=0, description="Start of the cited text in the extracted text")
     char_end: int = Field(ge=0, description="End (exclusive) of the cited text")
     page: int | None = Field(None, ge=1, description="1-based PDF page of the cited text")
@@ -41,26 +54,44 @@ class Citation(BaseModel):
 
     @property
     def label(self) -> str:
-        """A readable reference, e.g. "Planning Committee, 14 Mar 2024, item 5, para 3"."""
-        parts: list[str] = []
-        if self.body:
-            parts.append(self.body)
-        elif self.council:
-            parts.append(self.council)
-        if self.meeting_date:
-            parts.append(f"{self.meeting_date.day} {self.meeting_date:%b %Y}")
-        if self.doc_type and self.doc_type != "minutes":
-            parts.append(self.doc_type)
+        """A reference in the council's own numbering, e.g. "Cabinet, 18 Jan 2024, item 6, para 4"."""
+        return self.label_for(show_council=False)
+
+    def label_for(self, show_council: bool) -> str:
+        """The label, naming the council too when `show_council` (an archive of several councils):
+        "Cabinet, 18 Jan 2024, report 'Mill Lane Cycle Lane' (item 6), para 2.2". The paragraph is
+        the document's own number, else its place in the item (headings not counted)."""
+        who = self._who(show_council)
+        when = f"{self.meeting_date.day} {self.meeting_date:%b %Y}" if self.meeting_date else None
+        parts = [p for p in (who, when) if p]
+        if self.doc_type == "report":
+            title = f" '{short_title(self.title)}'" if self.title else ""
+            item = f" (item {self.meeting_item})" if self.meeting_item else ""
+            parts += [f"report{title}{item}", *([] if self.para_number else self._item_part("section"))]
+        else:
+            parts += [self.doc_type] if self.doc_type and self.doc_type != "minutes" else []
+            parts += self._item_part("item")
+        if not (who or when):
+            parts.append(self.source.replace("\\", "/").rsplit("/", 1)[-1])
+        parts.append(f"para {self.para_number or self.item_paragraph or self.paragraph}")
+        return ", ".join(parts + ([f"p. {self.page}"] if self.page is not None else []))
+
+    def _who(self, show_council: bool) -> str | None:
+        body = short_body(self.body) if self.body else None
+        if self.council and (body in (None, "Full Council") or show_council):
+            # a meeting of the council itself is named by the council: "Full Council" alone
+            # would read as the meeting of whichever council the reader has in mind
+            return (
+                self.council if body in (None, "Full Council") else f"{short_council(self.council)}, {body}"
+            )
+        return body
+
+    def _item_part(self, word: str) -> list[str]:
         if self.item_number:
-            parts.append(f"item {self.item_number}")
-        elif self.agenda_item:
-            parts.append(f'item "{_shorten(self.agenda_item, 40)}"')
-        if not (self.body or self.council or self.meeting_date):
-            parts.append(self.source.rsplit("/", 1)[-1])
-        parts.append(f"para {self.paragraph}")
-        if self.page is not None:
-            parts.append(f"p. {self.page}")
-        return ", ".join(parts)
+            return [f"{word} {self.item_number}"]
+        if self.agenda_item:
+            return [f'{word} "{_shorten(self.agenda_item, 40)}"']
+        return []
 
     def to_metadata(self) -> dict[str, str | int]:
         """Flat metadata for Chroma; None values are dropped."""
@@ -81,8 +112,85 @@ class Citation(BaseModel):
         return cls.model_validate(fields)
 
 
+_LABEL_WIDTH = 40
+_TITLE_WORDS = 4
+# a place in a district's name: "Adare-Rathkeale", "Newcastle West" (not "... Joint Policing")
+_PLACE = r"[A-Z][\w'’/-]*(?:\s+(?!(?:Joint|JP|JPC|Policing|Committee|Sub-Committee|Area)\b)[A-Z][\w'’/-]*)?"
+# phrases a long body name is shortened by, in order, as councils themselves abbreviate them
+_BODY_SHORT = [
+    (re.compile(r"\bOverview\s+(?:and|&)\s+Scrutiny\b"), "O&S"),
+    (re.compile(r"\bStrategic\s+Policy\s+Committee\b"), "SPC"),
+    (re.compile(r"\bJoint\s+Policing\s+Committee\b"), "JPC"),
+    (re.compile(r"\bJoint\s+Policing\s+Sub-Committee\b"), "JP Sub-Committee"),
+    (re.compile(rf"\bMunicipal\s+District\s+of\s+({_PLACE})"), r"\1 MD"),
+    (re.compile(rf"\bMetropolitan\s+District\s+of\s+({_PLACE})"), r"\1 Metropolitan District"),
+    (re.compile(r"\s+and\s+"), " & "),
+]
+_BODY_WORD = re.compile(r"Committee|Sub-Committee|Panel|Board|Cabinet|Forum|Commission|Assembly")
+_COUNCIL_KIND = re.compile(
+    r"^(?P<name>.+?)\s+(?P<kind>Metropolitan\s+Borough|County\s+Borough|City\s+and\s+County|Borough|"
+    r"District|County|City|Town|Parish|Unitary)\s+Council$"
+)
+_CONNECTOR_TAIL = re.compile(r"[\s,&–—:-]+(?:(?:and|of|the|for|&)\s*)*$", re.I)
+
+
+def short_body(body: str) -> str:
+    """A body's name as labels show it: whole when short, else abbreviated the same way every
+    time and never cut mid-word ("Joint O&S Committee … Scrutiny Panel")."""
+    name = " ".join(body.split())
+    for pattern, short in _BODY_SHORT:
+        if len(name) <= _LABEL_WIDTH - 8:
+            break
+        name = pattern.sub(short, name)
+    if len(name) <= _LABEL_WIDTH:
+        return name
+    words = name.split()
+    tail = words[-1:] if words[-1].isupper() or _BODY_WORD.fullmatch(words[-1]) else words[-2:]
+    head: list[str] = []
+    for word in words[: len(words) - len(tail)]:
+        if len(" ".join([*head, word])) + 3 + len(" ".join(tail)) > _LABEL_WIDTH:
+            break
+        head.append(word)
+        if _BODY_WORD.fullmatch(word):
+            break  # "Joint O&S Committee … Panel": the first body named, then the last
+    return f"{_CONNECTOR_TAIL.sub('', ' '.join(head or words[:1]))} … {' '.join(tail)}"
+
+
+def short_council(council: str) -> str:
+    """A council's name as a label shows it beside a body: "Wenbury BC", "Limerick CCC"."""
+    match = _COUNCIL_KIND.match(" ".join(council.split()))
+    if not match:
+        return council
+    kind = "".join(w[0].upper() for w in match.group("kind").split() if w.lower() != "and")
+    return f"{match.group('name')} {kind}C"
+
+
+def short_title(title: str) -> str:
+    """A document's title as labels show it: its first part, at most four words, cut at a
+    word ("Mill Lane Cycle Lane – Final Business Case" -> "Mill Lane Cycle Lane")."""
+    title = " ".join(title.replace("'", "’").split())
+    parts = [p for p in re.split(r"\s+[–—-]\s+|:\s+", title) if not _TITLE_NOISE.search(p)]
+    first = parts[0] if parts else title
+    words = first.split()
+    if len(words) > _TITLE_WORDS:
+        first = _CONNECTOR_TAIL.sub("", " ".join(words[:_TITLE_WORDS])) + "…"
+    return _shorten(first, _LABEL_WIDTH)
+
+
+# parts of a file's title that say what kind of paper it is or when, not what it is about
+_TITLE_NOISE = re.compile(
+    r"^\s*(?:(?:report|minutes|agenda)(?:\s+(?:to|of|for)\b.*)?|\d{1,2}\w*\s+\w+,?\s+\d{4})\s*$", re.I
+)
+
+
 def _shorten(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+    """`text` cut at a word so that it fits `width`, with "…" when cut."""
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1]
+    if " " in cut and not text[width - 1].isspace():
+        cut = cut.rsplit(" ", 1)[0]
+    return _CONNECTOR_TAIL.sub("", cut) + "…"
 
 
 class RawDocument(BaseModel):
@@ -149,6 +257,10 @@ class Meeting(BaseModel):
     body: str | None = None
     meeting_date: date | None = None
     doc_type: DocType | None = None
+    title: str | None = Field(None, description="The document's title, e.g. a report's subject")
+    meeting_item: str | None = Field(
+        None, description='For a report: the number of the agenda item it went to, e.g. "6"'
+    )
     items: list[AgendaItem] = Field(default_factory=list)
 
     @property
@@ -195,6 +307,15 @@ class Decision(BaseModel):
         return cls.model_validate({f: meta[k] for f, k in _DECISION_KEYS.items() if meta.get(k)})
 
 
+# a later paragraph of a merged chunk: offset into its text, paragraph ordinal, page, number
+# within the agenda item and the document's own number ("2.2")
+Part = tuple[int, int, int | None, int | None, str | None]
+
+
+def _int(value: str) -> int | None:
+    return int(value) if value else None
+
+
 class Chunk(BaseModel):
     """A paragraph-aligned passage with the one citation it rests on."""
 
@@ -203,10 +324,10 @@ class Chunk(BaseModel):
     citation: Citation
     context: str = Field("", description="Meeting and agenda item title, for retrieval only")
     decision: Decision | None = Field(None, description="The decision the passage records, if any")
-    later_paragraphs: list[tuple[int, int, int | None]] = Field(
+    later_paragraphs: list[Part] = Field(
         default_factory=list,
-        description="In a merged chunk, (offset into text, paragraph number, page) of each "
-        "paragraph after the first",
+        description="In a merged chunk, (offset into text, paragraph ordinal, page, number within "
+        "the item, own number) of each paragraph after the first",
     )
 
     def cite(self, start: int, end: int) -> Citation:
@@ -215,22 +336,23 @@ class Chunk(BaseModel):
             "char_start": self.citation.char_start + start,
             "char_end": self.citation.char_start + end,
         }
-        for offset, number, page in self.later_paragraphs:
+        for offset, number, page, in_item, own in self.later_paragraphs:
             if offset <= start:
                 update["paragraph"], update["page"] = number, page if page is not None else self.citation.page
+                update["item_paragraph"], update["para_number"] = in_item, own
         return self.citation.model_copy(update=update)
 
     def parts_metadata(self) -> str:
-        """`later_paragraphs` as one Chroma metadata string, e.g. "120:14:2;260:15:"."""
-        return ";".join(f"{o}:{n}:{'' if p is None else p}" for o, n, p in self.later_paragraphs)
+        """`later_paragraphs` as one Chroma metadata string, e.g. "120:14:2:3:2.2;260:15::4:"."""
+        return ";".join(":".join("" if v is None else str(v) for v in part) for part in self.later_paragraphs)
 
     @staticmethod
-    def parse_parts(value: str) -> list[tuple[int, int, int | None]]:
-        """Read `parts_metadata` back."""
-        parts: list[tuple[int, int, int | None]] = []
+    def parse_parts(value: str) -> list[Part]:
+        """Read `parts_metadata` back (also the older "offset:paragraph:page" entries)."""
+        parts: list[Part] = []
         for entry in filter(None, value.split(";")):
-            offset, number, page = entry.split(":")
-            parts.append((int(offset), int(number), int(page) if page else None))
+            offset, number, page, in_item, own = (entry.split(":") + ["", ""])[:5]
+            parts.append((int(offset), int(number), _int(page), _int(in_item), own or None))
         return parts
 
 

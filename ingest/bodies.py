@@ -50,8 +50,11 @@ _BODY_PATTERNS = [
         re.M | re.I,
     ),
 ]
+# the council itself met: "Council", "the Full Council", "Parish Council Meeting", "Town Council"
 _FULL_COUNCIL = re.compile(
-    r"^(?:the\s+)?(?:full\s+|ordinary\s+|annual\s+|special\s+)?(?:meeting\s+of\s+)?(?:the\s+)?council$", re.I
+    r"^(?:the\s+)?(?:full\s+|ordinary\s+|annual\s+|special\s+)?(?:meeting\s+of\s+)?(?:the\s+)?"
+    r"(?:(?:parish|town|community|city|borough|district|county)\s+)?council(?:\s+meeting)?$",
+    re.I,
 )
 _SMALL = frozenset("of and the for in on at to with by a an".split())
 _CONNECTORS = frozenset({"and", "of", "the", "for", "&", "on", "in", "with"})
@@ -130,7 +133,9 @@ def find_body(header: str, file_name: str) -> str | None:
         if body is None or len(body) > 120:
             continue
         # "Joint Meeting of the X" is a joint meeting of X
-        if re.search(r"\bjoint\s+meeting\s+of\s+(?:the\s+)?" + re.escape(raw_body), header, re.I):
+        if re.search(r"\bjoint\s+meeting\s+of\s+(?:the\s+)?" + re.escape(raw_body), header, re.I) or re.match(
+            r"\s*joint\s+meeting\s+of\b", raw_body, re.I
+        ):
             body = "Joint " + body
         if body == "Full Council" or (_plausible_body(body) and not _COUNCIL.fullmatch(body)):
             return body

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant.settings import IngestSettings
-from assistant.types import Chunk, Citation, Meeting, Paragraph
+from assistant.types import AgendaItem, Chunk, Citation, Meeting, Paragraph
 
 # A sentence ends at . ! or ? followed by space and a capital, digit or quote.
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])['\"’”)]?\s+(?=[A-Z0-9£€‘“\"'(])")
@@ -46,9 +46,11 @@ def chunk_meeting(meeting: Meeting, settings: IngestSettings) -> list[Chunk]:
     chunks: list[Chunk] = []
     for item in meeting.items:
         context = " — ".join(p for p in (meeting.label, item.label) if p)
+        numbers = item_numbering(item)
         body = [p for p in item.paragraphs if not (item.label and " ".join(p.text.split()) == item.label)]
         for group in _merge_short(body, settings.min_chunk_chars, settings.max_chunk_chars):
             first = group[0]
+            lead_in = _lead_in(item.paragraphs, first)
             decision = next((p.decision for p in group if p.decision is not None), None)
             spans = _pieces(meeting.text, first.char_start, group[-1].char_end, settings.max_chunk_chars)
             for part, (start, end) in enumerate(spans):
@@ -60,26 +62,71 @@ def chunk_meeting(meeting: Meeting, settings: IngestSettings) -> list[Chunk]:
                     body=meeting.body,
                     meeting_date=meeting.meeting_date,
                     doc_type=meeting.doc_type,
+                    title=meeting.title,
                     agenda_item=item.label,
+                    meeting_item=meeting.meeting_item,
                     paragraph=head[0].number,
+                    item_paragraph=numbers[head[0].number][0],
+                    para_number=numbers[head[0].number][1],
                     char_start=start,
                     char_end=end,
                     page=head[0].page,
                 )
                 later = [
-                    (p.char_start - start, p.number, p.page) for p in group if start < p.char_start < end
+                    (p.char_start - start, p.number, p.page, *numbers[p.number])
+                    for p in group
+                    if start < p.char_start < end
                 ]
                 chunks.append(
                     Chunk(
                         id=f"{meeting.doc_id}:{first.number}:{part}",
                         text=meeting.text[start:end],
                         citation=citation,
-                        context=context,
+                        context=f"{context} — {lead_in}" if lead_in and part == 0 else context,
                         decision=decision,
                         later_paragraphs=later,
                     )
                 )
     return chunks
+
+
+# the document's own paragraph number: "2.2 That the scheme ...", "8.1. Under section 25 ..."
+_OWN_NUMBER = re.compile(r"^(?:[-•·–]\s+)?(\d{1,3}(?:\.\d{1,3}){1,2})\.?(?=\s)")
+_LIST_ITEM = re.compile(r"^(?:[•·▪◦●■➢►✓\-–—*]|\(?[a-z]\)|\(?[ivx]{1,5}\)|\(\d{1,2}\))\s")
+
+
+def item_numbering(item: AgendaItem) -> dict[int, tuple[int, str | None]]:
+    """Each paragraph's number within its item, headings not counted, and its own number
+    ("2.2") when the document gives one. A heading is cited with the paragraph it heads."""
+    heading = item.paragraphs[0].number if item.paragraphs and (item.number or item.title) else None
+    prefix = re.match(r"\d+", item.number or "")
+    out: dict[int, tuple[int, str | None]] = {}
+    count = 0
+    for para in item.paragraphs:
+        if para.number == heading:
+            out[para.number] = (1, None)
+            continue
+        count += 1
+        own = _OWN_NUMBER.match(para.text)
+        if own and prefix and own.group(1).split(".")[0] != prefix.group():
+            own = None  # "3.5 km of new track" in item 4 is a measure, not paragraph 3.5
+        out[para.number] = (count, own.group(1) if own else None)
+    return out
+
+
+def _lead_in(paragraphs: list[Paragraph], first: Paragraph) -> str | None:
+    """The sentence introducing the list that `first` continues ("The proposals are:"), so a
+    chunk of list items keeps its lead-in for retrieval."""
+    if not _LIST_ITEM.match(first.text):
+        return None
+    before = [p for p in paragraphs if p.char_end <= first.char_start]
+    while before and _LIST_ITEM.match(before[-1].text):
+        before.pop()
+    if not before or not before[-1].text.rstrip().endswith(":") or before[-1].number == first.number - 1:
+        return None  # no lead-in, or it is in the same chunk
+    spans = sentence_spans(before[-1].text)
+    start, end = spans[-1] if spans else (0, len(before[-1].text))
+    return " ".join(before[-1].text[start:end].split())
 
 
 def _merge_short(paragraphs: list[Paragraph], min_chars: int, max_chars: int) -> list[list[Paragraph]]:

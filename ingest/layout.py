@@ -51,6 +51,8 @@ _CONNECTOR_END = re.compile(r"\b(?:and|or|of|the|to|for|in|on|with|a|an|by|at|fr
 _DECISION_LABEL = re.compile(
     r"^(?:proposed|seconded|(?:and\s+)?resolved|it\s+was\s+(?:proposed|resolved))\b", re.I
 )
+# a header field or labelled line: "Background papers: ...", "Contact officer: ..."
+_FIELD_LABEL = re.compile(r"^[A-Z][\w'’()-]*(?: [\w'’()-]+){0,3}:(?:\s|$)")
 _SMALL_WORDS = frozenset("and or of the to for in on with a an by at from & – - —".split())
 
 
@@ -80,37 +82,101 @@ def line_style(text: str) -> Style:
 
 
 def strip_furniture(pages: list[list[Line]]) -> list[list[Line]]:
-    """Drop page numbers and lines repeated at the top or bottom of most pages."""
+    """Drop page numbers and running headers and footers, and nothing else.
+
+    A line at the top or bottom of a page is a running header or footer only when the same
+    line, modulo its page number, is at an edge of most pages (more than half). Only a number
+    that follows the page sequence is folded, at most one a line, set off from the words
+    around it and never one that numbers an item, report or minute: "Item 7. ..." or "The
+    committee considered report number 7 ..." opening every page is text (issue 15, item 7).
+    A bare number at a page's edge is its page number only when it follows the sequence.
+    """
+    offset = _page_number_offset(pages)
     counts: Counter[str] = Counter()
-    for page in pages:
-        edge = {_furniture_key(line.text) for line in _edges(page)}
-        counts.update(k for k in edge if k)
-    need = max(2, (len(pages) + 1) // 2)
+    for index, page in enumerate(pages):
+        counts.update({key for line in _edges(page) if (key := _furniture_key(line.text, index, offset))})
+    need = len(pages) // 2 + 1
     repeated = {key for key, n in counts.items() if n >= need} if len(pages) >= 2 else set()
     out: list[list[Line]] = []
-    for page in pages:
-        kept = list(page)
+    for index, page in enumerate(pages):
         edge_ids = {id(line) for line in _edges(page)}
-        kept = [
-            line
-            for line in page
-            if not (
-                PAGE_NUMBER.match(line.text)
-                or (id(line) in edge_ids and _furniture_key(line.text) in repeated)
-            )
-        ]
-        out.append(kept)
+        out.append(
+            [
+                line
+                for line in page
+                if not (
+                    _PAGE_MARKER.match(line.text)
+                    or (
+                        id(line) in edge_ids
+                        and (
+                            _is_page_number(line.text, index, offset)
+                            or _furniture_key(line.text, index, offset) in repeated
+                        )
+                    )
+                )
+            ]
+        )
     return out
+
+
+# "Page 3", "Page 3 of 60", "3 of 60", "- 3 -": page numbers wherever they are on the page
+_PAGE_MARKER = re.compile(
+    r"^\s*(?:page\s+\d{1,4}(?:\s+of\s+\d{1,4})?|\d{1,4}\s+of\s+\d{1,4}|-\s*\d{1,4}\s*-)\s*$", re.I
+)
+_BARE_NUMBER = re.compile(r"^\s*(\d{1,4})\s*$")
+# a number after one of these words numbers the council's business, not the page
+_NUMBERING_WORD = re.compile(
+    r"\b(?:item|items|report|reports|number|no|minute|minutes|para|paragraph|section|appendix|"
+    r"application|ref|reference|motion|question|resolution|clause|annex|schedule)\.?\s*$",
+    re.I,
+)
+_SET_OFF_BEFORE = re.compile(r"(?:^|[|–—:•·/(\[]\s*|\s-\s*|\bpage\s+|\bp\.\s*|\bpg\.?\s*)$", re.I)
+_SET_OFF_AFTER = re.compile(r"^(?:$|\s*[|–—:•·/)\].]|\s+-\s|\s+of\s+\d)", re.I)
+
+
+def _page_number_offset(pages: list[list[Line]]) -> int | None:
+    """How printed page numbers relate to page positions (printed = index + offset), read from
+    the numbers at page edges; None when no offset holds on most pages."""
+    if len(pages) < 2:
+        return 1
+    offsets: Counter[int] = Counter()
+    for index, page in enumerate(pages):
+        offsets.update(
+            {int(m.group()) - index for line in _edges(page) for m in re.finditer(r"\d{1,4}", line.text)}
+        )
+    if not offsets:
+        return None
+    best, n = offsets.most_common(1)[0]
+    return best if n >= max(2, len(pages) // 2 + 1) else None
+
+
+def _is_page_number(text: str, index: int, offset: int | None) -> bool:
+    match = _BARE_NUMBER.match(text)
+    return match is not None and int(match.group(1)) == index + (1 if offset is None else offset)
 
 
 def _edges(page: list[Line], depth: int = 3) -> list[Line]:
     return page[:depth] + page[max(depth, len(page) - depth) :]
 
 
-def _furniture_key(text: str) -> str:
-    """A line folded so running headers match across pages: digits and case ignored."""
-    key = re.sub(r"\d+", "#", " ".join(text.lower().split()))
-    return key if 3 <= len(key) <= 150 else ""
+def _furniture_key(text: str, index: int, offset: int | None) -> str:
+    """A line folded so running headers match across pages: case and spacing ignored, and the
+    page's own number written "#"."""
+    key = " ".join(text.lower().split())
+    if not 3 <= len(key) <= 150 or offset is None:
+        return key if 3 <= len(key) <= 150 else ""
+    page_no = str(index + offset)
+    folded = [
+        m
+        for m in re.finditer(r"\d+", key)
+        if m.group() == page_no
+        and _SET_OFF_BEFORE.search(key[: m.start()])
+        and _SET_OFF_AFTER.match(key[m.end() :])
+        and not _NUMBERING_WORD.search(key[: m.start()])
+    ]
+    if len(folded) == 1:
+        key = key[: folded[0].start()] + "#" + key[folded[0].end() :]
+    return key
 
 
 def rebuild_text(pages: list[list[Line]]) -> tuple[str, list[int]]:
@@ -127,7 +193,11 @@ def rebuild_text(pages: list[list[Line]]) -> tuple[str, list[int]]:
         width = _width(page) if len(page) >= 8 else doc_width
         # a page break reads like a blank line: a new paragraph unless the sentence runs on
         first = Line(page[0].text, page[0].style, True) if page else None
-        if first is not None and prev is not None and _breaks(prev, first, paragraphs[-1], spaced, width):
+        if (
+            first is not None
+            and prev is not None
+            and _page_breaks(prev, first, paragraphs[-1], spaced, width)
+        ):
             paragraphs.append([])
         if not paragraphs:
             paragraphs.append([])
@@ -232,6 +302,28 @@ def _title_like(text: str) -> bool:
     return bool(content) and capitals >= 0.75 * len(content)
 
 
+def _page_breaks(prev: Line, cur: Line, para: list[str], spaced: bool, width: int) -> bool:
+    """Does the first line of a page start a new paragraph? Not when the last page stopped
+    mid-sentence: "... (an increase of" / "2.99%)." is one sentence (issue 10, item 9)."""
+    prev_text = prev.text
+    runs_on = not _TERMINAL.search(prev_text) or bool(_NOT_TERMINAL.search(prev_text))
+    heading = (
+        prev.style in _HEADING_STYLES
+        or is_marker_only(prev_text)
+        or (len(para) <= 2 and _title_like(" ".join(para)))
+    )
+    starts_new = (
+        cur.style in _HEADING_STYLES
+        or is_marker_only(cur.text)
+        or starts_bullet(cur.text)
+        or bool(_NUMBERED_START.match(cur.text))
+        or bool(_DECISION_LABEL.match(cur.text) or _FIELD_LABEL.match(cur.text))
+    )
+    if runs_on and not heading and not starts_new:
+        return False
+    return _breaks(prev, cur, para, spaced, width)
+
+
 def _breaks(
     prev: Line, cur: Line, para: list[str], spaced: bool, width: int, nxt: Line | None = None
 ) -> bool:
@@ -240,7 +332,8 @@ def _breaks(
     if cur.style == "h" or prev.style == "h" or is_marker_only(text):
         return True
     if is_marker_only(prev.text):
-        return False  # "1." then its title, "•" then its text
+        # "1." then its title, "•" then its text; but "Agenda Item 6" then "SUBJECT: ..." are two
+        return bool(_FIELD_LABEL.match(text))
     if starts_bullet(text) or _NUMBERED_START.match(text):
         return True
     prev_text = prev.text

@@ -48,9 +48,57 @@ def parse_meeting(raw: RawDocument) -> Meeting:
         body=find_body(header, name),
         meeting_date=find_date(date_text, name),
         doc_type=doc_type,
+        title=find_title(header, raw.title) if doc_type == "report" else raw.title,
+        meeting_item=find_meeting_item(header) if doc_type == "report" else None,
         items=items,
     )
     return apply_overrides(meeting, raw.meta)
+
+
+# a report's subject in its header: "SUBJECT: Mill Lane ...", "Report title: ...", "Title: ..."
+_SUBJECT = re.compile(
+    r"^[ \t]*(?:subject(?:\s+of\s+report)?|(?:report\s+)?title|re)[ \t]*:[ \t]*(?P<title>\S[^\n]{2,200})$",
+    re.I | re.M,
+)
+# the agenda item a report went to, as its header says: "Agenda item 6", "AGENDA ITEM: 6", "Item No. 6a"
+_FOR_ITEM = re.compile(
+    r"^[ \t]*(?:agenda[ \t]+item[ \t]*(?:no\.?|number)?[ \t]*[:.]?[ \t]*(?P<num>\d{1,3}[a-z]?)\b"
+    r"|item[ \t]*(?:no\.?|number)?[ \t]*[:.]?[ \t]*(?P<bare>\d{1,3}[a-z]?)[ \t]*$)",
+    re.I | re.M,
+)
+
+
+def find_title(header: str, file_title: str | None) -> str | None:
+    """A report's title: the subject its header gives, else the last line in capitals above
+    its first section ("FIRST YEAR PROGRESS UPDATE FROM ..."), else the file's own title."""
+    match = _SUBJECT.search(header)
+    if match:
+        return " ".join(match.group("title").split())
+    for block in reversed(re.split(r"\n\s*\n", header)):
+        line = " ".join(block.split())
+        letters = [c for c in line if c.isalpha()]
+        if (
+            ":" not in line
+            and 3 <= len(line.split()) <= 20
+            and letters
+            and not any(c.islower() for c in letters)
+            and not _NOT_A_TITLE.match(line)
+            and not find_council(line)
+        ):
+            return _tidy_title(line)
+    return file_title
+
+
+# capital lines of a report's header that are not its title
+_NOT_A_TITLE = re.compile(
+    r"^(?:part\s+(?:[ivx]+|\d)\b|report\b|agenda\b|minutes\b|exempt\b|not\s+for\b)", re.I
+)
+
+
+def find_meeting_item(header: str) -> str | None:
+    """The number of the agenda item a report went to, when its header says ("Agenda item 6")."""
+    match = _FOR_ITEM.search(header)
+    return (match.group("num") or match.group("bare")) if match else None
 
 
 def _header_text(text: str, spans: list[tuple[int, int]], items: list[AgendaItem]) -> str:
@@ -181,4 +229,6 @@ def _looks_like_title(line: str) -> bool:
 
 def _tidy_title(title: str) -> str:
     title = " ".join(title.split()).rstrip(" :–—-.")
-    return title.title().replace(" And ", " and ").replace(" Of ", " of ") if title.isupper() else title
+    if not title.isupper():
+        return title
+    return re.sub(r"(?<=[’'])S\b", "s", title.title().replace(" And ", " and ").replace(" Of ", " of "))

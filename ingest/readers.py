@@ -58,7 +58,7 @@ def read_document(path: Path, max_bytes: int = 200_000_000) -> RawDocument:
         source=str(path),
         format=_FORMATS[suffix],
         text=text,
-        title=meta.pop("title", None) or title,
+        title=meta.get("title") or title,
         page_starts=page_starts,
         meta=meta,
     )

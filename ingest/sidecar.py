@@ -113,7 +113,7 @@ def _clean(row: Any) -> dict[str, str]:
 
 def apply_overrides(meeting: Meeting, meta: dict[str, str]) -> Meeting:
     """The meeting with the sidecar's fields put over what the text said."""
-    update: dict[str, Any] = {k: v for k, v in meta.items() if k in ("council", "body", "doc_type")}
+    update: dict[str, Any] = {k: v for k, v in meta.items() if k in ("council", "body", "doc_type", "title")}
     if "meeting_date" in meta:
         update["meeting_date"] = date.fromisoformat(meta["meeting_date"])
     return meeting.model_copy(update=update) if update else meeting

@@ -52,7 +52,7 @@ def test_seed_answers_cite_the_right_paragraph(
         assert extracted[c.char_start : c.char_end] == sentence.quote
         stored = open_index(seeds_settings, real_embedder).document_text(c.doc_id)
         assert stored is not None and stored[c.char_start : c.char_end] == sentence.quote
-        assert f"para {c.paragraph}" in c.label
+        assert c.item_paragraph is not None and f"para {c.para_number or c.item_paragraph}" in c.label
 
 
 def test_seed_metadata_of_the_joint_meeting(

@@ -15,8 +15,8 @@ if TYPE_CHECKING:
     from conftest import FakeEmbedder
 
 CITATION_KEYS = {
-    "label", "source", "council", "body", "meeting_date", "doc_type", "agenda_item",
-    "paragraph", "char_start", "char_end", "page", "text", "passage",
+    "label", "source", "council", "body", "meeting_date", "doc_type", "title", "agenda_item", "meeting_item",
+    "paragraph", "item_paragraph", "para_number", "char_start", "char_end", "page", "text", "passage",
 }  # fmt: skip
 
 

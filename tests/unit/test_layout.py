@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from assistant.settings import IngestSettings
-from ingest import chunk_meeting, parse_meeting, read_document
+from ingest import chunk_meeting, parse_meeting, read_document, sentence_spans
 from ingest.layout import Line, rebuild_text
 
 WRAPPED = [
@@ -189,3 +189,157 @@ def test_rebuild_is_deterministic(tmp_path: Path) -> None:
     assert [(c.id, c.citation.paragraph, c.text) for c in first] == [
         (c.id, c.citation.paragraph, c.text) for c in second
     ]
+
+
+def _pdf_pages(pages: list[list[str]], header: str | None = None, footer: str | None = None) -> bytes:
+    """A PDF with one page per list of lines, and a running header and footer ("{page}" and
+    "{pages}" filled in) on every page."""
+    from fpdf import FPDF
+
+    class Paged(FPDF):
+        def header(self) -> None:
+            if header:
+                self.set_font("Helvetica", size=9)
+                self.cell(0, 6, header.format(page=self.page_no(), pages=len(pages)))
+                self.ln(10)
+
+        def footer(self) -> None:
+            if footer:
+                self.set_y(-15)
+                self.set_font("Helvetica", size=9)
+                self.cell(0, 6, footer.format(page=self.page_no(), pages=len(pages)))
+
+    doc = Paged()
+    doc.set_auto_page_break(False)
+    for lines in pages:
+        doc.add_page()
+        doc.set_font("Helvetica", size=11)
+        for line in lines:
+            if line:
+                doc.cell(0, 6, line)
+            doc.ln(6)
+    return bytes(doc.output())
+
+
+def test_sentences_run_on_over_pdf_page_breaks(tmp_path: Path) -> None:
+    filler = "Councillor Okafor presented the report on the budget for the coming year."
+    page_one = [
+        "Minutes of the meeting of the Cabinet held on 18 January 2024",
+        "",
+        "5. Budget 2024/25",
+        "",
+        *[filler] * 5,
+        "",
+        "RESOLVED: That Council be recommended to approve a Band D council tax of £235.03",
+        "(an increase of",
+    ]
+    page_two = [
+        "2.99%).",
+        "",
+        "The motion was proposed by Councillor Okafor and seconded by Councillor Priya",
+    ]
+    page_three = [
+        "Natarajan, Leader of the Council.",
+        "",
+        "6. Savings Proposals",
+        "",
+        "The savings proposals are:",
+    ]
+    page_four = ["- Re-procurement of the waste contract: £620,000", "- Car parking income: £310,000"]
+    path = tmp_path / "cabinet_minutes.pdf"
+    path.write_bytes(
+        _pdf_pages([page_one, page_two, page_three, page_four], "Cabinet 18 January 2024", "Page {page}")
+    )
+    raw = read_document(path)
+    paras = paragraphs(raw.text)
+    assert (
+        "RESOLVED: That Council be recommended to approve a Band D council tax of £235.03 (an increase of 2.99%)."
+        in paras
+    )
+    assert (
+        "The motion was proposed by Councillor Okafor and seconded by Councillor Priya Natarajan, Leader of the Council."
+        in paras
+    )
+    # a heading after a page break and the list continued on the next page stay as they were
+    assert "6. Savings Proposals" in paras
+    i = paras.index("The savings proposals are:")
+    assert paras[i + 1 : i + 3] == [
+        "- Re-procurement of the waste contract: £620,000",
+        "- Car parking income: £310,000",
+    ]
+    assert "Cabinet 18 January 2024" not in raw.text and "Page " not in raw.text
+    sentences = [raw.text[s:e] for s, e in sentence_spans(raw.text)]
+    assert "(an increase of 2.99%)." in next(s for s in sentences if "£235.03" in s)
+    m = parse_meeting(raw)
+    chunks = chunk_meeting(m, IngestSettings())
+    resolved = next(c for c in chunks if "£235.03" in c.text)
+    assert "2.99%)." in resolved.text and resolved.citation.page == 1
+
+
+def test_long_pdf_keeps_lines_that_open_every_page(tmp_path: Path) -> None:
+    # every page opens with a different item whose numbers follow the page numbers
+    pages = [
+        [
+            f"Item {n}. Planning application {n}/00{n} at Mill Lane",
+            f"The committee considered report number {n} on the application.",
+            "",
+            "The officer recommended approval subject to conditions, which the committee agreed.",
+            f"Reference {n}",
+        ]
+        for n in range(1, 66)
+    ]
+    path = tmp_path / "planning_minutes.pdf"
+    path.write_bytes(
+        _pdf_pages(pages, header="Fernley Town Council Planning Committee 4 March 2024", footer="{page}")
+    )
+    raw = read_document(path)
+    for n in range(1, 66):
+        assert f"Item {n}. Planning application {n}/00{n} at Mill Lane" in raw.text
+        assert f"The committee considered report number {n} on the application." in raw.text
+        assert f"Reference {n}" in raw.text
+    assert "Fernley Town Council Planning Committee" not in raw.text
+    assert len(raw.page_starts) == 65
+    assert not any(p.strip().isdigit() for p in paragraphs(raw.text))  # page numbers out
+
+
+def test_furniture_needs_most_pages_and_folds_only_page_numbers() -> None:
+    def page(first: str, n: int) -> list[Line]:
+        return [
+            Line(first),
+            Line(f"Body text of page {n} which is long enough to be text."),
+            Line(f"- {n} -"),
+        ]
+
+    # a line at the top of 2 of 5 pages is not furniture
+    pages = [page("Cabinet 18 January 2024" if n < 3 else f"Heading {n}", n) for n in range(1, 6)]
+    text, _ = rebuild_text(pages)
+    assert text.count("Cabinet 18 January 2024") == 2
+    # a header with its page number is furniture on most pages
+    pages = [page(f"Cabinet minutes | {n}", n) for n in range(1, 6)]
+    text, _ = rebuild_text(pages)
+    assert "Cabinet minutes" not in text and "- 3 -" not in text
+    # an item marker alone on the top line of a page is not a page number
+    pages = [[Line("Some text of the meeting that ran on."), Line("2")] for _ in range(1)]
+    pages += [[Line("6"), Line("Planning Application"), Line("The application was refused.")]]
+    text, _ = rebuild_text(pages)
+    assert "6 Planning Application" in text or "6\n\nPlanning Application" in text
+
+
+def test_two_thousand_pages_each_opening_with_its_own_item() -> None:
+    # issue 15: in a 2,000-page PDF the first two lines of every page were dropped as headers
+    pages = [
+        [
+            Line("Fernley Town Council Planning Committee 4 March 2024"),
+            Line(f"Item {n}. Planning application {n}/00{n} at Mill Lane"),
+            Line(f"The committee considered report number {n} on the application."),
+            Line("The officer recommended approval, which the committee agreed.", blank_before=True),
+            Line(f"Page {n} of 2000"),
+        ]
+        for n in range(1, 2001)
+    ]
+    text, starts = rebuild_text(pages)
+    assert len(starts) == 2000
+    for n in range(1, 2001):
+        assert f"Item {n}. Planning application {n}/00{n} at Mill Lane" in text
+        assert f"The committee considered report number {n} on the application." in text
+    assert "Fernley Town Council" not in text and "of 2000" not in text

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest import parse_meeting, read_document
+from assistant.settings import IngestSettings
+from ingest import chunk_meeting, parse_meeting, read_document
 from ingest.bodies import canonical_body, find_body, find_council
 from ingest.metadata import find_date
 from ingest.sidecar import load_sidecar
@@ -214,3 +215,49 @@ def test_a_doc_type_line_above_the_body_is_not_part_of_its_name() -> None:
 
     header = "WENBURY BOROUGH COUNCIL\n\nAGENDA\n\nCabinet\n\nThursday 13 March 2025 at 6.30pm\n"
     assert find_body(header, "2025-03-13_agenda.docx") == "Cabinet"
+
+
+@pytest.mark.parametrize(
+    ("header", "council", "body"),
+    [
+        ("Minutes of the meeting of Ashby Parish Council held on 4 March 2024", "Ashby Parish Council", "Full Council"),
+        ("ASHBY PARISH COUNCIL\n\nMinutes of the Parish Council Meeting held on 4 March 2024", "Ashby Parish Council", "Full Council"),
+        ("Ashby Parish Council\n\nMinutes of the meeting held on 4 March 2024", "Ashby Parish Council", None),
+        ("ASHBY PARISH COUNCIL\n\nMinutes of the Planning Committee held on 4 March 2024", "Ashby Parish Council", "Planning Committee"),
+    ],
+)  # fmt: skip
+def test_a_parish_record_beside_the_sample_council_is_labelled_as_its_own(
+    tmp_path: Path, header: str, council: str, body: str | None
+) -> None:
+    """Council and body come from the record itself: never another council's "Full Council"."""
+    path = tmp_path / "minutes.txt"
+    path.write_text(
+        f"{header}\n\n1. Allotments\n\nThe council agreed to repair the allotment fence.\n", encoding="utf-8"
+    )
+    m = parse_meeting(read_document(path))
+    assert (m.council, m.body) == (council, body)
+    chunk = chunk_meeting(m, IngestSettings())[-1]
+    assert chunk.citation.label.startswith(council if body in (None, "Full Council") else body)
+    assert chunk.citation.label_for(show_council=True).startswith(
+        "Ashby PC" if body == "Planning Committee" else council
+    )
+    assert "Wenbury" not in chunk.citation.label_for(show_council=True)
+
+
+def test_report_title_from_its_subject_line_or_the_sidecar(tmp_path: Path) -> None:
+    path = tmp_path / "2024-01-18_cabinet_report.txt"
+    path.write_text(
+        "REPORT TO: Cabinet\n\nAgenda Item 6\n\nSUBJECT: Mill Lane Cycle Lane – Final Business Case\n\n"
+        "1. Purpose of Report\n\n1.1 To seek approval.\n",
+        encoding="utf-8",
+    )
+    m = parse_meeting(read_document(path))
+    assert (m.title, m.meeting_item, m.doc_type) == (
+        "Mill Lane Cycle Lane – Final Business Case",
+        "6",
+        "report",
+    )
+    path.with_name(path.name + ".meta.json").write_text(
+        json.dumps({"title": "Mill Lane (final)"}), encoding="utf-8"
+    )
+    assert parse_meeting(read_document(path)).title == "Mill Lane (final)"
