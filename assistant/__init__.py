@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         is_empty,
         open_index,
     )
+    from .present import answer_json, answer_markdown, answer_plain, escape_markdown
     from .query import parse_query
     from .settings import Settings
     from .types import Answer, AnswerSentence, Chunk, Citation, Filters, Meeting, ScoredChunk
@@ -37,6 +38,10 @@ _WHERE = {
     "load_turns": "conversation",
     "resolve": "conversation",
     "parse_query": "query",
+    "answer_json": "present",
+    "answer_markdown": "present",
+    "answer_plain": "present",
+    "escape_markdown": "present",
     "AssistantError": "errors",
     "IndexMissingError": "errors",
     "ModelError": "errors",
@@ -83,9 +88,13 @@ __all__ = [
     "Settings",
     "SourceError",
     "Turn",
+    "answer_json",
+    "answer_markdown",
+    "answer_plain",
     "ask",
     "collect_files",
     "ensure_sample_council",
+    "escape_markdown",
     "index_status",
     "ingest_paths",
     "is_empty",

@@ -19,12 +19,11 @@ from index import Embedder, tokenize
 from .compose import compose
 from .scoring import Candidate, Part, candidates_of, rank_for
 from .settings import AnswerSettings
-from .signals import QuestionSignals, analyse, has, mentions_period, wanted
+from .signals import QuestionSignals, analyse, asked_for, asked_kinds, has, mentions_period, wanted
 from .types import Answer, ScoredChunk
 
 REFUSAL = "I couldn't find this in the records."
 NO_PERIOD = "I couldn't find this in the records for {years}."
-_CONCRETE = ("person", "money", "date", "count")
 
 Rarity = Callable[[str], float]
 
@@ -58,14 +57,18 @@ def answer_question(
     if q.years and not any(_speaks_of_period(c, q) for c in chunks):
         return refuse(NO_PERIOD.format(years=" or ".join(q.years)))
     bodies = list(dict.fromkeys([*known_bodies, *(c.chunk.citation.body or "" for c in chunks)]))
-    pool = candidates_of(q, chunks, embedder, [b for b in bodies if b])
+    pool = [c for c in candidates_of(q, chunks, embedder, [b for b in bodies if b]) if _in_range(c, q)]
     if not pool:
         return refuse()
-    main = Part(text=question, wants=q.wants, terms=_weighted(q.tokens, weigh))
+    main = Part(
+        text=question, wants=q.wants, terms=_weighted(q.tokens, weigh), asked_for=q.asked_for, asks=q.asks
+    )
     ranked = rank_for(main, q, pool)
-    best = replace(ranked[0])
-    if not _answers(best, main, settings):
+    top = ranked[0].score - settings.answer_margin
+    answering = [c for c in ranked if c.score >= top and _answers(c, main, settings)]
+    if not answering:
         return refuse()
+    best = replace(answering[0])
     if q.history:
         chosen = _history(ranked, settings)
     elif q.parts:
@@ -102,12 +105,32 @@ def _weighted(tokens: frozenset[str], weigh: Rarity) -> dict[str, float]:
     return {t: min(weigh(t), MAX_RARITY) for t in tokens}
 
 
+def _in_range(cand: Candidate, q: QuestionSignals) -> bool:
+    """Is the candidate's meeting inside the years a question bounds ("before 2022", "since 2023")?"""
+    when = cand.chunk.citation.meeting_date
+    if when is None:
+        return True
+    return (q.before_year is None or when.year < q.before_year) and (
+        q.after_year is None or when.year >= q.after_year
+    )
+
+
 def _answers(cand: Candidate, part: Part, settings: AnswerSettings) -> bool:
     """Does the sentence hold both the subject asked about and the kind of answer asked for?"""
     if cand.subject < settings.min_subject:
         return False
-    concrete = [k for k in part.wants if k in _CONCRETE]
-    return not concrete or any(has(k, cand.quote) for k in concrete)
+    concrete = list(part.asks)
+    typed = any(has(k, cand.quote) for k in concrete)
+    if concrete and not typed:
+        return False
+    if part.asked_for and not typed and not part.asked_for & cand.tokens:
+        return False  # "what interest rate ...": a sentence that names no rate is a near miss
+    if concrete:
+        return True
+    if "decision" in part.wants and settings.decision_needs_outcome:
+        # "What did Cabinet decide about X?" is answered by a decision, not by talk of one
+        return has("decision", cand.quote) or cand.chunk.decision is not None
+    return True
 
 
 def _by_part(
@@ -119,11 +142,19 @@ def _by_part(
     topic = _weighted(q.tokens, weigh)
     for text in q.parts:
         own = frozenset(tokenize(text)) & q.tokens
-        terms = {t: w * (1.5 if t in own else 1.0) for t, w in topic.items()}
-        part = Part(text=text, wants=wanted(text) or q.wants, terms=terms)
-        best = replace(rank_for(part, q, pool)[0])
-        if _answers(best, part, settings):
-            chosen.append((part, best))
+        terms = {t: w * (1.0 if t in own else settings.topic_weight) for t, w in topic.items()}
+        part = Part(
+            text=text,
+            wants=wanted(text) or q.wants,
+            terms=terms,
+            asked_for=asked_for(text),
+            asks=asked_kinds(text),
+        )
+        ranked = rank_for(part, q, pool)
+        top = ranked[0].score - settings.answer_margin
+        found = [c for c in ranked if c.score >= top and _answers(c, part, settings)]
+        if found:
+            chosen.append((part, replace(found[0])))
         else:
             missing.append(text)
     return chosen, missing
@@ -163,11 +194,10 @@ def _history(ranked: list[Candidate], settings: AnswerSettings) -> list[tuple[Pa
         meetings.add(key)
         picked.append(replace(cand))
     picked.sort(key=lambda c: (c.chunk.citation.meeting_date is None, c.chunk.citation.meeting_date or 0))
-    part = Part(text="", wants=(), terms={})
+    part = Part(text="", wants=(), terms={}, asked_for=frozenset())
     return [(part, c) for c in picked]
 
 
 def _speaks_of_period(scored: ScoredChunk, q: QuestionSignals) -> bool:
     chunk = scored.chunk
     return mentions_period(f"{chunk.context} {chunk.text}", chunk.citation.meeting_date, q.years)
-

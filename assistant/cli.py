@@ -15,11 +15,12 @@ from . import (
     SAMPLE_COUNCIL,
     Answer,
     AssistantError,
-    Citation,
     Filters,
     IngestReport,
     Settings,
     Turn,
+    answer_json,
+    answer_plain,
     ask,
     collect_files,
     ensure_sample_council,
@@ -171,52 +172,6 @@ def _ensure_index(settings: Settings) -> None:
             click.echo(f"Indexed {len(report.ingested)} sample documents ({report.chunks} chunks).", err=True)
 
 
-def answer_json(answer: Answer) -> dict[str, Any]:
-    """The `ask --json` shape."""
-    return {
-        "question": answer.question,
-        "resolved_question": answer.resolved_question,
-        "answer": answer.text,
-        "refused": answer.refused,
-        "note": answer.note,
-        "citations": [
-            {
-                "label": s.citation.label,
-                "source": s.citation.source,
-                "council": s.citation.council,
-                "body": s.citation.body,
-                "meeting_date": s.citation.meeting_date.isoformat() if s.citation.meeting_date else None,
-                "doc_type": s.citation.doc_type,
-                "title": s.citation.title,
-                "agenda_item": s.citation.agenda_item,
-                "meeting_item": s.citation.meeting_item,
-                "paragraph": s.citation.paragraph,
-                "item_paragraph": s.citation.item_paragraph,
-                "para_number": s.citation.para_number,
-                "char_start": s.citation.char_start,
-                "char_end": s.citation.char_end,
-                "page": s.citation.page,
-                "text": s.quote,
-                "passage": _passage(answer, s.citation),
-            }
-            for s in answer.sentences
-        ],
-        "related": [
-            {"label": r.chunk.citation.label, "source": r.chunk.citation.source, "text": r.chunk.text}
-            for r in answer.related
-        ],
-    }
-
-
-def _passage(answer: Answer, citation: Citation) -> str | None:
-    """The whole cited paragraph (the retrieved chunk the sentence came from), one step from the answer."""
-    for scored in answer.retrieved:
-        c = scored.chunk.citation
-        if c.doc_id == citation.doc_id and c.char_start <= citation.char_start < c.char_end:
-            return scored.chunk.text
-    return None
-
-
 @cli.command(name="ask")
 @click.argument("question")
 @click.option("--body", help='Only this committee or panel, e.g. "Planning Committee".')
@@ -273,21 +228,7 @@ def ask_command(
 
 
 def _print_answer(answer: Answer) -> None:
-    if answer.resolved_question and answer.resolved_question != answer.question:
-        click.echo(f"(answering: {answer.resolved_question})")
-    click.echo(answer.text)
-    if answer.note:
-        click.echo(f"\nNote: {answer.note}")
-    if answer.refused and answer.related:
-        click.echo("\nRelated, not an answer:")
-        for scored in answer.related:
-            snippet = " ".join(scored.chunk.text.split())[:160]
-            click.echo(f"  - {snippet}… [{scored.chunk.citation.label}]")
-    elif answer.sentences:
-        click.echo("\nSources:")
-        sources = {c.label: c.source for c in answer.citations}
-        for label, source in sources.items():
-            click.echo(f"  [{label}] {source}")
+    click.echo(answer_plain(answer))
 
 
 @cli.command()

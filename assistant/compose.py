@@ -17,9 +17,10 @@ from .signals import QuestionSignals, answer_spans, has
 from .types import Answer, AnswerSentence, Chunk, Citation, ScoredChunk
 
 # Which fact leads when a question wants several kinds: who, when, how many, how much, what outcome.
-_LEAD_ORDER = ("person", "date", "count", "money", "decision")
+_LEAD_ORDER = ("person", "date", "count", "money", "colour", "decision")
 _CLAUSE = re.compile(r"(?:(?<=\s)|(?<=^)|(?<=[;:]))\((?:[a-z]|[ivx]{1,4}|\d{1,2})\)\s")
-_LONG = 40  # words: a quote longer than this is cut to the clauses that answer
+_LONG = 80  # words: a quote longer than this is cut to the clauses that answer
+CLAUSE_MARGIN = 0.3  # clauses scoring this close to the best clause are kept with it
 _JOIN = " … "
 
 
@@ -69,6 +70,16 @@ def compose(
     )
 
 
+def mark_sources(sentences: Sequence[AnswerSentence]) -> str:
+    """Number the sentences' sources in order of first use; the text, one sentence a line with its marker."""
+    markers: dict[tuple[str, int], int] = {}
+    lines: list[str] = []
+    for s in sentences:
+        s.marker = markers.setdefault((s.citation.doc_id, s.citation.paragraph), len(markers) + 1)
+        lines.append(f"{s.text} [{s.marker}]")
+    return "\n".join(lines)
+
+
 def _dated(citation: Citation) -> str:
     parts = [f"{citation.meeting_date.day} {citation.meeting_date:%b %Y}" if citation.meeting_date else ""]
     if citation.body:
@@ -113,7 +124,7 @@ def _trim(cand: Candidate, part: Part) -> list[tuple[int, int]]:
 
     scores = [value(c) for c in clauses]
     best = max(scores)
-    keep = [c for c, s in zip(clauses, scores, strict=True) if s >= max(0.5, best - 0.15)] or [
+    keep = [c for c, s in zip(clauses, scores, strict=True) if s >= max(0.3, best - CLAUSE_MARGIN)] or [
         clauses[scores.index(best)]
     ]
     out: list[tuple[int, int]] = []
@@ -136,9 +147,11 @@ def _trim(cand: Candidate, part: Part) -> list[tuple[int, int]]:
     return spans or [(start, end)]
 
 
-def _short(chunk: Chunk, spans: Sequence[tuple[int, int]], part: Part, q: QuestionSignals) -> AnswerSentence | None:
+def _short(
+    chunk: Chunk, spans: Sequence[tuple[int, int]], part: Part, q: QuestionSignals
+) -> AnswerSentence | None:
     """The fact asked for, verbatim from the quote: the first span of the kind that leads."""
-    wants = part.wants or q.wants
+    wants = (*part.asks, *(part.wants or q.wants))
     for kind in _LEAD_ORDER:
         if kind not in wants:
             continue

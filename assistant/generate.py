@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from index import Embedder, tokenize
 from ingest import sentence_spans
 
+from .compose import mark_sources
 from .errors import ModelError
 from .prompts import NO_ANSWER, build_messages
 from .settings import LLMSettings
@@ -110,7 +111,7 @@ def generate_answer(
     if dropped:
         reasons = "; ".join(dict.fromkeys(v.reason for v in dropped))
         note = f"Removed {len(dropped)} of {len(verdicts)} generated sentence(s) ({reasons})."
-    text = "\n".join(f"{s.text} [{s.citation.label}]" for s in kept)
+    text = mark_sources(kept)
     return Answer(question=question, text=text, sentences=kept, retrieved=list(chunks), note=note)
 
 

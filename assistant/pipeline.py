@@ -96,17 +96,21 @@ def ask(
     if not question:
         raise ValueError("The question is empty.")
     index = open_index(settings, embedder)
+    docs = index.documents()
+    bodies = sorted({str(meta["body"]) for _, meta in docs if meta.get("body")})
+    councils = {str(meta["council"]) for _, meta in docs if meta.get("council")}
     resolved = None
     if history is not None:
-        bodies = {str(meta["body"]) for _, meta in index.documents() if meta.get("body")}
-        resolved, stated = resolve(question, history, sorted(bodies), date.today())
+        resolved, stated = resolve(question, history, bodies, date.today())
         filters = merge_filters(stated, filters)
     asked = resolved or question
     chunks = index.retrieve(asked, filters or Filters(), k or settings.answer.k)
-    answer = answer_question(asked, chunks, settings.answer, index.embedder)
+    keyword = index.keyword()
+    answer = answer_question(asked, chunks, settings.answer, index.embedder, keyword.rarity, bodies)
     if settings.llm.enabled:
         answer = generate_answer(asked, chunks, answer, settings.llm, index.embedder)
-    return answer.model_copy(update={"question": question, "resolved_question": resolved})
+    update = {"question": question, "resolved_question": resolved, "show_council": len(councils) > 1}
+    return answer.model_copy(update=update)
 
 
 @dataclass

@@ -22,13 +22,15 @@ from .signals import QuestionSignals, furniture, has, mentions_period
 from .types import Chunk, Citation, ScoredChunk
 
 _RECOMMENDATION_ITEM = re.compile(r"recommend", re.I)
-_DECISION_WORDS = re.compile(r"\bRESOLVED\b|\bAGREED\b|\bDECISION\b|\bCARRIED\b|\bLOST\b|\bREFUSED\b|\bAPPROVED\b")
+_DECISION_WORDS = re.compile(
+    r"\bRESOLVED\b|\bAGREED\b|\bDECISION\b|\bCARRIED\b|\bLOST\b|\bREFUSED\b|\bAPPROVED\b"
+)
 
 # Weights of the score's terms, set on the dev split (README, "Evals").
-W_SIMILARITY = 1.0
+W_SIMILARITY = 1.5
 W_SUBJECT = 0.8
 W_PASSAGE = 0.3
-W_TYPED = 0.5
+W_TYPED = 1.0
 W_RANK = 0.15
 W_PERIOD = 0.3
 W_FURNITURE = 0.5
@@ -45,6 +47,8 @@ class Part:
     text: str
     wants: tuple[str, ...]
     terms: Mapping[str, float]
+    asked_for: frozenset[str] = frozenset()
+    asks: tuple[str, ...] = ()
 
 
 @dataclass
@@ -63,7 +67,7 @@ class Candidate:
     rank: int
     subject: float = 0.0  # share of the subject's weight the sentence holds, for the part last ranked
     score: float = 0.0
-    cache: dict[str, float] = field(default_factory=dict)
+    features: dict[str, float] = field(default_factory=dict)
 
     @property
     def quote(self) -> str:
@@ -85,8 +89,11 @@ class Candidate:
         """The sentence's score for one part of the question."""
         subject = coverage(part.terms, self.tokens | self.meeting_tokens)
         passage = coverage(part.terms, self.passage_tokens | self.meeting_tokens)
-        typed = sum(1 for kind in part.wants if has(kind, self.quote)) / len(part.wants) if part.wants else 0.0
+        typed = (
+            sum(1 for kind in part.wants if has(kind, self.quote)) / len(part.wants) if part.wants else 0.0
+        )
         self.subject = 0.7 * subject + 0.3 * passage
+        self.features.update(subject=subject, passage=passage, typed=typed)
         return self.base + W_SUBJECT * subject + W_PASSAGE * passage + W_TYPED * typed
 
 
@@ -121,20 +128,29 @@ def candidates_of(
     for (scored, spans, i, text, rank), vec in zip(pieces, vectors[1:], strict=True):
         chunk = scored.chunk
         sim = sum(a * b for a, b in zip(q_vec, vec, strict=True))
-        base = (
-            W_SIMILARITY * sim
-            + W_RANK / math.sqrt(rank + 1)
-            + W_PERIOD * _on_period(q, chunk, text)
-            - W_FURNITURE * furniture(text, q)
-            + W_DECISION * _decision(q, chunk, text)
-            + W_BODY * _body(named_body, chunk)
-            + W_REPORT * _report(q, chunk)
-            + W_ORDER * _order(q, chunk, dates)
-        )
+        features = {
+            "similarity": sim,
+            "rank": 1 / math.sqrt(rank + 1),
+            "period": _on_period(q, chunk, text),
+            "furniture": -furniture(text, q),
+            "decision": _decision(q, chunk, text),
+            "body": _body(named_body, chunk),
+            "report": _report(q, chunk),
+            "order": _order(q, chunk, dates),
+        }
+        base = sum(_weight(name) * value for name, value in features.items())
         tokens = frozenset(tokenize(text))
         passage = frozenset(tokenize(f"{chunk.context} {chunk.text}"))
-        out.append(Candidate(chunk, spans, i, i, tokens, passage, _meeting_words(chunk), sim, base, rank))
+        out.append(
+            Candidate(
+                chunk, spans, i, i, tokens, passage, _meeting_words(chunk), sim, base, rank, features=features
+            )
+        )
     return out
+
+
+def _weight(name: str) -> float:
+    return float(globals()[f"W_{name.upper()}"])
 
 
 def _meeting_words(chunk: Chunk) -> frozenset[str]:
@@ -154,7 +170,9 @@ def rank_for(part: Part, q: QuestionSignals, pool: list[Candidate]) -> list[Cand
 def _on_period(q: QuestionSignals, chunk: Chunk, text: str) -> float:
     if not q.years:
         return 0.0
-    return float(mentions_period(f"{chunk.citation.agenda_item or ''} {text}", chunk.citation.meeting_date, q.years))
+    return float(
+        mentions_period(f"{chunk.citation.agenda_item or ''} {text}", chunk.citation.meeting_date, q.years)
+    )
 
 
 def _decision(q: QuestionSignals, chunk: Chunk, text: str) -> float:
@@ -210,7 +228,9 @@ def _run_on(cand: Candidate, part: Part) -> None:
         text = cand.quote
         following = cand.chunk.text[cand.spans[nxt][0] : cand.spans[nxt][1]]
         gives_nothing = bool(part.wants) and not any(has(kind, text) for kind in part.wants)
-        if text.rstrip().endswith(":") or (gives_nothing and any(has(kind, following) for kind in part.wants)):
+        if text.rstrip().endswith(":") or (
+            gives_nothing and any(has(kind, following) for kind in part.wants)
+        ):
             cand.end_index = nxt
         else:
             return

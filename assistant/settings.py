@@ -64,7 +64,9 @@ class AnswerSettings(BaseModel):
     """How retrieved passages become an answer."""
 
     k: int = Field(6, ge=1, description="Passages retrieved per question")
-    max_sentences: int = Field(3, ge=1, description="Most sentences in an extractive answer")
+    max_sentences: int = Field(
+        2, ge=1, description="Most sentences in an extractive answer (one part, not a history)"
+    )
     min_similarity: float = Field(
         0.30, description="Refuse when no passage is at least this similar (cosine) to the question"
     )
@@ -74,10 +76,28 @@ class AnswerSettings(BaseModel):
         "terms reaches this; calibrated on the sample council's eval set (README)",
     )
     sentence_margin: float = Field(
-        0.25, ge=0, description="Leave out sentences scoring more than this below the best one"
+        0.2, ge=0, description="Leave out sentences scoring more than this below the best one"
+    )
+    answer_margin: float = Field(
+        0.2,
+        ge=0,
+        description="A sentence may answer only when it scores within this of the best; when none of "
+        "those holds the subject and the kind of answer asked for, the question is refused",
+    )
+    topic_weight: float = Field(
+        0.3,
+        ge=0,
+        le=1,
+        description="In a question of several parts, how much the words of the other parts count when "
+        "answering one part",
+    )
+    decision_needs_outcome: bool = Field(
+        True,
+        description="A decision question is refused unless a sentence records a decision or outcome "
+        "(a near miss: the records discuss the matter but decided nothing)",
     )
     min_subject: float = Field(
-        0.3,
+        0.2,
         ge=0,
         le=1,
         description="Refuse (a near miss) when the best sentence holds less than this share of the "

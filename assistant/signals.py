@@ -42,6 +42,28 @@ _WANTS = {
         re.I,
     ),
 }
+# The kinds a question asks for outright (its answer must hold one), not just cues of its topic:
+# "how much", "who", "when", "how many"; a topic word such as "rents" or "budget" is only a cue.
+_ASKS = {
+    "person": re.compile(
+        r"^\s*(?:\w+\s+)?(?:who|whom|whose)\b|\bwhich (?:councillor|member|officer)s?\b|\bname of\b", re.I
+    ),
+    "money": re.compile(
+        r"\bhow much\b|\bwhat (?:was|is|were|are|will be)? ?(?:the )?(?:\w+ )?(?:cost|price|fee|charge|sum|value|"
+        r"balance)s?\b",
+        re.I,
+    ),
+    "date": re.compile(
+        r"^\s*(?:\w+\s+)?when\b|\bwhat (?:date|day|month|year|time|deadline)\b|\bwhich (?:date|day|month|year)\b"
+        r"|\bby when\b",
+        re.I,
+    ),
+    "count": re.compile(
+        r"\bhow many\b|\bwhat (?:number|proportion|percentage|share)\b|\bwhat was the vote\b|\bby how much\b",
+        re.I,
+    ),
+    "colour": re.compile(r"\bwhat colou?rs?\b", re.I),
+}
 _HAS = {
     "person": re.compile(
         r"\b(?:Councillors?|Cllrs?\.?|Mayor|Mr|Mrs|Ms|Miss|Dr|Deputy)\s+[A-Z]"
@@ -58,6 +80,11 @@ _HAS = {
         r"eight|nine|ten|eleven|twelve|twenty|dozen|hundred|thousand|unanimous(?:ly)?|majority)\b",
         re.I,
     ),
+    "colour": re.compile(
+        r"\b(?:red|green|blue|yellow|black|white|grey|gray|brown|orange|purple|pink|cream|gold|silver|"
+        r"maroon|navy|beige)\b",
+        re.I,
+    ),
     "decision": re.compile(
         r"\bRESOLVED\b|\bresolved\b|\bapproved\b|\bAPPROVED\b|\bagreed\b|\bAGREED\b|\brefused\b|\bREFUSED\b"
         r"|\bdeferred\b|\bDEFERRED\b|\bCARRIED\b|\bcarried\b|\bLOST\b|\bwas lost\b|\brejected\b|\bdecided\b"
@@ -71,7 +98,9 @@ _SPAN = {
         r"|\b[A-Z][a-z]+ [A-Z][a-z'’-]+(?=,? (?:\(|the )?(?:[A-Z][a-z]+ )*(?:Officer|Manager|Director|"
         r"Clerk|Head|Chief|Engineer|Planner|Executive)\b)"
     ),
-    "money": re.compile(r"[£€$]\s?\d[\d,.]*(?:\s?(?:million|m|bn|k)\b)?|\b\d[\d,.]*\s?(?:million|bn)\b", re.I),
+    "money": re.compile(
+        r"[£€$]\s?\d[\d,.]*(?:\s?(?:million|m|bn|k)\b)?|\b\d[\d,.]*\s?(?:million|bn)\b", re.I
+    ),
     "date": re.compile(
         rf"\b\d{{1,2}}(?:st|nd|rd|th)? (?:{_MONTHS})(?: \d{{4}})?\b|\b(?:{_MONTHS})\s+\d{{4}}\b"
         r"|\b\d{1,2}[.:]\d{2}\s?(?:am|pm)\b"
@@ -81,6 +110,11 @@ _SPAN = {
         r"|\b(?:For|In favour):?\s*\d+[^.;]*?Against:?\s*\d+"
         r"|(?<![/\d.£€$])\b(?!(?:19|20)\d\d\b)\d[\d,.]*%?(?:\s+(?:votes?|to|per cent))?(?:\s+\d+)?"
         r"|\bunanimously\b",
+        re.I,
+    ),
+    "colour": re.compile(
+        r"\b(?:dark |light |pale |bright )?(?:red|green|blue|yellow|black|white|grey|gray|brown|orange|purple|"
+        r"pink|cream|gold|silver|maroon|navy|beige)\b",
         re.I,
     ),
     "decision": re.compile(
@@ -132,8 +166,8 @@ _ASKS_REPORT = re.compile(r"\breport\b|\bofficers?\b|\bofficer's\b|\bdirector\b"
 _ASKS_RECOMMEND = re.compile(r"\brecommend", re.I)
 # Where several things are asked: ", and what ...", "? How ...", "and who ..."
 _PART_BREAK = re.compile(
-    r"(?:[?;]\s+|,?\s+and\s+|,\s+)(?=(?:what|who|whom|how|when|where|which|why|did|was|were|is|are|"
-    r"has|have|had|does|do)\b)",
+    r"(?:[?;]\s+|,?\s+and\s+|,\s+)(?=(?:(?:by|in|for|on|at|to|from|with|of)\s+)?(?:what|who|whom|how|"
+    r"when|where|which|why|did|was|were|is|are|has|have|had|does|do)\b)",
     re.I,
 )
 _QUESTION_WORDS = frozenset(
@@ -141,6 +175,29 @@ _QUESTION_WORDS = frozenset(
     could can should tell give happen happen decid decis say said get got make made thing mani much
     take took taken sent put actual exact realli kind sort level go went come came find found""".split()
 )
+
+
+# The thing a "what X ..." / "how many X ..." question asks for: the words after the question word.
+_ASKED_FOR = re.compile(
+    r"^\s*(?:what|which|how\s+many|how\s+much)\s+(?:(?:is|was|were|are|has|had)\s+)?(?:the\s+|a\s+|an\s+)?"
+    r"(?P<attr>(?:[A-Za-z'’-]+\s+){0,2}?[A-Za-z'’-]+?)"
+    r"(?=\s+(?:is|was|were|are|has|have|had|did|does|do|will|would|can|could|of|for|on|in|at|by|to|from|"
+    r"when|that|the|did)\b|\s*\?|$)",
+    re.I,
+)
+_POSSESSIVE = re.compile(r"['’]s\s+(?P<attr>[A-Za-z-]+)\s*\??$")
+# Words that name a kind of fact rather than the thing asked about: the typed answer covers them.
+_GENERIC_ASKED = frozenset(
+    tokenize(
+        "cost costs amount number date time year day month people much many total figure sum price size "
+        "share proportion percentage happened happen decided decision outcome result results reason "
+        "reasons grounds council councillor councillors committee cabinet panel meeting report officer "
+        "officers recommendation recommendations say said difference change changes level kind type sort "
+        "part parts way ways thing things"
+    )
+)
+_BEFORE = re.compile(r"\b(?:before|prior to|until|till)\s+((?:19|20)\d{2})\b", re.I)
+_AFTER = re.compile(r"\b(?:since|after)\s+((?:19|20)\d{2})\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -159,6 +216,25 @@ class QuestionSignals:
     asks_recommend: bool = False  # "what did X recommend"
     order: str | None = None  # "earliest" ("when was it first...") or "latest" ("what finally...")
     parts: tuple[str, ...] = ()  # the separate things asked, when more than one
+    asked_for: frozenset[str] = frozenset()  # "what interest rate ...": the attribute an answer names
+    asks: tuple[str, ...] = ()  # the kinds asked for outright: an answer must hold one
+    before_year: int | None = None  # "before 2022": meetings of earlier years only
+    after_year: int | None = None  # "since 2022": meetings of that year or later
+
+
+def asked_for(question: str) -> frozenset[str]:
+    """The stemmed words naming what a "what X" question asks for, less words naming a kind of fact."""
+    attr = ""
+    m = _POSSESSIVE.search(question) or _ASKED_FOR.match(question)
+    if m:
+        attr = m.group("attr")
+        of = re.match(
+            rf"\s*{re.escape(attr)}\s+of\s+((?:[A-Za-z'’-]+\s+)?[A-Za-z'’-]+)", question[m.start("attr") :]
+        )
+        if of and frozenset(tokenize(attr)) <= _GENERIC_ASKED:
+            attr = of.group(1)  # "what level of construction inflation": the inflation
+    words = [w for w in attr.split() if not w.lower().endswith("ing")][:2]  # "what is coming": no thing
+    return frozenset(tokenize(" ".join(words))) - _GENERIC_ASKED - _QUESTION_WORDS
 
 
 def analyse(question: str) -> QuestionSignals:
@@ -178,7 +254,16 @@ def analyse(question: str) -> QuestionSignals:
         asks_recommend=bool(_ASKS_RECOMMEND.search(question)),
         order=order,
         parts=parts if len(parts) > 1 else (),
+        asked_for=asked_for(question),
+        asks=asked_kinds(question),
+        before_year=int(m.group(1)) if (m := _BEFORE.search(question)) else None,
+        after_year=int(m.group(1)) if (m := _AFTER.search(question)) else None,
     )
+
+
+def asked_kinds(text: str) -> tuple[str, ...]:
+    """The kinds of answer a question asks for outright ("how much", "who"), which an answer must hold."""
+    return tuple(kind for kind, pattern in _ASKS.items() if pattern.search(text))
 
 
 def wanted(text: str) -> tuple[str, ...]:

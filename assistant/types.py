@@ -407,6 +407,7 @@ class Answer(BaseModel):
         default_factory=list, description="Every passage retrieved for the question, best first"
     )
     note: str | None = Field(None, description="Shown beside the answer, e.g. why the LLM was not used")
+    show_council: bool = Field(False, description="Labels name the council (the archive holds several)")
 
     @property
     def related(self) -> list[ScoredChunk]:

@@ -7,7 +7,7 @@ from typing import Any
 
 import gradio as gr
 
-from assistant import Answer, AssistantError, Settings, Turn, ask
+from assistant import Answer, AssistantError, Settings, Turn, answer_markdown, ask
 
 # The turns behind recent replies, so a follow-up gets their citations back (Gradio keeps only text).
 _TURNS: OrderedDict[str, Turn] = OrderedDict()
@@ -30,21 +30,8 @@ def respond(message: str, history: list[Any], settings: Settings) -> str:
 
 
 def format_answer(answer: Answer) -> str:
-    """The reply as Markdown: cited sentences, or a refusal with related passages."""
-    lines = []
-    if answer.resolved_question and answer.resolved_question != answer.question:
-        lines.append(f"*Answering: {answer.resolved_question}*\n")
-    if answer.note:
-        lines.append(f"> Note: {answer.note}\n")
-    if answer.refused:
-        lines.append(answer.text)
-        if answer.related:
-            lines.append("\n**Related, not an answer:**")
-            for scored in answer.related:
-                snippet = " ".join(scored.chunk.text.split())[:200]
-                lines.append(f"- {snippet}… *[{scored.chunk.citation.label}]*")
-        return "\n".join(lines)
-    return "\n\n".join(lines + [f"{s.text} **[{s.citation.label}]**" for s in answer.sentences])
+    """The reply as Markdown: marked prose and its sources, or a refusal with related passages."""
+    return answer_markdown(answer)
 
 
 def turns_from_messages(history: list[Any]) -> list[Turn]:
