@@ -12,8 +12,17 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .answer import REFUSAL
+    from .archive import archive_lock
     from .conversation import Turn, load_turns, resolve
-    from .errors import AssistantError, IndexMissingError, ModelError, NoEvidenceError, SourceError
+    from .errors import (
+        ArchiveBusyError,
+        ArchiveError,
+        AssistantError,
+        IndexMissingError,
+        ModelError,
+        NoEvidenceError,
+        SourceError,
+    )
     from .pipeline import (
         EMBED_BATCH,
         SAMPLE_COUNCIL,
@@ -37,6 +46,9 @@ _WHERE = {
     "load_turns": "conversation",
     "resolve": "conversation",
     "parse_query": "query",
+    "archive_lock": "archive",
+    "ArchiveBusyError": "errors",
+    "ArchiveError": "errors",
     "AssistantError": "errors",
     "IndexMissingError": "errors",
     "ModelError": "errors",
@@ -69,6 +81,8 @@ __all__ = [
     "SAMPLE_COUNCIL",
     "Answer",
     "AnswerSentence",
+    "ArchiveBusyError",
+    "ArchiveError",
     "AssistantError",
     "Chunk",
     "Citation",
@@ -83,6 +97,7 @@ __all__ = [
     "Settings",
     "SourceError",
     "Turn",
+    "archive_lock",
     "ask",
     "collect_files",
     "ensure_sample_council",

@@ -270,19 +270,20 @@ def run_ingest(
     started = time.perf_counter()
     report = IngestReport()
     found, problems = files if files is not None else collect_files(paths)
-    run = Ingest(index, settings, report, on_file=on_file, embed_batch=embed_batch)
-    seen: set[Path] = set()
-    for path in found:
-        if path.resolve() in seen:  # named twice (a folder and a file in it, or a symlink)
-            continue
-        seen.add(path.resolve())
-        run.add_file(path)
-    run.flush()
-    if prune:
-        # after adding, so a renamed file is recorded under its new name before the old one goes
-        gone = [Path(source) for source in run.prune(paths)]
-        pruned_roots = {str(p) for p in paths if any(g.is_relative_to(p.resolve()) for g in gone)}
-        problems = [(s, r) for s, r in problems if s not in pruned_roots]  # a folder deleted on purpose
+    with index.lock():  # one writer at a time; the clean-up in Ingest() relies on it
+        run = Ingest(index, settings, report, on_file=on_file, embed_batch=embed_batch)
+        seen: set[Path] = set()
+        for path in found:
+            if path.resolve() in seen:  # named twice (a folder and a file in it, or a symlink)
+                continue
+            seen.add(path.resolve())
+            run.add_file(path)
+        run.flush()
+        if prune:
+            # after adding, so a renamed file is recorded under its new name before the old one goes
+            gone = [Path(source) for source in run.prune(paths)]
+            pruned_roots = {str(p) for p in paths if any(g.is_relative_to(p.resolve()) for g in gone)}
+            problems = [(s, r) for s, r in problems if s not in pruned_roots]  # a folder deleted on purpose
     report.failed[:0] = problems
     report.seconds = time.perf_counter() - started
     return report

@@ -23,6 +23,12 @@ class IngestSettings(BaseModel):
         "until it is at least this long (0: one chunk per paragraph)",
     )
     max_file_bytes: int = Field(200_000_000, description="Files larger than this are refused with a reason")
+    lock_timeout: float = Field(
+        0.0,
+        ge=0,
+        description="Seconds a writer (ingest, prune, repair) waits for another to finish before "
+        "stopping with 'another ingest is running'; 0 stops at once",
+    )
 
 
 class IndexSettings(BaseModel):

@@ -5,7 +5,8 @@ Two collections:
 - `<name>-docs`: one record per document, holding its extracted text (so every citation
   can be reopened, even from another process talking to the same Chroma server). A
   document's record is written *after* all its chunks: chunks whose document has no
-  record are leftovers of an interrupted ingest and are removed.
+  record are leftovers of an interrupted ingest and are removed, but only once the writer
+named in their metadata is gone (another live writer may still be finishing them).
 
 A document is its content (the id is a hash of the file's bytes), so the same file under
 two names is stored once; its record lists every file that holds it in `sources`. The
@@ -25,6 +26,8 @@ from typing import Any
 from assistant.errors import IndexMissingError
 from assistant.settings import Settings
 from assistant.types import Chunk, Citation, Decision, Filters
+
+from .lock import writer_gone, writer_id
 
 Where = dict[str, Any]
 DocumentMeta = dict[str, str | int | list[str]]
@@ -114,6 +117,7 @@ class VectorStore:
         )
         self.docs = self.client.get_or_create_collection(f"{cfg.collection}-docs", embedding_function=None)
         self._max_batch = int(self.client.get_max_batch_size())
+        self.writer = writer_id()  # stamped on every chunk this process writes
 
     # -- generation: how each process notices writes by another --------------------------
     def generation(self) -> int:
@@ -152,7 +156,7 @@ class VectorStore:
             self.chunks.add(
                 ids=[c.id for c in part],
                 documents=[c.text for c in part],
-                metadatas=[chunk_metadata(c) for c in part],
+                metadatas=[{**chunk_metadata(c), "writer": self.writer} for c in part],
                 embeddings=[list(e) for e in embeddings[start : start + self._max_batch]],
             )
         self.docs.add(ids=[doc_id], documents=[text], metadatas=[meta], embeddings=[[1.0]])
@@ -185,9 +189,14 @@ class VectorStore:
             self._bump()
 
     def remove_incomplete(self) -> int:
-        """Delete chunks whose document never got its record (an interrupted ingest)."""
+        """Delete chunks whose document never got its record and whose writer is gone (an interrupted
+        ingest); the unfinished chunks of a writer still running are left to it."""
         complete = set(self.docs.get(include=[])["ids"])
-        orphans = self.chunk_doc_ids() - complete
+        orphans = {
+            doc_id
+            for doc_id, writers in self.chunk_writers().items()
+            if doc_id not in complete and all(writer_gone(w) for w in writers)
+        }
         for doc_id in orphans:
             self.chunks.delete(where={"doc_id": doc_id})
         if orphans:
@@ -199,15 +208,17 @@ class VectorStore:
         """Number of chunks stored."""
         return int(self.chunks.count())
 
-    def chunk_doc_ids(self, page: int = 5000) -> set[str]:
-        """The ids of the documents that stored chunks belong to."""
-        found: set[str] = set()
+    def chunk_writers(self, page: int = 5000) -> dict[str, set[str | None]]:
+        """doc_id -> the writers that stored its chunks (None for chunks from before writers were kept)."""
+        found: dict[str, set[str | None]] = {}
         offset = 0
         while True:
             got = self.chunks.get(include=["metadatas"], limit=page, offset=offset)
             if not got["ids"]:
                 return found
-            found.update(str((m or {}).get("doc_id")) for m in got["metadatas"])
+            for m in got["metadatas"]:
+                writer = (m or {}).get("writer")
+                found.setdefault(str((m or {}).get("doc_id")), set()).add(str(writer) if writer else None)
             offset += len(got["ids"])
 
     def iter_chunks(self, page: int = 5000) -> Iterator[Chunk]:
