@@ -23,6 +23,7 @@ if TYPE_CHECKING:
         NoEvidenceError,
         SourceError,
     )
+    from .ingesting import display_path
     from .pipeline import (
         EMBED_BATCH,
         SAMPLE_COUNCIL,
@@ -49,6 +50,7 @@ _WHERE = {
     "archive_lock": "archive",
     "ArchiveBusyError": "errors",
     "ArchiveError": "errors",
+    "display_path": "ingesting",
     "AssistantError": "errors",
     "IndexMissingError": "errors",
     "ModelError": "errors",
@@ -100,6 +102,7 @@ __all__ = [
     "archive_lock",
     "ask",
     "collect_files",
+    "display_path",
     "ensure_sample_council",
     "index_status",
     "ingest_paths",

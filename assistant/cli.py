@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from datetime import date
@@ -22,6 +23,7 @@ from . import (
     Turn,
     ask,
     collect_files,
+    display_path,
     ensure_sample_council,
     index_status,
     ingest_paths,
@@ -129,28 +131,32 @@ def ingest(
 
             def done(path: Path, outcome: str) -> None:
                 if verbose:
-                    click.echo(f"{outcome}: {path}", err=True)
+                    click.echo(f"{outcome}: {display_path(path)}", err=True)
 
             report = ingest_paths(
                 list(paths), settings, files=files, prune=prune, on_file=done, embed_batch=embed_batch
             )
         else:
-            bar: Any
-            with click.progressbar(
-                length=len(files[0]),
-                label="Indexing",
-                file=sys.stderr,
-                show_pos=True,
-                show_eta=True,
-                item_show_func=lambda p: p.name if p else None,
-            ) as bar:
+            with contextlib.ExitStack() as stack:
+                bar: Any = None
+
+                def step(path: Path, _outcome: str) -> None:
+                    nonlocal bar
+                    if bar is None:  # started at the first file, so an archive error is the only line
+                        bar = stack.enter_context(
+                            click.progressbar(
+                                length=len(files[0]),
+                                label="Indexing",
+                                file=sys.stderr,
+                                show_pos=True,
+                                show_eta=True,
+                                item_show_func=lambda p: display_path(Path(p.name)) if p else None,
+                            )
+                        )
+                    bar.update(1, path)
+
                 report = ingest_paths(
-                    list(paths),
-                    settings,
-                    files=files,
-                    prune=prune,
-                    on_file=lambda p, _: bar.update(1, p),
-                    embed_batch=embed_batch,
+                    list(paths), settings, files=files, prune=prune, on_file=step, embed_batch=embed_batch
                 )
     except AssistantError as exc:
         raise click.ClickException(str(exc)) from exc
@@ -161,12 +167,15 @@ def ingest(
 
 def _ensure_index(settings: Settings) -> None:
     if is_empty(settings):
-        click.echo(
-            f"The index at {settings.data_dir} is empty: indexing the bundled sample council "
-            f"({SAMPLE_COUNCIL}) first…",
-            err=True,
-        )
-        report = ensure_sample_council(settings)
+
+        def say() -> None:
+            click.echo(
+                f"The index at {settings.data_dir} is empty: indexing the bundled sample council "
+                f"({SAMPLE_COUNCIL}) first…",
+                err=True,
+            )
+
+        report = ensure_sample_council(settings, on_start=say)
         if report is not None:
             click.echo(f"Indexed {len(report.ingested)} sample documents ({report.chunks} chunks).", err=True)
 

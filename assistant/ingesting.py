@@ -19,9 +19,19 @@ from pathlib import Path
 
 from index import CouncilIndex
 from index.vector import DocumentMeta, document_sources
-from ingest import SUPPORTED_SUFFIXES, chunk_meeting, file_digest, parse_meeting, read_document
+from ingest import (
+    SUPPORTED_SUFFIXES,
+    Limits,
+    chunk_meeting,
+    file_digest,
+    over_limit,
+    parse_meeting,
+    read_document,
+    safe_text,
+)
+from ingest import display_path as display_path  # public: how the CLI shows a file's name
 
-from .errors import SourceError
+from .errors import AssistantError, SourceError
 from .settings import Settings
 from .types import Chunk, RawDocument
 
@@ -72,9 +82,10 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, st
             if path.suffix.lower() in SUPPORTED_SUFFIXES:
                 files.append(path)
             else:
-                problems.append((str(path), f"{path.name}: unsupported file type {path.suffix or '(none)'}"))
+                kind = safe_text(path.suffix) or "(none)"
+                problems.append((display_path(path), f"{safe_text(path.name)}: unsupported file type {kind}"))
         else:
-            problems.append((str(path), f"{path}: no such file or folder"))
+            problems.append((display_path(path), f"{display_path(path)}: no such file or folder"))
     return files, problems
 
 
@@ -119,13 +130,27 @@ class Ingest:
 
     # -- files -----------------------------------------------------------------------------
     def add_file(self, path: Path) -> None:
-        """Index one file, or record it as unchanged, a copy, or failed with its reason."""
-        source = str(path.resolve())
+        """Index one file, or record it as unchanged, a copy, or failed with its reason.
+
+        Whatever goes wrong with one file (its name, bytes, size, a parser bug) is that file's
+        failure; only a fault of the archive or the model stops the run."""
+        source = display_path(path.resolve())
         try:
             self._add(path, source)
-        except SourceError as exc:
-            self.report.failed.append((source, " ".join(str(exc).split())))  # one line, always
-            self.on_file(path, "failed")
+        except Exception as exc:
+            self._fail(path, source, exc)
+        if self._pending_chunks >= self.embed_batch or self._pending_chars >= _PENDING_CHARS:
+            self.flush()
+
+    def _fail(self, path: Path, source: str, exc: Exception, stage: str = "ingest") -> None:
+        if isinstance(exc, AssistantError) and not isinstance(exc, SourceError):
+            raise exc  # the archive or the model, not this file
+        if isinstance(exc, SourceError):
+            reason = str(exc)
+        else:
+            reason = f"{safe_text(path.name)}: cannot {stage} ({type(exc).__name__}: {exc})"
+        self.report.failed.append((source, safe_text(" ".join(reason.split()))))  # one line, always
+        self.on_file(path, "failed")
 
     def _add(self, path: Path, source: str) -> None:
         with self.report.timing("read"):
@@ -148,20 +173,24 @@ class Ingest:
             waiting.sources.append(source)
             self.on_file(path, "copy")
             return
+        name = safe_text(path.name)
+        limits = Limits(self.settings.ingest, time.monotonic() + self.settings.ingest.max_seconds_per_file)
         with self.report.timing("read"):
-            raw = read_document(path, self.settings.ingest.max_file_bytes)
+            raw = read_document(path, self.settings.ingest, deadline=limits.deadline)
             raw = raw.model_copy(update={"source": source, "doc_id": digest})
         try:
             with self.report.timing("parse"):
                 meeting = parse_meeting(raw)
+            limits.check_time()
             with self.report.timing("chunk"):
                 chunks = chunk_meeting(meeting, self.settings.ingest)
+            limits.check("chunks", len(chunks), "max_chunks_per_file")
+        except SourceError as exc:
+            raise SourceError(f"{name}: {exc}") from exc
         except Exception as exc:  # a parser bug on one odd file must not stop a long ingest
-            raise SourceError(
-                f"{path.name}: cannot split into paragraphs ({type(exc).__name__}: {exc})"
-            ) from exc
+            raise SourceError(f"{name}: cannot split into paragraphs ({type(exc).__name__}: {exc})") from exc
         if not chunks:
-            raise SourceError(f"{path.name}: no paragraphs of text found")
+            raise SourceError(f"{name}: no paragraphs of text found")
         meta: DocumentMeta = {
             "source": source,
             "format": raw.format,
@@ -177,8 +206,6 @@ class Ingest:
         self.pending[digest] = _Prepared(path, raw, chunks, meta, [source])
         self._pending_chunks += len(chunks)
         self._pending_chars += len(raw.text)
-        if self._pending_chunks >= self.embed_batch or self._pending_chars >= _PENDING_CHARS:
-            self.flush()
 
     def _digest(self, path: Path) -> str:
         """The file's content id; a file over the size limit is refused before it is read."""
@@ -186,10 +213,12 @@ class Ingest:
         try:
             size = path.stat().st_size
             if size > limit:
-                raise SourceError(f"{path.name}: {size:,} bytes is over the {limit:,} byte limit")
+                raise SourceError(
+                    f"{safe_text(path.name)}: {over_limit('bytes', size, limit, 'max_file_bytes')}"
+                )
             return file_digest(path.read_bytes())
         except OSError as exc:
-            raise SourceError(f"{path.name}: cannot read file ({exc.strerror or exc})") from exc
+            raise SourceError(f"{safe_text(path.name)}: cannot read file ({exc.strerror or exc})") from exc
 
     def flush(self) -> None:
         """Embed the waiting files' chunks together, then write each file's document."""
@@ -199,14 +228,41 @@ class Ingest:
         self.pending.clear()
         self._pending_chunks = self._pending_chars = 0
         with self.report.timing("embed"):
-            vectors = self.index.embed_chunks([c for p in waiting for c in p.chunks])
-        start = 0
-        for prepared in waiting:
-            part = vectors[start : start + len(prepared.chunks)]
-            start += len(prepared.chunks)
+            try:
+                vectors = self.index.embed_chunks([c for p in waiting for c in p.chunks])
+                parts: list[list[list[float]] | None] = []
+                for prepared in waiting:
+                    parts.append(vectors[: len(prepared.chunks)])
+                    vectors = vectors[len(prepared.chunks) :]
+            except AssistantError:
+                raise  # the model itself failed: every file would
+            except Exception:  # something in one file's text: embed them one by one to find it
+                parts = [self._embed_alone(prepared) for prepared in waiting]
+        for prepared, part in zip(waiting, parts, strict=True):
+            if part is None:
+                continue
             with self.report.timing("write"):
-                self._write(prepared, part)
+                try:
+                    self._write(prepared, part)
+                except Exception as exc:
+                    self._fail(prepared.path, prepared.sources[0], exc, "write")
+                    self._discard(prepared.raw.doc_id)
+                    continue
             self.on_file(prepared.path, "ingested")
+
+    def _embed_alone(self, prepared: _Prepared) -> list[list[float]] | None:
+        try:
+            return self.index.embed_chunks(prepared.chunks)
+        except Exception as exc:
+            self._fail(prepared.path, prepared.sources[0], exc, "embed")
+            return None
+
+    def _discard(self, doc_id: str) -> None:
+        """Remove what a failed write left of a document (the next ingest would, too)."""
+        try:
+            self.index.vectors.delete_document(doc_id)
+        except Exception:  # the clean-up at the next start removes it anyway
+            pass
 
     def _write(self, prepared: _Prepared, vectors: Sequence[Sequence[float]]) -> None:
         doc_id = prepared.raw.doc_id
@@ -237,13 +293,25 @@ class Ingest:
 
     def prune(self, roots: Sequence[Path]) -> list[str]:
         """Forget indexed files under `roots` that are no longer on disk; return them."""
-        resolved = [root.resolve() for root in roots]
+        resolved = [Path(display_path(root.resolve())) for root in roots]
+        present: set[str] | None = None
+
+        def on_disk(source: str) -> bool:
+            nonlocal present
+            if Path(source).is_file():
+                return True
+            if "\\" not in source:
+                return False
+            if present is None:  # a name stored escaped (not UTF-8, control characters): look it up
+                present = {display_path(p) for r in roots for p in r.resolve().rglob("*") if p.is_file()}
+            return source in present
+
         gone = [
             source
             for source in sorted(self.holders)
             if self.holders[source]
             and any(Path(source).is_relative_to(root) for root in resolved)
-            and not Path(source).is_file()
+            and not on_disk(source)
         ]
         with self.report.timing("write"):
             for source in gone:

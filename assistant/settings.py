@@ -22,7 +22,21 @@ class IngestSettings(BaseModel):
         description="Short consecutive paragraphs of one agenda item are merged into one chunk "
         "until it is at least this long (0: one chunk per paragraph)",
     )
-    max_file_bytes: int = Field(200_000_000, description="Files larger than this are refused with a reason")
+    # Per-file limits: a file over one fails alone, with a reason naming the limit and its setting.
+    max_file_bytes: int = Field(
+        200_000_000, ge=1, description="Files larger than this on disk are refused before they are read"
+    )
+    max_unpacked_bytes: int = Field(
+        100_000_000,
+        ge=1,
+        description="Most bytes a .docx may unpack to (the sum of its zip entries), checked before parsing",
+    )
+    max_pages: int = Field(5_000, ge=1, description="Most pages in one file (PDF pages, form feeds in text)")
+    max_chars: int = Field(10_000_000, ge=1, description="Most characters of text extracted from one file")
+    max_chunks_per_file: int = Field(20_000, ge=1, description="Most chunks one file may make")
+    max_seconds_per_file: float = Field(
+        120.0, gt=0, description="Time budget to read, parse and chunk one file (embedding is pooled)"
+    )
     lock_timeout: float = Field(
         0.0,
         ge=0,

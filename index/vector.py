@@ -19,11 +19,12 @@ so each process knows when its keyword index (derived from Chroma) is stale.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import functools
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
-from assistant.errors import IndexMissingError
+from assistant.errors import ArchiveError, IndexMissingError
 from assistant.settings import Settings
 from assistant.types import Chunk, Citation, Decision, Filters
 
@@ -94,23 +95,101 @@ def build_where(filters: Filters, bodies: Sequence[str] | None) -> Where | None:
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
+_DAMAGED = ("file is not a database", "malformed", "(code: 11)", "(code: 26)", "database corrupt")
+_READ_ONLY = ("readonly database", "read-only file system", "(code: 8)")
+_UNUSABLE = ("unable to open database file", "(code: 14)", "disk is full", "(code: 13)", "disk i/o error")
+
+
+def archive_error(exc: BaseException, location: str) -> ArchiveError | None:
+    """The one-line ArchiveError for a fault of the archive itself, or None when `exc` is something else.
+
+    SEE: issue 15 (a damaged or read-only chroma.sqlite3 gave a 50-line traceback)."""
+    text = " ".join(str(exc).split())
+    low = text.lower()
+    if any(mark in low for mark in _READ_ONLY):
+        return ArchiveError(
+            f"The archive at {location} is read-only ({text}); Chroma cannot open it without writing. "
+            "Make it writable, or copy it to a writable folder and set COUNCILQA_DATA_DIR to that."
+        )
+    if any(mark in low for mark in _DAMAGED):
+        return ArchiveError(
+            f"The archive at {location} is damaged: {text}. "
+            "Run: councilqa check, or move it aside and ingest again."
+        )
+    if any(mark in low for mark in _UNUSABLE):
+        return ArchiveError(f"The archive at {location} cannot be used: {text}. Is its disk full or gone?")
+    return None
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _guarded(method: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Turn a fault of the archive, raised anywhere in a Chroma call, into an ArchiveError."""
+
+    @functools.wraps(method)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return method(*args, **kwargs)
+        except ArchiveError:
+            raise
+        except Exception as exc:
+            store = args[0]
+            error = archive_error(exc, str(getattr(store, "location", "?")))
+            if error is None:
+                raise
+            raise error from exc
+
+    return wrapper
+
+
+def _forget_system(location: str) -> None:
+    """Drop Chroma's per-process cache of the embedded archive at `location`, so the next
+    PersistentClient opens it afresh (chromadb shares one System per path and keeps it)."""
+    try:
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        SharedSystemClient._identifier_to_system.pop(location, None)
+        SharedSystemClient._identifier_to_refcount.pop(location, None)
+    except (ImportError, AttributeError):  # a chromadb without this cache: nothing to forget
+        pass
+
+
 class VectorStore:
     """The Chroma collections of one council archive."""
 
     def __init__(self, settings: Settings, create: bool = True) -> None:
+        cfg = settings.index
+        if cfg.chroma_host:
+            self.location = f"http://{cfg.chroma_host}:{cfg.chroma_port}"
+        else:
+            path = settings.data_dir / "chroma"
+            self.location = str(path)
+            if not create and not path.exists():
+                raise IndexMissingError(f"No index at {path}. Run: councilqa ingest PATH")
+            try:
+                path.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ArchiveError(
+                    f"The data folder {settings.data_dir} cannot be used ({exc.strerror or exc}). "
+                    "Set COUNCILQA_DATA_DIR (or --data-dir) to a writable folder."
+                ) from exc
+        self._open(settings)
+
+    @_guarded
+    def _open(self, settings: Settings) -> None:
         import chromadb
 
         cfg = settings.index
         if cfg.chroma_host:
             self.client: Any = chromadb.HttpClient(host=cfg.chroma_host, port=cfg.chroma_port)
-            self.location = f"http://{cfg.chroma_host}:{cfg.chroma_port}"
         else:
-            path = settings.data_dir / "chroma"
-            if not create and not path.exists():
-                raise IndexMissingError(f"No index at {path}. Run: councilqa ingest PATH")
-            path.mkdir(parents=True, exist_ok=True)
-            self.client = chromadb.PersistentClient(path=str(path))
-            self.location = str(path)
+            try:
+                self.client = chromadb.PersistentClient(path=self.location)
+            except Exception:
+                _forget_system(self.location)  # else the next open in this process gets the broken one
+                raise
         space: Any = {"hnsw": {"space": "cosine"}}
         self.chunks = self.client.get_or_create_collection(
             cfg.collection, configuration=space, embedding_function=None
@@ -120,6 +199,7 @@ class VectorStore:
         self.writer = writer_id()  # stamped on every chunk this process writes
 
     # -- generation: how each process notices writes by another --------------------------
+    @_guarded
     def generation(self) -> int:
         """A counter bumped on every write to the chunk collection."""
         self.chunks = self.client.get_collection(self.chunks.name, embedding_function=None)
@@ -129,6 +209,7 @@ class VectorStore:
         self.chunks.modify(metadata={"generation": self.generation() + 1})
 
     # -- documents ------------------------------------------------------------------------
+    @_guarded
     def document_record(self, doc_id: str) -> tuple[str, dict[str, Any]] | None:
         """The document's extracted text and metadata, or None."""
         got = self.docs.get(ids=[doc_id], include=["documents", "metadatas"])
@@ -136,11 +217,13 @@ class VectorStore:
             return None
         return str(got["documents"][0]), dict(got["metadatas"][0] or {})
 
+    @_guarded
     def documents(self) -> list[tuple[str, dict[str, Any]]]:
         """(doc_id, metadata) of every complete document."""
         got = self.docs.get(include=["metadatas"])
         return [(i, dict(m or {})) for i, m in zip(got["ids"], got["metadatas"], strict=True)]
 
+    @_guarded
     def add_document(
         self,
         doc_id: str,
@@ -162,6 +245,7 @@ class VectorStore:
         self.docs.add(ids=[doc_id], documents=[text], metadatas=[meta], embeddings=[[1.0]])
         self._bump()
 
+    @_guarded
     def set_sources(self, doc_id: str, sources: Sequence[str]) -> None:
         """Record which files hold a document; with none left, the document goes."""
         if not sources:
@@ -181,6 +265,7 @@ class VectorStore:
             self._bump()
         self.docs.update(ids=[doc_id], metadatas=[{"source": primary, "sources": list(sources)}])
 
+    @_guarded
     def delete_document(self, doc_id: str, bump: bool = True) -> None:
         """Remove a document's record first, then its chunks."""
         self.docs.delete(ids=[doc_id])
@@ -188,6 +273,7 @@ class VectorStore:
         if bump:
             self._bump()
 
+    @_guarded
     def remove_incomplete(self) -> int:
         """Delete chunks whose document never got its record and whose writer is gone (an interrupted
         ingest); the unfinished chunks of a writer still running are left to it."""
@@ -204,10 +290,12 @@ class VectorStore:
         return len(orphans)
 
     # -- chunks ---------------------------------------------------------------------------
+    @_guarded
     def count(self) -> int:
         """Number of chunks stored."""
         return int(self.chunks.count())
 
+    @_guarded
     def chunk_writers(self, page: int = 5000) -> dict[str, set[str | None]]:
         """doc_id -> the writers that stored its chunks (None for chunks from before writers were kept)."""
         found: dict[str, set[str | None]] = {}
@@ -225,13 +313,18 @@ class VectorStore:
         """Every stored chunk, a page at a time."""
         offset = 0
         while True:
-            got = self.chunks.get(include=["documents", "metadatas"], limit=page, offset=offset)
+            got = self._page(page, offset)
             if not got["ids"]:
                 return
             for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
                 yield chunk_from_record(cid, str(text), dict(meta or {}))
             offset += len(got["ids"])
 
+    @_guarded
+    def _page(self, page: int, offset: int) -> Any:
+        return self.chunks.get(include=["documents", "metadatas"], limit=page, offset=offset)
+
+    @_guarded
     def query(self, embedding: Sequence[float], n: int, where: Where | None) -> list[tuple[Chunk, float]]:
         """The `n` nearest chunks with their cosine similarity."""
         if n <= 0 or self.count() == 0:
@@ -253,6 +346,7 @@ class VectorStore:
             out.append((chunk_from_record(cid, str(text), dict(meta or {})), 1.0 - float(dist)))
         return out
 
+    @_guarded
     def get_chunks(self, ids: Sequence[str]) -> list[Chunk]:
         """The stored chunks with these ids (missing ones are skipped)."""
         if not ids:
@@ -263,6 +357,7 @@ class VectorStore:
             for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
         ]
 
+    @_guarded
     def embeddings(self, ids: Sequence[str]) -> dict[str, list[float]]:
         """Stored vectors of the given chunks."""
         if not ids:
