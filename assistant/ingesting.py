@@ -117,6 +117,7 @@ class Ingest:
         self.report = report
         self.on_file = on_file or (lambda _path, _outcome: None)
         self.embed_batch = embed_batch
+        index.vectors.generation()  # a long-lived reader (the page) catches up before it writes
         index.vectors.remove_incomplete()
         self.sources: dict[str, list[str]] = {}  # doc_id -> files holding it, as recorded
         self.holders: dict[str, set[str]] = {}  # file -> doc_ids that list it (one, unless interrupted)

@@ -20,6 +20,7 @@ so each process knows when its keyword index (derived from Chroma) is stale.
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from typing import Any, ParamSpec, TypeVar
@@ -156,6 +157,29 @@ def _forget_system(location: str) -> None:
         pass
 
 
+def _catching_up(method: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Reopen the embedded archive and read again when another process wrote during the read."""
+
+    @functools.wraps(method)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        store: Any = args[0]
+        for attempt in range(_READ_ATTEMPTS):
+            try:
+                return method(*args, **kwargs)
+            except Exception as exc:
+                stale = "error finding id" in str(exc).lower() and not store.settings.index.chroma_host
+                if not stale or attempt == _READ_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.05 * attempt)
+                store._reopen()
+        raise AssertionError("unreachable")
+
+    return wrapper
+
+
+_READ_ATTEMPTS = 4
+
+
 class VectorStore:
     """The Chroma collections of one council archive."""
 
@@ -175,7 +199,10 @@ class VectorStore:
                     f"The data folder {settings.data_dir} cannot be used ({exc.strerror or exc}). "
                     "Set COUNCILQA_DATA_DIR (or --data-dir) to a writable folder."
                 ) from exc
+        self.settings = settings
         self._open(settings)
+        self.writer = writer_id()  # stamped on every chunk this process writes
+        self._synced = self._stored_generation()  # the write generation this client has seen
 
     @_guarded
     def _open(self, settings: Settings) -> None:
@@ -196,20 +223,39 @@ class VectorStore:
         )
         self.docs = self.client.get_or_create_collection(f"{cfg.collection}-docs", embedding_function=None)
         self._max_batch = int(self.client.get_max_batch_size())
-        self.writer = writer_id()  # stamped on every chunk this process writes
 
     # -- generation: how each process notices writes by another --------------------------
     @_guarded
     def generation(self) -> int:
-        """A counter bumped on every write to the chunk collection."""
+        """A counter bumped on every write to the chunk collection.
+
+        When another process wrote since this one last looked, an embedded client is reopened
+        first: chromadb's PersistentClient keeps its vector index in memory and never reloads it,
+        so it would miss the new chunks and fail on them ("Error finding id"). SEE: issue 15."""
+        generation = self._stored_generation()
+        if generation != self._synced and not self.settings.index.chroma_host:
+            self._reopen()
+            generation = self._stored_generation()
+        self._synced = generation
+        return generation
+
+    def _stored_generation(self) -> int:
         self.chunks = self.client.get_collection(self.chunks.name, embedding_function=None)
         return int((self.chunks.metadata or {}).get("generation", 0))
 
+    def _reopen(self) -> None:
+        """Open the embedded archive afresh, as another process left it."""
+        _forget_system(self.location)
+        self._open(self.settings)
+
     def _bump(self) -> None:
-        self.chunks.modify(metadata={"generation": self.generation() + 1})
+        generation = self._stored_generation() + 1
+        self.chunks.modify(metadata={"generation": generation})
+        self._synced = generation
 
     # -- documents ------------------------------------------------------------------------
     @_guarded
+    @_catching_up
     def document_record(self, doc_id: str) -> tuple[str, dict[str, Any]] | None:
         """The document's extracted text and metadata, or None."""
         got = self.docs.get(ids=[doc_id], include=["documents", "metadatas"])
@@ -218,6 +264,7 @@ class VectorStore:
         return str(got["documents"][0]), dict(got["metadatas"][0] or {})
 
     @_guarded
+    @_catching_up
     def documents(self) -> list[tuple[str, dict[str, Any]]]:
         """(doc_id, metadata) of every complete document."""
         got = self.docs.get(include=["metadatas"])
@@ -321,6 +368,7 @@ class VectorStore:
             offset += len(got["ids"])
 
     @_guarded
+    @_catching_up
     def _page(self, page: int, offset: int) -> Any:
         return self.chunks.get(include=["documents", "metadatas"], limit=page, offset=offset)
 
@@ -329,12 +377,7 @@ class VectorStore:
         """The `n` nearest chunks with their cosine similarity."""
         if n <= 0 or self.count() == 0:
             return []
-        got = self.chunks.query(
-            query_embeddings=[list(embedding)],
-            n_results=n,
-            where=where,
-            include=["documents", "metadatas", "distances"],
-        )
+        got = self._query(embedding, n, where)
         out: list[tuple[Chunk, float]] = []
         for cid, text, meta, dist in zip(
             got["ids"][0],
@@ -346,7 +389,17 @@ class VectorStore:
             out.append((chunk_from_record(cid, str(text), dict(meta or {})), 1.0 - float(dist)))
         return out
 
+    @_catching_up
+    def _query(self, embedding: Sequence[float], n: int, where: Where | None) -> Any:
+        return self.chunks.query(
+            query_embeddings=[list(embedding)],
+            n_results=n,
+            where=where,
+            include=["documents", "metadatas", "distances"],
+        )
+
     @_guarded
+    @_catching_up
     def get_chunks(self, ids: Sequence[str]) -> list[Chunk]:
         """The stored chunks with these ids (missing ones are skipped)."""
         if not ids:
@@ -358,6 +411,7 @@ class VectorStore:
         ]
 
     @_guarded
+    @_catching_up
     def embeddings(self, ids: Sequence[str]) -> dict[str, list[float]]:
         """Stored vectors of the given chunks."""
         if not ids:

@@ -115,3 +115,52 @@ def test_cleanup_spares_the_chunks_of_a_live_writer(
     assert writer_gone(live)
     assert index.vectors.remove_incomplete() == 1
     assert index.vectors.count() == 0
+
+
+LIGHTHOUSE = (
+    "Minutes of the meeting of the Harbour Committee held on 3 July 2025.\n\n1. Ferry Point lighthouse\n\n"
+    "The committee agreed to repaint the Ferry Point lighthouse in red and white stripes at a cost of £18,400.\n"
+)
+
+
+def test_a_long_lived_reader_sees_what_another_process_ingests(
+    tmp_path: Path, fake_model: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant import Filters, ask, ingest_paths, open_index
+
+    files = sorted(SAMPLE_COUNCIL.iterdir())
+    first, later = tmp_path / "first", tmp_path / "later"
+    first.mkdir()
+    later.mkdir()
+    for path in files[:8]:
+        shutil.copy(path, first / path.name)
+    for path in files[8:20]:
+        shutil.copy(path, later / path.name)
+    (later / "2025-07-03_harbour-committee_minutes.txt").write_text(LIGHTHOUSE, encoding="utf-8")
+    data = tmp_path / "archive"
+    settings = Settings(data_dir=data)
+    assert ingest_paths([first], settings).ok
+    index = open_index(settings)  # the page's archive, opened once and kept
+    questions = ["When was the Mill Lane cycle lane approved?", "What did the Planning Committee decide?"]
+    assert ask(questions[0], settings).question
+
+    writer = subprocess.Popen(
+        fake_councilqa(data, "ingest", "--embed-batch", "8", str(later)),
+        env=child_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    asked = 0
+    while writer.poll() is None or asked < 5:
+        ask(questions[asked % 2], settings)  # any error here fails the test
+        index.retrieve("lighthouse", Filters(), 6)
+        asked += 1
+    assert writer.wait(timeout=120) == 0, writer.communicate()[1]
+    assert asked >= 5
+
+    top = index.retrieve("What colour will the Ferry Point lighthouse be repainted?", Filters(), 6)
+    assert top and top[0].chunk.citation.source.endswith("harbour-committee_minutes.txt")
+    answer = ask("What colour will the Ferry Point lighthouse be repainted?", settings)
+    assert any("red and white stripes" in s.quote for s in answer.sentences), answer.text
+    assert len(index.documents()) == 21
