@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .answer import REFUSAL
-    from .archive import archive_lock
+    from .archive import ArchiveCheck, Problem, archive_lock, check_archive
     from .conversation import Turn, load_turns, resolve
     from .errors import (
         ArchiveBusyError,
@@ -48,6 +48,9 @@ _WHERE = {
     "resolve": "conversation",
     "parse_query": "query",
     "archive_lock": "archive",
+    "ArchiveCheck": "archive",
+    "Problem": "archive",
+    "check_archive": "archive",
     "ArchiveBusyError": "errors",
     "ArchiveError": "errors",
     "display_path": "ingesting",
@@ -84,6 +87,7 @@ __all__ = [
     "Answer",
     "AnswerSentence",
     "ArchiveBusyError",
+    "ArchiveCheck",
     "ArchiveError",
     "AssistantError",
     "Chunk",
@@ -95,12 +99,14 @@ __all__ = [
     "Meeting",
     "ModelError",
     "NoEvidenceError",
+    "Problem",
     "ScoredChunk",
     "Settings",
     "SourceError",
     "Turn",
     "archive_lock",
     "ask",
+    "check_archive",
     "collect_files",
     "display_path",
     "ensure_sample_council",

@@ -31,6 +31,7 @@ from ingest import (
 )
 from ingest import display_path as display_path  # public: how the CLI shows a file's name
 
+from .archive import ArchiveCheck, inspect_archive
 from .errors import AssistantError, SourceError
 from .settings import Settings
 from .types import Chunk, RawDocument
@@ -49,6 +50,8 @@ class IngestReport:
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (file, file already holding it)
     removed: list[str] = field(default_factory=list)  # files gone from disk, forgotten by --prune
     failed: list[tuple[str, str]] = field(default_factory=list)
+    repaired: list[str] = field(default_factory=list)  # documents --repair ingested again (their files)
+    problems: list[str] = field(default_factory=list)  # what the check at the end found wrong, one line each
     chunks: int = 0
     seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
@@ -292,6 +295,22 @@ class Ingest:
         for doc_id in sorted(self.holders.get(source, set()) - {keep}):
             self._set_sources(doc_id, [s for s in self.sources.get(doc_id, []) if s != source])
 
+    def redo(self, check: ArchiveCheck) -> list[Path]:
+        """Treat the documents `check` found wrong as not yet indexed; return their files to ingest again."""
+        if any(p.source == "keyword index" or "keyword index" in p.what for p in check.problems):
+            self.index.forget_keyword()
+        again: list[Path] = []
+        for doc_id, source in check.damaged_documents.items():
+            self.sources.pop(doc_id, None)  # so its file is read and written afresh, not skipped
+            path = Path(source)
+            if path.is_file():
+                again.append(path)
+                self.report.repaired.append(source)
+            else:
+                name = safe_text(path.name)
+                self.report.failed.append((source, f"{name}: cannot repair: the file is no longer on disk"))
+        return again
+
     def prune(self, roots: Sequence[Path]) -> list[str]:
         """Forget indexed files under `roots` that are no longer on disk; return them."""
         resolved = [Path(display_path(root.resolve())) for root in roots]
@@ -330,17 +349,25 @@ def run_ingest(
     prune: bool = False,
     on_file: Callable[[Path, str], None] | None = None,
     embed_batch: int = EMBED_BATCH,
+    repair: bool = False,
 ) -> IngestReport:
     """Ingest files and folders into `index`; with `prune`, forget files under `paths` that are gone.
 
+    Ends with the cheap part of the archive check (chunk counts against records, chunks with no
+    record) and lists what it finds in `report.problems`.
+
     Args:
         files: what `collect_files(paths)` returned, when the caller already expanded the paths.
+        repair: also ingest again, from their files, the documents `inspect_archive` finds wrong.
     """
     started = time.perf_counter()
     report = IngestReport()
     found, problems = files if files is not None else collect_files(paths)
     with index.lock():  # one writer at a time; the clean-up in Ingest() relies on it
+        damaged = inspect_archive(index) if repair else None  # before Ingest() clears leftovers
         run = Ingest(index, settings, report, on_file=on_file, embed_batch=embed_batch)
+        if damaged is not None:
+            found = [*found, *run.redo(damaged)]
         seen: set[Path] = set()
         for path in found:
             if path.resolve() in seen:  # named twice (a folder and a file in it, or a symlink)
@@ -353,6 +380,7 @@ def run_ingest(
             gone = [Path(source) for source in run.prune(paths)]
             pruned_roots = {str(p) for p in paths if any(g.is_relative_to(p.resolve()) for g in gone)}
             problems = [(s, r) for s, r in problems if s not in pruned_roots]  # a folder deleted on purpose
+        report.problems = [p.line for p in inspect_archive(index, thorough=False).problems]
     report.failed[:0] = problems
     report.seconds = time.perf_counter() - started
     return report

@@ -75,6 +75,7 @@ def ingest_paths(
     files: tuple[list[Path], list[tuple[str, str]]] | None = None,
     prune: bool = False,
     embed_batch: int = EMBED_BATCH,
+    repair: bool = False,
 ) -> IngestReport:
     """Ingest files and folders; a bad file is reported and the rest still go in.
 
@@ -83,10 +84,18 @@ def ingest_paths(
         files: `collect_files(paths)`, when the caller already expanded the paths.
         prune: forget indexed files under `paths` that are no longer on disk.
         embed_batch: chunks pooled across files per encoder call.
+        repair: also ingest again the documents `check_archive` finds wrong.
     """
     index = open_index(settings, embedder)
     return run_ingest(
-        index, paths, settings, files=files, prune=prune, on_file=on_file, embed_batch=embed_batch
+        index,
+        paths,
+        settings,
+        files=files,
+        prune=prune,
+        on_file=on_file,
+        embed_batch=embed_batch,
+        repair=repair,
     )
 
 

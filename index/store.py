@@ -70,6 +70,13 @@ class CouncilIndex:
         self._keyword, self._keyword_generation = index, generation
         return index
 
+    def forget_keyword(self) -> None:
+        """Drop the cached BM25 index, so the next query rebuilds it from Chroma."""
+        folder = self.settings.data_dir / "keyword"
+        for old in folder.glob(f"{self.settings.index.collection}-*.pkl"):
+            old.unlink(missing_ok=True)
+        self._keyword, self._keyword_generation = None, -1
+
     def retrieve(self, question: str, filters: Filters, k: int) -> list[ScoredChunk]:
         """Hybrid retrieval of the `k` best chunks for a question."""
         return retrieve_chunks(

@@ -367,10 +367,28 @@ class VectorStore:
                 yield chunk_from_record(cid, str(text), dict(meta or {}))
             offset += len(got["ids"])
 
+    def chunk_records(
+        self, with_embeddings: bool = False, page: int = 2000
+    ) -> Iterator[tuple[str, str, dict[str, Any], list[float] | None]]:
+        """(id, text, metadata, vector or None) of every stored chunk, a page at a time."""
+        include = ["documents", "metadatas", *(["embeddings"] if with_embeddings else [])]
+        offset = 0
+        while True:
+            got = self._page(page, offset, include)
+            if not got["ids"]:
+                return
+            vectors = got.get("embeddings") if with_embeddings else None
+            for n, (cid, text, meta) in enumerate(
+                zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+            ):
+                vector = None if vectors is None or vectors[n] is None else [float(x) for x in vectors[n]]
+                yield cid, str(text), dict(meta or {}), vector
+            offset += len(got["ids"])
+
     @_guarded
     @_catching_up
-    def _page(self, page: int, offset: int) -> Any:
-        return self.chunks.get(include=["documents", "metadatas"], limit=page, offset=offset)
+    def _page(self, page: int, offset: int, include: Sequence[str] = ("documents", "metadatas")) -> Any:
+        return self.chunks.get(include=list(include), limit=page, offset=offset)
 
     @_guarded
     def query(self, embedding: Sequence[float], n: int, where: Where | None) -> list[tuple[Chunk, float]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -73,6 +74,7 @@ def test_a_damaged_archive_is_one_line_naming_the_fix(
         ["status"],
         ["ask", "When was the bandstand repainted?"],
         ["ingest", str(tiny_corpus)],
+        ["check"],
     ):
         line = _one_line_error(run(data, *args))
         assert line.startswith(f"Error: The archive at {data / 'chroma'} is damaged: "), line
@@ -145,3 +147,97 @@ def test_a_new_archive_still_gets_the_sample_council(tmp_path: Path, fake_model:
     result = run(tmp_path / "new", "ask", "When did the council approve the Mill Lane cycle lane?")
     assert result.exit_code == 0, result.output
     assert "indexing the bundled sample council" in result.stderr
+
+
+def _damage(data: Path, embedder: FakeEmbedder) -> dict[str, str]:
+    """Break four documents four ways, as a crash or a stray tool might; return kind -> its file."""
+    from index import CouncilIndex
+
+    index = CouncilIndex(Settings(data_dir=data), embedder)
+    docs = sorted(index.documents(), key=lambda d: str(d[1]["source"]))
+    chunks = index.vectors.chunks
+
+    def ids(doc_id: str) -> list[str]:
+        return list(chunks.get(where={"doc_id": doc_id}, include=[])["ids"])
+
+    (lost, a), (tampered, b), (zeroed, c), (orphaned, d) = docs[:4]
+    chunks.delete(ids=ids(lost)[:2])
+    first = ids(tampered)[0]
+    chunks.update(ids=[first], documents=["tampered text"], embeddings=[embedder.vector("tampered text")])
+    chunks.update(ids=ids(zeroed)[:1], embeddings=[[0.0] * embedder.dim])
+    index.vectors.docs.delete(ids=[orphaned])
+    return {
+        "lost": str(a["source"]),
+        "tampered": str(b["source"]),
+        "zeroed": str(c["source"]),
+        "orphaned": str(d["source"]),
+    }
+
+
+def test_check_names_what_is_wrong_and_repair_mends_exactly_that(
+    tmp_path: Path, fake_model: FakeEmbedder
+) -> None:
+    from corpus_tools import check_consistent
+
+    from index import CouncilIndex
+
+    folder = tmp_path / "records"
+    folder.mkdir()
+    for path in sorted(assistant.SAMPLE_COUNCIL.iterdir())[:6]:
+        (folder / path.name).write_bytes(path.read_bytes())
+    data = tmp_path / "archive"
+    assert run(data, "ingest", str(folder)).exit_code == 0
+    clean = run(data, "check")
+    assert clean.exit_code == 0 and "agree with its record" in clean.stdout, clean.output
+    clean_counts = {
+        str(m["source"]): m["chunks"]
+        for _, m in CouncilIndex(Settings(data_dir=data), fake_model).documents()
+    }
+
+    broken = _damage(data, fake_model)
+    assistant.pipeline._OPEN.clear()
+    result = run(data, "check")
+    assert result.exit_code == 1
+    lines = [
+        line.removeprefix("  problem: ")
+        for line in result.stdout.splitlines()
+        if line.startswith("  problem: ")
+    ]
+    said = {
+        kind: [line for line in lines if line.startswith(source + ": ")] for kind, source in broken.items()
+    }
+    assert any("chunks stored, its record says" in line for line in said["lost"]), lines
+    assert any("not matching the document's text" in line for line in said["tampered"]), lines
+    assert any("without a usable vector" in line for line in said["zeroed"]), lines
+    assert any("belong to no document record" in line for line in said["orphaned"]), lines
+    as_json = json.loads(run(data, "check", "--json").stdout)
+    assert not as_json["ok"] and {p["source"] for p in as_json["problems"]} >= set(broken.values())
+
+    repaired = json.loads(run(data, "ingest", "--repair", "--json").stdout)
+    assert sorted(repaired["repaired"]) == sorted(broken.values())
+    assert sorted(repaired["ingested"]) == sorted(broken.values())  # exactly those, nothing else
+    assert repaired["problems"] == []
+    assert run(data, "check").exit_code == 0
+    index = CouncilIndex(Settings(data_dir=data), fake_model)
+    check_consistent(index)
+    assert {str(m["source"]): m["chunks"] for _, m in index.documents()} == clean_counts
+
+
+def test_ingest_says_when_the_check_at_its_end_finds_something(
+    tmp_path: Path, fake_model: FakeEmbedder
+) -> None:
+    folder = tmp_path / "records"
+    folder.mkdir()
+    for path in sorted(assistant.SAMPLE_COUNCIL.iterdir())[:5]:
+        (folder / path.name).write_bytes(path.read_bytes())
+    data = tmp_path / "archive"
+    assert run(data, "ingest", str(folder)).exit_code == 0
+    broken = _damage(data, fake_model)
+    assistant.pipeline._OPEN.clear()
+    (folder / "new.txt").write_text(
+        "Minutes of the Parks Committee held on 1 May 2024.\n\nThe committee met.\n"
+    )
+    result = run(data, "ingest", str(folder))
+    assert result.exit_code == 0, result.output
+    assert "Check: 1 problem(s) in the archive after this ingest. Run: councilqa check" in result.stderr
+    assert f"problem: {broken['lost']}: 3" in result.stderr or f"problem: {broken['lost']}: " in result.stderr
