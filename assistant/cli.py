@@ -27,6 +27,18 @@ from . import (
 DOC_TYPE_CHOICES = ["minutes", "report", "agenda"]
 
 
+def _setting_errors(exc: Exception) -> str:
+    """A settings error on one line, naming each variable: 'COUNCILQA_ANSWER__K=99: Input should be ...'."""
+    errors = getattr(exc, "errors", None)
+    if not callable(errors):
+        return " ".join(str(exc).split())
+    parts = []
+    for error in errors():
+        name = "COUNCILQA_" + "__".join(str(part).upper() for part in error.get("loc", ()))
+        parts.append(f"{name}={error.get('input')!s}: {error.get('msg')}")
+    return "; ".join(parts)
+
+
 def _settings(ctx: click.Context) -> Settings:
     obj: Settings = ctx.obj
     return obj
@@ -52,7 +64,7 @@ def cli(ctx: click.Context, data_dir: Path | None) -> None:
     try:
         settings = Settings()
     except Exception as exc:  # pydantic reports which variable is wrong
-        raise click.ClickException(f"Bad COUNCILQA_ setting: {exc}") from exc
+        raise click.ClickException(f"Bad COUNCILQA_ setting: {_setting_errors(exc)}") from exc
     if data_dir is not None:
         settings = settings.model_copy(update={"data_dir": data_dir})
     ctx.obj = settings

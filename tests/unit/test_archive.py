@@ -241,3 +241,20 @@ def test_ingest_says_when_the_check_at_its_end_finds_something(
     assert result.exit_code == 0, result.output
     assert "Check: 1 problem(s) in the archive after this ingest. Run: councilqa check" in result.stderr
     assert f"problem: {broken['lost']}: 3" in result.stderr or f"problem: {broken['lost']}: " in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "says"),
+    [
+        ("COUNCILQA_ANSWER__K", "99", "less than or equal to 50"),
+        ("COUNCILQA_ANSWER__K", "0", "greater than or equal to 1"),
+        ("COUNCILQA_INDEX__CHROMA_PORT", "70000", "less than or equal to 65535"),
+        ("COUNCILQA_INGEST__MAX_CHUNKS_PER_FILE", "-5", "greater than or equal to 1"),
+        ("COUNCILQA_INGEST__LOCK_TIMEOUT", "soon", "valid number"),
+    ],
+)
+def test_settings_have_bounds_like_the_options(tmp_path: Path, variable: str, value: str, says: str) -> None:
+    result = CliRunner(env={variable: value}).invoke(cli, ["--data-dir", str(tmp_path), "status"])
+    assert result.exit_code == 1
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"Error: Bad COUNCILQA_ setting: {variable}={value}: ") and says in line, line
