@@ -19,16 +19,15 @@ so each process knows when its keyword index (derived from Chroma) is stale.
 
 from __future__ import annotations
 
-import functools
-import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 from assistant.errors import ArchiveError, IndexMissingError
 from assistant.settings import Settings
 from assistant.types import Chunk, Citation, Decision, Filters
 
+from .faults import catching_up, forget_system, guarded
 from .lock import writer_gone, writer_id
 
 Where = dict[str, Any]
@@ -96,90 +95,6 @@ def build_where(filters: Filters, bodies: Sequence[str] | None) -> Where | None:
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
-_DAMAGED = ("file is not a database", "malformed", "(code: 11)", "(code: 26)", "database corrupt")
-_READ_ONLY = ("readonly database", "read-only file system", "(code: 8)")
-_UNUSABLE = ("unable to open database file", "(code: 14)", "disk is full", "(code: 13)", "disk i/o error")
-
-
-def archive_error(exc: BaseException, location: str) -> ArchiveError | None:
-    """The one-line ArchiveError for a fault of the archive itself, or None when `exc` is something else.
-
-    SEE: issue 15 (a damaged or read-only chroma.sqlite3 gave a 50-line traceback)."""
-    text = " ".join(str(exc).split())
-    low = text.lower()
-    if any(mark in low for mark in _READ_ONLY):
-        return ArchiveError(
-            f"The archive at {location} is read-only ({text}); Chroma cannot open it without writing. "
-            "Make it writable, or copy it to a writable folder and set COUNCILQA_DATA_DIR to that."
-        )
-    if any(mark in low for mark in _DAMAGED):
-        return ArchiveError(
-            f"The archive at {location} is damaged: {text}. "
-            "Run: councilqa check, or move it aside and ingest again."
-        )
-    if any(mark in low for mark in _UNUSABLE):
-        return ArchiveError(f"The archive at {location} cannot be used: {text}. Is its disk full or gone?")
-    return None
-
-
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
-
-
-def _guarded(method: Callable[_P, _R]) -> Callable[_P, _R]:
-    """Turn a fault of the archive, raised anywhere in a Chroma call, into an ArchiveError."""
-
-    @functools.wraps(method)
-    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        try:
-            return method(*args, **kwargs)
-        except ArchiveError:
-            raise
-        except Exception as exc:
-            store = args[0]
-            error = archive_error(exc, str(getattr(store, "location", "?")))
-            if error is None:
-                raise
-            raise error from exc
-
-    return wrapper
-
-
-def _forget_system(location: str) -> None:
-    """Drop Chroma's per-process cache of the embedded archive at `location`, so the next
-    PersistentClient opens it afresh (chromadb shares one System per path and keeps it)."""
-    try:
-        from chromadb.api.shared_system_client import SharedSystemClient
-
-        SharedSystemClient._identifier_to_system.pop(location, None)
-        SharedSystemClient._identifier_to_refcount.pop(location, None)
-    except (ImportError, AttributeError):  # a chromadb without this cache: nothing to forget
-        pass
-
-
-def _catching_up(method: Callable[_P, _R]) -> Callable[_P, _R]:
-    """Reopen the embedded archive and read again when another process wrote during the read."""
-
-    @functools.wraps(method)
-    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        store: Any = args[0]
-        for attempt in range(_READ_ATTEMPTS):
-            try:
-                return method(*args, **kwargs)
-            except Exception as exc:
-                stale = "error finding id" in str(exc).lower() and not store.settings.index.chroma_host
-                if not stale or attempt == _READ_ATTEMPTS - 1:
-                    raise
-                time.sleep(0.05 * attempt)
-                store._reopen()
-        raise AssertionError("unreachable")
-
-    return wrapper
-
-
-_READ_ATTEMPTS = 4
-
-
 class VectorStore:
     """The Chroma collections of one council archive."""
 
@@ -204,7 +119,7 @@ class VectorStore:
         self.writer = writer_id()  # stamped on every chunk this process writes
         self._synced = self._stored_generation()  # the write generation this client has seen
 
-    @_guarded
+    @guarded
     def _open(self, settings: Settings) -> None:
         import chromadb
 
@@ -215,7 +130,7 @@ class VectorStore:
             try:
                 self.client = chromadb.PersistentClient(path=self.location)
             except Exception:
-                _forget_system(self.location)  # else the next open in this process gets the broken one
+                forget_system(self.location)  # else the next open in this process gets the broken one
                 raise
         space: Any = {"hnsw": {"space": "cosine"}}
         self.chunks = self.client.get_or_create_collection(
@@ -225,7 +140,7 @@ class VectorStore:
         self._max_batch = int(self.client.get_max_batch_size())
 
     # -- generation: how each process notices writes by another --------------------------
-    @_guarded
+    @guarded
     def generation(self) -> int:
         """A counter bumped on every write to the chunk collection.
 
@@ -245,7 +160,7 @@ class VectorStore:
 
     def _reopen(self) -> None:
         """Open the embedded archive afresh, as another process left it."""
-        _forget_system(self.location)
+        forget_system(self.location)
         self._open(self.settings)
 
     def _bump(self) -> None:
@@ -254,8 +169,8 @@ class VectorStore:
         self._synced = generation
 
     # -- documents ------------------------------------------------------------------------
-    @_guarded
-    @_catching_up
+    @guarded
+    @catching_up
     def document_record(self, doc_id: str) -> tuple[str, dict[str, Any]] | None:
         """The document's extracted text and metadata, or None."""
         got = self.docs.get(ids=[doc_id], include=["documents", "metadatas"])
@@ -263,14 +178,14 @@ class VectorStore:
             return None
         return str(got["documents"][0]), dict(got["metadatas"][0] or {})
 
-    @_guarded
-    @_catching_up
+    @guarded
+    @catching_up
     def documents(self) -> list[tuple[str, dict[str, Any]]]:
         """(doc_id, metadata) of every complete document."""
         got = self.docs.get(include=["metadatas"])
         return [(i, dict(m or {})) for i, m in zip(got["ids"], got["metadatas"], strict=True)]
 
-    @_guarded
+    @guarded
     def add_document(
         self,
         doc_id: str,
@@ -292,7 +207,7 @@ class VectorStore:
         self.docs.add(ids=[doc_id], documents=[text], metadatas=[meta], embeddings=[[1.0]])
         self._bump()
 
-    @_guarded
+    @guarded
     def set_sources(self, doc_id: str, sources: Sequence[str]) -> None:
         """Record which files hold a document; with none left, the document goes."""
         if not sources:
@@ -312,7 +227,7 @@ class VectorStore:
             self._bump()
         self.docs.update(ids=[doc_id], metadatas=[{"source": primary, "sources": list(sources)}])
 
-    @_guarded
+    @guarded
     def delete_document(self, doc_id: str, bump: bool = True) -> None:
         """Remove a document's record first, then its chunks."""
         self.docs.delete(ids=[doc_id])
@@ -320,7 +235,7 @@ class VectorStore:
         if bump:
             self._bump()
 
-    @_guarded
+    @guarded
     def remove_incomplete(self) -> int:
         """Delete chunks whose document never got its record and whose writer is gone (an interrupted
         ingest); the unfinished chunks of a writer still running are left to it."""
@@ -337,12 +252,12 @@ class VectorStore:
         return len(orphans)
 
     # -- chunks ---------------------------------------------------------------------------
-    @_guarded
+    @guarded
     def count(self) -> int:
         """Number of chunks stored."""
         return int(self.chunks.count())
 
-    @_guarded
+    @guarded
     def chunk_writers(self, page: int = 5000) -> dict[str, set[str | None]]:
         """doc_id -> the writers that stored its chunks (None for chunks from before writers were kept)."""
         found: dict[str, set[str | None]] = {}
@@ -385,12 +300,12 @@ class VectorStore:
                 yield cid, str(text), dict(meta or {}), vector
             offset += len(got["ids"])
 
-    @_guarded
-    @_catching_up
+    @guarded
+    @catching_up
     def _page(self, page: int, offset: int, include: Sequence[str] = ("documents", "metadatas")) -> Any:
         return self.chunks.get(include=list(include), limit=page, offset=offset)
 
-    @_guarded
+    @guarded
     def query(self, embedding: Sequence[float], n: int, where: Where | None) -> list[tuple[Chunk, float]]:
         """The `n` nearest chunks with their cosine similarity."""
         if n <= 0 or self.count() == 0:
@@ -407,7 +322,7 @@ class VectorStore:
             out.append((chunk_from_record(cid, str(text), dict(meta or {})), 1.0 - float(dist)))
         return out
 
-    @_catching_up
+    @catching_up
     def _query(self, embedding: Sequence[float], n: int, where: Where | None) -> Any:
         return self.chunks.query(
             query_embeddings=[list(embedding)],
@@ -416,8 +331,8 @@ class VectorStore:
             include=["documents", "metadatas", "distances"],
         )
 
-    @_guarded
-    @_catching_up
+    @guarded
+    @catching_up
     def get_chunks(self, ids: Sequence[str]) -> list[Chunk]:
         """The stored chunks with these ids (missing ones are skipped)."""
         if not ids:
@@ -428,8 +343,8 @@ class VectorStore:
             for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
         ]
 
-    @_guarded
-    @_catching_up
+    @guarded
+    @catching_up
     def embeddings(self, ids: Sequence[str]) -> dict[str, list[float]]:
         """Stored vectors of the given chunks."""
         if not ids:
