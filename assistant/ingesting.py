@@ -92,6 +92,26 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, st
     return files, problems
 
 
+def file_on_disk(source: str) -> Path | None:
+    """The file a stored source names, or None when it is gone; a name stored escaped (not UTF-8,
+    control characters) is matched against the folder's entries as they would be stored."""
+    path = Path(source)
+    if path.is_file():
+        return path
+    if "\\" not in source:
+        return None
+    found = Path(path.anchor or ".")
+    for part in path.parts[1:] if path.anchor else path.parts:
+        if (found / part).exists():
+            found = found / part
+            continue
+        try:
+            found = next(entry for entry in found.iterdir() if safe_text(entry.name) == part)
+        except (OSError, StopIteration):
+            return None
+    return found if found.is_file() else None
+
+
 @dataclass
 class _Prepared:
     """A file read, parsed and chunked, waiting for the encoder."""
@@ -302,36 +322,24 @@ class Ingest:
         again: list[Path] = []
         for doc_id, source in check.damaged_documents.items():
             self.sources.pop(doc_id, None)  # so its file is read and written afresh, not skipped
-            path = Path(source)
-            if path.is_file():
+            path = file_on_disk(source)
+            if path is not None:
                 again.append(path)
                 self.report.repaired.append(source)
             else:
-                name = safe_text(path.name)
+                name = Path(source).name
                 self.report.failed.append((source, f"{name}: cannot repair: the file is no longer on disk"))
         return again
 
     def prune(self, roots: Sequence[Path]) -> list[str]:
         """Forget indexed files under `roots` that are no longer on disk; return them."""
         resolved = [Path(display_path(root.resolve())) for root in roots]
-        present: set[str] | None = None
-
-        def on_disk(source: str) -> bool:
-            nonlocal present
-            if Path(source).is_file():
-                return True
-            if "\\" not in source:
-                return False
-            if present is None:  # a name stored escaped (not UTF-8, control characters): look it up
-                present = {display_path(p) for r in roots for p in r.resolve().rglob("*") if p.is_file()}
-            return source in present
-
         gone = [
             source
             for source in sorted(self.holders)
             if self.holders[source]
             and any(Path(source).is_relative_to(root) for root in resolved)
-            and not on_disk(source)
+            and file_on_disk(source) is None
         ]
         with self.report.timing("write"):
             for source in gone:
