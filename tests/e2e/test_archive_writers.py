@@ -164,3 +164,30 @@ def test_a_long_lived_reader_sees_what_another_process_ingests(
     answer = ask("What colour will the Ferry Point lighthouse be repainted?", settings)
     assert any("red and white stripes" in s.quote for s in answer.sentences), answer.text
     assert len(index.documents()) == 21
+
+
+def test_two_real_councilqa_ingests_with_the_model(tmp_path: Path, chunks_in: Callable[[Path], int]) -> None:
+    """The installed `councilqa` with the real model: whichever gets the lock second waits, then
+    finds everything done (so it never loads the model)."""
+    folder = tmp_path / "records"
+    folder.mkdir()
+    for path in sorted(SAMPLE_COUNCIL.glob("*.html"))[:4]:
+        shutil.copy(path, folder / path.name)
+    script = Path(sys.executable).parent / "councilqa"
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "assistant.cli"]
+    data = tmp_path / "archive"
+    env = child_env(COUNCILQA_DATA_DIR=str(data), COUNCILQA_INGEST__LOCK_TIMEOUT="120")
+    run = [*command, "ingest", "--json", str(folder)]
+    first = subprocess.Popen(run, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(0.5)
+    second = subprocess.Popen(run, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    outs = [(p.wait(timeout=300), *p.communicate()) for p in (first, second)]
+    assert all(rc == 0 for rc, _, _ in outs), [err for _, _, err in outs]
+    reports = [json.loads(out) for _, out, _ in outs]
+    assert sorted(len(r["ingested"]) for r in reports) == [0, 4]
+    assert sorted(len(r["unchanged"]) for r in reports) == [0, 4]
+    index = CouncilIndex(Settings(data_dir=data))  # nothing here embeds: the model is not loaded
+    check_consistent(index)
+    assert {m["source"]: m["chunks"] for _, m in index.documents()} == {
+        str(p.resolve()): chunks_in(p) for p in sorted(folder.iterdir())
+    }
