@@ -151,9 +151,12 @@ def test_a_long_lived_reader_sees_what_another_process_ingests(
         stderr=subprocess.PIPE,
         text=True,
     )
+    from ui.app import respond  # the page's handler, as the running page calls it
+
     asked = 0
     while writer.poll() is None or asked < 5:
         ask(questions[asked % 2], settings)  # any error here fails the test
+        assert respond(questions[(asked + 1) % 2], [], settings)
         index.retrieve("lighthouse", Filters(), 6)
         asked += 1
     assert writer.wait(timeout=120) == 0, writer.communicate()[1]
@@ -163,6 +166,9 @@ def test_a_long_lived_reader_sees_what_another_process_ingests(
     assert top and top[0].chunk.citation.source.endswith("harbour-committee_minutes.txt")
     answer = ask("What colour will the Ferry Point lighthouse be repainted?", settings)
     assert any("red and white stripes" in s.quote for s in answer.sentences), answer.text
+    assert "red and white stripes" in respond(
+        "What colour will the Ferry Point lighthouse be repainted?", [], settings
+    )
     assert len(index.documents()) == 21
 
 
