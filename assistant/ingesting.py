@@ -377,11 +377,15 @@ def run_ingest(
         if damaged is not None:
             found = [*found, *run.redo(damaged)]
         seen: set[Path] = set()
-        for path in found:
-            if path.resolve() in seen:  # named twice (a folder and a file in it, or a symlink)
-                continue
-            seen.add(path.resolve())
-            run.add_file(path)
+        try:
+            for path in found:
+                if path.resolve() in seen:  # named twice (a folder and a file in it, or a symlink)
+                    continue
+                seen.add(path.resolve())
+                run.add_file(path)
+        except KeyboardInterrupt:
+            run.flush()  # stopped during one file: the files read before it still go in (issue 15)
+            raise
         run.flush()
         if prune:
             # after adding, so a renamed file is recorded under its new name before the old one goes

@@ -260,3 +260,25 @@ def test_a_large_honest_docx_is_read_fast(tmp_path: Path) -> None:
     raw = read_document(path)
     assert time.perf_counter() - started < 3.0  # about 0.25 s; per-paragraph style look-ups took 5 s
     assert raw.text.count("- Paragraph") == len(range(0, 5_000, 7))
+
+
+def test_stopping_during_one_file_keeps_the_files_read_before_it(
+    tmp_path: Path, settings: Settings, fake_embedder: FakeEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import assistant.ingesting as ingesting
+
+    folder = tmp_path / "records"
+    write_good(folder)
+    (folder / "z_huge.txt").write_text(GOOD["parks.txt"].replace("Parks", "Huge"), encoding="utf-8")
+    real_parse = ingesting.parse_meeting
+
+    def parse(raw: Any) -> Any:
+        if "Huge" in raw.text:
+            raise KeyboardInterrupt  # Ctrl-C while the big file is being parsed
+        return real_parse(raw)
+
+    monkeypatch.setattr(ingesting, "parse_meeting", parse)
+    with pytest.raises(KeyboardInterrupt):
+        assistant.ingest_paths([folder], settings, embedder=fake_embedder)
+    index = CouncilIndex(settings, fake_embedder)
+    assert {Path(str(m["source"])).name for _, m in index.documents()} == {"finance.txt", "parks.txt"}
