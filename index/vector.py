@@ -283,21 +283,21 @@ class VectorStore:
             offset += len(got["ids"])
 
     def chunk_records(
-        self, with_embeddings: bool = False, page: int = 2000
+        self, full: bool = False, page: int = 2000
     ) -> Iterator[tuple[str, str, dict[str, Any], list[float] | None]]:
-        """(id, text, metadata, vector or None) of every stored chunk, a page at a time."""
-        include = ["documents", "metadatas", *(["embeddings"] if with_embeddings else [])]
+        """(id, text, metadata, vector) of every stored chunk, a page at a time; text and vector
+        are read only when `full` ("" and None otherwise)."""
+        include = ["metadatas", *(["documents", "embeddings"] if full else [])]
         offset = 0
         while True:
             got = self._page(page, offset, include)
             if not got["ids"]:
                 return
-            vectors = got.get("embeddings") if with_embeddings else None
-            for n, (cid, text, meta) in enumerate(
-                zip(got["ids"], got["documents"], got["metadatas"], strict=True)
-            ):
+            texts = got.get("documents") if full else None
+            vectors = got.get("embeddings") if full else None
+            for n, (cid, meta) in enumerate(zip(got["ids"], got["metadatas"], strict=True)):
                 vector = None if vectors is None or vectors[n] is None else [float(x) for x in vectors[n]]
-                yield cid, str(text), dict(meta or {}), vector
+                yield cid, "" if texts is None else str(texts[n]), dict(meta or {}), vector
             offset += len(got["ids"])
 
     @guarded
