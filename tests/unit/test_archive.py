@@ -258,3 +258,31 @@ def test_settings_have_bounds_like_the_options(tmp_path: Path, variable: str, va
     assert result.exit_code == 1
     [line] = result.stderr.strip().splitlines()
     assert line.startswith(f"Error: Bad COUNCILQA_ setting: {variable}={value}: ") and says in line, line
+
+
+def test_which_writers_count_as_gone() -> None:
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    from index.lock import FOREIGN_WRITER_GRACE_S, writer_gone, writer_id
+
+    host, now = socket.gethostname(), int(time.time())
+    assert writer_gone(None) and writer_gone("") and writer_gone("not a writer")
+    assert writer_gone(writer_id())  # this process: it holds the lock, so its own earlier write was cut short
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        stat = Path(f"/proc/{child.pid}/stat")
+        ticks = stat.read_text().rsplit(")", 1)[-1].split()[19] if stat.exists() else "-"
+        live = f"{host}|{child.pid}|{ticks}|{now}"
+        assert not writer_gone(live)
+        if ticks != "-":
+            assert writer_gone(f"{host}|{child.pid}|1|{now}")  # same pid, another start: a reused pid
+    finally:
+        child.kill()
+        child.wait()
+    assert writer_gone(live)
+    assert not writer_gone(f"elsewhere|123|-|{now}")  # another machine, recently: it may still be writing
+    assert writer_gone(f"elsewhere|123|-|{now - FOREIGN_WRITER_GRACE_S - 60}")
+    assert host  # the host name is part of every writer id
