@@ -12,8 +12,18 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .answer import REFUSAL
+    from .archive import ArchiveCheck, Problem, archive_lock, check_archive
     from .conversation import Turn, load_turns, resolve
-    from .errors import AssistantError, IndexMissingError, ModelError, NoEvidenceError, SourceError
+    from .errors import (
+        ArchiveBusyError,
+        ArchiveError,
+        AssistantError,
+        IndexMissingError,
+        ModelError,
+        NoEvidenceError,
+        SourceError,
+    )
+    from .ingesting import display_path
     from .pipeline import (
         EMBED_BATCH,
         SAMPLE_COUNCIL,
@@ -42,6 +52,13 @@ _WHERE = {
     "answer_markdown": "present",
     "answer_plain": "present",
     "escape_markdown": "present",
+    "archive_lock": "archive",
+    "ArchiveCheck": "archive",
+    "Problem": "archive",
+    "check_archive": "archive",
+    "ArchiveBusyError": "errors",
+    "ArchiveError": "errors",
+    "display_path": "ingesting",
     "AssistantError": "errors",
     "IndexMissingError": "errors",
     "ModelError": "errors",
@@ -74,6 +91,9 @@ __all__ = [
     "SAMPLE_COUNCIL",
     "Answer",
     "AnswerSentence",
+    "ArchiveBusyError",
+    "ArchiveCheck",
+    "ArchiveError",
     "AssistantError",
     "Chunk",
     "Citation",
@@ -84,6 +104,7 @@ __all__ = [
     "Meeting",
     "ModelError",
     "NoEvidenceError",
+    "Problem",
     "ScoredChunk",
     "Settings",
     "SourceError",
@@ -91,8 +112,11 @@ __all__ = [
     "answer_json",
     "answer_markdown",
     "answer_plain",
+    "archive_lock",
     "ask",
+    "check_archive",
     "collect_files",
+    "display_path",
     "ensure_sample_council",
     "escape_markdown",
     "index_status",

@@ -4,7 +4,9 @@
     ├── SourceError         a file could not be read or parsed
     ├── IndexMissingError   nothing is indexed where the settings point
     ├── NoEvidenceError     the records hold nothing that answers the question
-    └── ModelError          the embedding model or an LLM endpoint failed
+    ├── ModelError          the embedding model or an LLM endpoint failed
+    └── ArchiveError        the archive itself cannot be used: damaged, read-only, data folder unusable
+        └── ArchiveBusyError    another writer holds the archive lock
 
 Messages name the object and the fix. `cli.py` turns these into click errors and
 `ui/` into `gr.Error`; nothing else converts them.
@@ -29,3 +31,11 @@ class NoEvidenceError(AssistantError):
 
 class ModelError(AssistantError):
     """The embedding model or an LLM endpoint failed."""
+
+
+class ArchiveError(AssistantError):
+    """The archive itself cannot be used: damaged, read-only, or its data folder is unusable."""
+
+
+class ArchiveBusyError(ArchiveError):
+    """Another process holds the archive's writer lock."""

@@ -19,9 +19,20 @@ from pathlib import Path
 
 from index import CouncilIndex
 from index.vector import DocumentMeta, document_sources
-from ingest import SUPPORTED_SUFFIXES, chunk_meeting, file_digest, parse_meeting, read_document
+from ingest import (
+    SUPPORTED_SUFFIXES,
+    Limits,
+    chunk_meeting,
+    file_digest,
+    over_limit,
+    parse_meeting,
+    read_document,
+    safe_text,
+)
+from ingest import display_path as display_path  # public: how the CLI shows a file's name
 
-from .errors import SourceError
+from .archive import ArchiveCheck, inspect_archive
+from .errors import AssistantError, SourceError
 from .settings import Settings
 from .types import Chunk, RawDocument
 
@@ -39,6 +50,8 @@ class IngestReport:
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (file, file already holding it)
     removed: list[str] = field(default_factory=list)  # files gone from disk, forgotten by --prune
     failed: list[tuple[str, str]] = field(default_factory=list)
+    repaired: list[str] = field(default_factory=list)  # documents --repair ingested again (their files)
+    problems: list[str] = field(default_factory=list)  # what the check at the end found wrong, one line each
     chunks: int = 0
     seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
@@ -72,10 +85,31 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, st
             if path.suffix.lower() in SUPPORTED_SUFFIXES:
                 files.append(path)
             else:
-                problems.append((str(path), f"{path.name}: unsupported file type {path.suffix or '(none)'}"))
+                kind = safe_text(path.suffix) or "(none)"
+                problems.append((display_path(path), f"{safe_text(path.name)}: unsupported file type {kind}"))
         else:
-            problems.append((str(path), f"{path}: no such file or folder"))
+            problems.append((display_path(path), f"{display_path(path)}: no such file or folder"))
     return files, problems
+
+
+def file_on_disk(source: str) -> Path | None:
+    """The file a stored source names, or None when it is gone; a name stored escaped (not UTF-8,
+    control characters) is matched against the folder's entries as they would be stored."""
+    path = Path(source)
+    if path.is_file():
+        return path
+    if "\\" not in source:
+        return None
+    found = Path(path.anchor or ".")
+    for part in path.parts[1:] if path.anchor else path.parts:
+        if (found / part).exists():
+            found = found / part
+            continue
+        try:
+            found = next(entry for entry in found.iterdir() if safe_text(entry.name) == part)
+        except (OSError, StopIteration):
+            return None
+    return found if found.is_file() else None
 
 
 @dataclass
@@ -106,6 +140,7 @@ class Ingest:
         self.report = report
         self.on_file = on_file or (lambda _path, _outcome: None)
         self.embed_batch = embed_batch
+        index.vectors.generation()  # a long-lived reader (the page) catches up before it writes
         index.vectors.remove_incomplete()
         self.sources: dict[str, list[str]] = {}  # doc_id -> files holding it, as recorded
         self.holders: dict[str, set[str]] = {}  # file -> doc_ids that list it (one, unless interrupted)
@@ -119,13 +154,27 @@ class Ingest:
 
     # -- files -----------------------------------------------------------------------------
     def add_file(self, path: Path) -> None:
-        """Index one file, or record it as unchanged, a copy, or failed with its reason."""
-        source = str(path.resolve())
+        """Index one file, or record it as unchanged, a copy, or failed with its reason.
+
+        Whatever goes wrong with one file (its name, bytes, size, a parser bug) is that file's
+        failure; only a fault of the archive or the model stops the run."""
+        source = display_path(path.resolve())
         try:
             self._add(path, source)
-        except SourceError as exc:
-            self.report.failed.append((source, " ".join(str(exc).split())))  # one line, always
-            self.on_file(path, "failed")
+        except Exception as exc:
+            self._fail(path, source, exc)
+        if self._pending_chunks >= self.embed_batch or self._pending_chars >= _PENDING_CHARS:
+            self.flush()
+
+    def _fail(self, path: Path, source: str, exc: Exception, stage: str = "ingest") -> None:
+        if isinstance(exc, AssistantError) and not isinstance(exc, SourceError):
+            raise exc  # the archive or the model, not this file
+        if isinstance(exc, SourceError):
+            reason = str(exc)
+        else:
+            reason = f"{safe_text(path.name)}: cannot {stage} ({type(exc).__name__}: {exc})"
+        self.report.failed.append((source, safe_text(" ".join(reason.split()))))  # one line, always
+        self.on_file(path, "failed")
 
     def _add(self, path: Path, source: str) -> None:
         with self.report.timing("read"):
@@ -148,20 +197,24 @@ class Ingest:
             waiting.sources.append(source)
             self.on_file(path, "copy")
             return
+        name = safe_text(path.name)
+        limits = Limits(self.settings.ingest, time.monotonic() + self.settings.ingest.max_seconds_per_file)
         with self.report.timing("read"):
-            raw = read_document(path, self.settings.ingest.max_file_bytes)
+            raw = read_document(path, self.settings.ingest, deadline=limits.deadline)
             raw = raw.model_copy(update={"source": source, "doc_id": digest})
         try:
             with self.report.timing("parse"):
                 meeting = parse_meeting(raw)
+            limits.check_time()
             with self.report.timing("chunk"):
                 chunks = chunk_meeting(meeting, self.settings.ingest)
+            limits.check("chunks", len(chunks), "max_chunks_per_file")
+        except SourceError as exc:
+            raise SourceError(f"{name}: {exc}") from exc
         except Exception as exc:  # a parser bug on one odd file must not stop a long ingest
-            raise SourceError(
-                f"{path.name}: cannot split into paragraphs ({type(exc).__name__}: {exc})"
-            ) from exc
+            raise SourceError(f"{name}: cannot split into paragraphs ({type(exc).__name__}: {exc})") from exc
         if not chunks:
-            raise SourceError(f"{path.name}: no paragraphs of text found")
+            raise SourceError(f"{name}: no paragraphs of text found")
         meta: DocumentMeta = {
             "source": source,
             "format": raw.format,
@@ -177,8 +230,6 @@ class Ingest:
         self.pending[digest] = _Prepared(path, raw, chunks, meta, [source])
         self._pending_chunks += len(chunks)
         self._pending_chars += len(raw.text)
-        if self._pending_chunks >= self.embed_batch or self._pending_chars >= _PENDING_CHARS:
-            self.flush()
 
     def _digest(self, path: Path) -> str:
         """The file's content id; a file over the size limit is refused before it is read."""
@@ -186,10 +237,12 @@ class Ingest:
         try:
             size = path.stat().st_size
             if size > limit:
-                raise SourceError(f"{path.name}: {size:,} bytes is over the {limit:,} byte limit")
+                raise SourceError(
+                    f"{safe_text(path.name)}: {over_limit('bytes', size, limit, 'max_file_bytes')}"
+                )
             return file_digest(path.read_bytes())
         except OSError as exc:
-            raise SourceError(f"{path.name}: cannot read file ({exc.strerror or exc})") from exc
+            raise SourceError(f"{safe_text(path.name)}: cannot read file ({exc.strerror or exc})") from exc
 
     def flush(self) -> None:
         """Embed the waiting files' chunks together, then write each file's document."""
@@ -199,14 +252,41 @@ class Ingest:
         self.pending.clear()
         self._pending_chunks = self._pending_chars = 0
         with self.report.timing("embed"):
-            vectors = self.index.embed_chunks([c for p in waiting for c in p.chunks])
-        start = 0
-        for prepared in waiting:
-            part = vectors[start : start + len(prepared.chunks)]
-            start += len(prepared.chunks)
+            try:
+                vectors = self.index.embed_chunks([c for p in waiting for c in p.chunks])
+                parts: list[list[list[float]] | None] = []
+                for prepared in waiting:
+                    parts.append(vectors[: len(prepared.chunks)])
+                    vectors = vectors[len(prepared.chunks) :]
+            except AssistantError:
+                raise  # the model itself failed: every file would
+            except Exception:  # something in one file's text: embed them one by one to find it
+                parts = [self._embed_alone(prepared) for prepared in waiting]
+        for prepared, part in zip(waiting, parts, strict=True):
+            if part is None:
+                continue
             with self.report.timing("write"):
-                self._write(prepared, part)
+                try:
+                    self._write(prepared, part)
+                except Exception as exc:
+                    self._fail(prepared.path, prepared.sources[0], exc, "write")
+                    self._discard(prepared.raw.doc_id)
+                    continue
             self.on_file(prepared.path, "ingested")
+
+    def _embed_alone(self, prepared: _Prepared) -> list[list[float]] | None:
+        try:
+            return self.index.embed_chunks(prepared.chunks)
+        except Exception as exc:
+            self._fail(prepared.path, prepared.sources[0], exc, "embed")
+            return None
+
+    def _discard(self, doc_id: str) -> None:
+        """Remove what a failed write left of a document (the next ingest would, too)."""
+        try:
+            self.index.vectors.delete_document(doc_id)
+        except Exception:  # the clean-up at the next start removes it anyway
+            pass
 
     def _write(self, prepared: _Prepared, vectors: Sequence[Sequence[float]]) -> None:
         doc_id = prepared.raw.doc_id
@@ -235,15 +315,31 @@ class Ingest:
         for doc_id in sorted(self.holders.get(source, set()) - {keep}):
             self._set_sources(doc_id, [s for s in self.sources.get(doc_id, []) if s != source])
 
+    def redo(self, check: ArchiveCheck) -> list[Path]:
+        """Treat the documents `check` found wrong as not yet indexed; return their files to ingest again."""
+        if any(p.source == "keyword index" or "keyword index" in p.what for p in check.problems):
+            self.index.forget_keyword()
+        again: list[Path] = []
+        for doc_id, source in check.damaged_documents.items():
+            self.sources.pop(doc_id, None)  # so its file is read and written afresh, not skipped
+            path = file_on_disk(source)
+            if path is not None:
+                again.append(path)
+                self.report.repaired.append(source)
+            else:
+                name = Path(source).name
+                self.report.failed.append((source, f"{name}: cannot repair: the file is no longer on disk"))
+        return again
+
     def prune(self, roots: Sequence[Path]) -> list[str]:
         """Forget indexed files under `roots` that are no longer on disk; return them."""
-        resolved = [root.resolve() for root in roots]
+        resolved = [Path(display_path(root.resolve())) for root in roots]
         gone = [
             source
             for source in sorted(self.holders)
             if self.holders[source]
             and any(Path(source).is_relative_to(root) for root in resolved)
-            and not Path(source).is_file()
+            and file_on_disk(source) is None
         ]
         with self.report.timing("write"):
             for source in gone:
@@ -261,28 +357,42 @@ def run_ingest(
     prune: bool = False,
     on_file: Callable[[Path, str], None] | None = None,
     embed_batch: int = EMBED_BATCH,
+    repair: bool = False,
 ) -> IngestReport:
     """Ingest files and folders into `index`; with `prune`, forget files under `paths` that are gone.
 
+    Ends with the cheap part of the archive check (chunk counts against records, chunks with no
+    record) and lists what it finds in `report.problems`.
+
     Args:
         files: what `collect_files(paths)` returned, when the caller already expanded the paths.
+        repair: also ingest again, from their files, the documents `inspect_archive` finds wrong.
     """
     started = time.perf_counter()
     report = IngestReport()
     found, problems = files if files is not None else collect_files(paths)
-    run = Ingest(index, settings, report, on_file=on_file, embed_batch=embed_batch)
-    seen: set[Path] = set()
-    for path in found:
-        if path.resolve() in seen:  # named twice (a folder and a file in it, or a symlink)
-            continue
-        seen.add(path.resolve())
-        run.add_file(path)
-    run.flush()
-    if prune:
-        # after adding, so a renamed file is recorded under its new name before the old one goes
-        gone = [Path(source) for source in run.prune(paths)]
-        pruned_roots = {str(p) for p in paths if any(g.is_relative_to(p.resolve()) for g in gone)}
-        problems = [(s, r) for s, r in problems if s not in pruned_roots]  # a folder deleted on purpose
+    with index.lock():  # one writer at a time; the clean-up in Ingest() relies on it
+        damaged = inspect_archive(index) if repair else None  # before Ingest() clears leftovers
+        run = Ingest(index, settings, report, on_file=on_file, embed_batch=embed_batch)
+        if damaged is not None:
+            found = [*found, *run.redo(damaged)]
+        seen: set[Path] = set()
+        try:
+            for path in found:
+                if path.resolve() in seen:  # named twice (a folder and a file in it, or a symlink)
+                    continue
+                seen.add(path.resolve())
+                run.add_file(path)
+        except KeyboardInterrupt:
+            run.flush()  # stopped during one file: the files read before it still go in (issue 15)
+            raise
+        run.flush()
+        if prune:
+            # after adding, so a renamed file is recorded under its new name before the old one goes
+            gone = [Path(source) for source in run.prune(paths)]
+            pruned_roots = {str(p) for p in paths if any(g.is_relative_to(p.resolve()) for g in gone)}
+            problems = [(s, r) for s, r in problems if s not in pruned_roots]  # a folder deleted on purpose
+        report.problems = [p.line for p in inspect_archive(index, thorough=False).problems]
     report.failed[:0] = problems
     report.seconds = time.perf_counter() - started
     return report

@@ -14,6 +14,7 @@ from index import CouncilIndex, Embedder
 
 from .answer import answer_question
 from .conversation import Turn, merge_filters, resolve
+from .errors import IndexMissingError
 from .generate import generate_answer
 from .ingesting import EMBED_BATCH, IngestReport, collect_files, run_ingest
 from .settings import Settings
@@ -36,6 +37,7 @@ __all__ = [
 ]
 
 _OPEN: dict[tuple[str, str | None, int, str], CouncilIndex] = {}
+_CREATED: set[str] = set()  # archive files this process created (so may fill with the sample council)
 
 
 def open_index(settings: Settings, embedder: Embedder | None = None) -> CouncilIndex:
@@ -46,11 +48,22 @@ def open_index(settings: Settings, embedder: Embedder | None = None) -> CouncilI
         settings.index.chroma_port,
         settings.index.collection,
     )
+    archive = _archive_file(settings)
+    fresh = archive is not None and not archive.exists()
     if embedder is not None:
-        return CouncilIndex(settings, embedder=embedder)
-    if key not in _OPEN:
-        _OPEN[key] = CouncilIndex(settings)
-    return _OPEN[key]
+        index = CouncilIndex(settings, embedder=embedder)
+    elif key in _OPEN:
+        return _OPEN[key]
+    else:
+        index = _OPEN[key] = CouncilIndex(settings)
+    if fresh:
+        _CREATED.add(str(archive))
+    return index
+
+
+def _archive_file(settings: Settings) -> Path | None:
+    """The embedded archive's database file (None with a Chroma server)."""
+    return None if settings.index.chroma_host else settings.data_dir / "chroma" / "chroma.sqlite3"
 
 
 def ingest_paths(
@@ -62,6 +75,7 @@ def ingest_paths(
     files: tuple[list[Path], list[tuple[str, str]]] | None = None,
     prune: bool = False,
     embed_batch: int = EMBED_BATCH,
+    repair: bool = False,
 ) -> IngestReport:
     """Ingest files and folders; a bad file is reported and the rest still go in.
 
@@ -70,10 +84,18 @@ def ingest_paths(
         files: `collect_files(paths)`, when the caller already expanded the paths.
         prune: forget indexed files under `paths` that are no longer on disk.
         embed_batch: chunks pooled across files per encoder call.
+        repair: also ingest again the documents `check_archive` finds wrong.
     """
     index = open_index(settings, embedder)
     return run_ingest(
-        index, paths, settings, files=files, prune=prune, on_file=on_file, embed_batch=embed_batch
+        index,
+        paths,
+        settings,
+        files=files,
+        prune=prune,
+        on_file=on_file,
+        embed_batch=embed_batch,
+        repair=repair,
     )
 
 
@@ -154,9 +176,27 @@ def is_empty(settings: Settings) -> bool:
     return not open_index(settings).documents()
 
 
-def ensure_sample_council(settings: Settings, embedder: Embedder | None = None) -> IngestReport | None:
-    """Index the bundled sample council when the archive is empty; None when it was not."""
+def ensure_sample_council(
+    settings: Settings, embedder: Embedder | None = None, on_start: Callable[[], None] | None = None
+) -> IngestReport | None:
+    """Index the bundled sample council into a new, empty archive; None when the archive holds documents.
+
+    An archive file that was already there (even an empty or zero-byte one) is never filled with the
+    fictional council: that raises IndexMissingError instead. SEE: issue 15.
+
+    Args:
+        on_start: called just before the sample council is indexed (to say so).
+    """
+    archive = _archive_file(settings)
+    existed = archive is not None and archive.exists() and str(archive) not in _CREATED
     index = open_index(settings, embedder)
     if index.documents():
         return None
+    if existed:
+        raise IndexMissingError(
+            f"The archive at {archive} holds no documents (the sample council is added only to a new "
+            f"archive). Run: councilqa ingest PATH (or: councilqa ingest {SAMPLE_COUNCIL})"
+        )
+    if on_start is not None:
+        on_start()
     return ingest_paths([SAMPLE_COUNCIL], settings, embedder=embedder)

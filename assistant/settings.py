@@ -14,15 +14,40 @@ class IngestSettings(BaseModel):
     """How files become chunks."""
 
     max_chunk_chars: int = Field(
-        1200, ge=200, description="Paragraphs longer than this are split at sentence ends"
+        1200, ge=200, le=100_000, description="Paragraphs longer than this are split at sentence ends"
     )
     min_chunk_chars: int = Field(
         300,
         ge=0,
+        le=100_000,
         description="Short consecutive paragraphs of one agenda item are merged into one chunk "
         "until it is at least this long (0: one chunk per paragraph)",
     )
-    max_file_bytes: int = Field(200_000_000, description="Files larger than this are refused with a reason")
+    # Per-file limits: a file over one fails alone, with a reason naming the limit and its setting.
+    max_file_bytes: int = Field(
+        200_000_000, ge=1, description="Files larger than this on disk are refused before they are read"
+    )
+    max_unpacked_bytes: int = Field(
+        100_000_000,
+        ge=1,
+        description="Most bytes a .docx may unpack to (the sum of its zip entries), checked before parsing",
+    )
+    max_pages: int = Field(5_000, ge=1, description="Most pages in one file (PDF pages, form feeds in text)")
+    max_chars: int = Field(10_000_000, ge=1, description="Most characters of text extracted from one file")
+    max_chunks_per_file: int = Field(20_000, ge=1, description="Most chunks one file may make")
+    max_seconds_per_file: float = Field(
+        120.0,
+        gt=0,
+        le=86_400,
+        description="Time budget to read, parse and chunk one file (embedding is pooled)",
+    )
+    lock_timeout: float = Field(
+        0.0,
+        ge=0,
+        le=86_400,
+        description="Seconds a writer (ingest, prune, repair) waits for another to finish before "
+        "stopping with 'another ingest is running'; 0 stops at once",
+    )
 
 
 class IndexSettings(BaseModel):
@@ -37,46 +62,61 @@ class IndexSettings(BaseModel):
     dtype: Literal["float32", "bfloat16"] = Field(
         "float32", description="Encoder precision; bfloat16 is ~1.8x faster on AVX-512 BF16 CPUs"
     )
-    batch_size: int = Field(16, ge=1, description="Passages per encoder batch")
-    max_seq_length: int = Field(256, ge=16, description="Encoder token limit per passage")
-    collection: str = Field("councilqa", description="Chroma collection name")
+    batch_size: int = Field(16, ge=1, le=4096, description="Passages per encoder batch")
+    max_seq_length: int = Field(256, ge=16, le=512, description="Encoder token limit per passage")
+    collection: str = Field(
+        "councilqa",
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{1,500}[A-Za-z0-9]$",
+        description="Chroma collection name (3-500 letters, digits, '.', '_' or '-')",
+    )
     chroma_host: str | None = Field(
         None, description="Chroma server host; None uses an embedded PersistentClient"
     )
-    chroma_port: int = Field(8000, description="Chroma server port")
+    chroma_port: int = Field(8000, ge=1, le=65535, description="Chroma server port")
     # Fusion defaults measured with bench/qmsum.py and bench/fusion_sweep.py (QMSum committee,
     # the sample council, a Limerick subset): keyword-weighted RRF with a small k beat plain RRF
     # (k=60, equal weights) on all three, and matched or beat stemmed BM25 alone on QMSum hit@5.
-    candidates: int = Field(40, ge=1, description="Candidates each retriever passes to fusion")
+    candidates: int = Field(40, ge=1, le=1000, description="Candidates each retriever passes to fusion")
     rrf_k: int = Field(
-        5, ge=1, description="Reciprocal-rank-fusion constant; small values favour each list's top ranks"
+        5,
+        ge=1,
+        le=1000,
+        description="Reciprocal-rank-fusion constant; small values favour each list's top ranks",
     )
     fusion: Literal["rrf", "score"] = Field(
         "rrf",
         description="How dense and keyword candidates combine: reciprocal rank, or min-max normalised scores",
     )
     keyword_weight: float = Field(
-        2.0, ge=0.0, description="Weight of the keyword (BM25) list in fusion; the dense list weighs 1"
+        2.0,
+        ge=0.0,
+        le=100.0,
+        description="Weight of the keyword (BM25) list in fusion; the dense list weighs 1",
     )
 
 
 class AnswerSettings(BaseModel):
     """How retrieved passages become an answer."""
 
-    k: int = Field(6, ge=1, description="Passages retrieved per question")
+    k: int = Field(6, ge=1, le=50, description="Passages retrieved per question (1-50, as --k)")
     max_sentences: int = Field(
-        2, ge=1, description="Most sentences in an extractive answer (one part, not a history)"
+        2, ge=1, le=50, description="Most sentences in an extractive answer (one part, not a history)"
     )
     min_similarity: float = Field(
-        0.30, description="Refuse when no passage is at least this similar (cosine) to the question"
+        0.30,
+        ge=-1,
+        le=1,
+        description="Refuse when no passage is at least this similar (cosine) to the question",
     )
     min_relevance: float = Field(
         1.0,
+        ge=-1,
+        le=2,
         description="Refuse when no passage's cosine similarity plus share of the question's key "
         "terms reaches this; calibrated on the sample council's eval set (README)",
     )
     sentence_margin: float = Field(
-        0.2, ge=0, description="Leave out sentences scoring more than this below the best one"
+        0.2, ge=0, le=10, description="Leave out sentences scoring more than this below the best one"
     )
     answer_margin: float = Field(
         0.2,
@@ -110,13 +150,15 @@ class EvalGate(BaseModel):
 
     Set from measured figures, a little below them, and raised as the system improves."""
 
-    hit_rate: float = Field(0.88, description="hit@k: share of questions with an expected passage retrieved")
-    mrr: float = Field(0.69, description="Mean reciprocal rank of the first expected passage")
-    citation_precision: float = Field(0.55, description="Share of cited paragraphs that were expected")
-    citation_recall: float = Field(0.65, description="Share of expected paragraphs that were cited")
-    answer_accuracy: float = Field(0.57, description="Share of answerable questions answered correctly")
+    hit_rate: float = Field(
+        0.88, ge=0, description="hit@k: share of questions with an expected passage retrieved"
+    )
+    mrr: float = Field(0.69, ge=0, description="Mean reciprocal rank of the first expected passage")
+    citation_precision: float = Field(0.55, ge=0, description="Share of cited paragraphs that were expected")
+    citation_recall: float = Field(0.65, ge=0, description="Share of expected paragraphs that were cited")
+    answer_accuracy: float = Field(0.57, ge=0, description="Share of answerable questions answered correctly")
     refusal_accuracy: float = Field(
-        0.87, description="Share of questions refused exactly when they should be"
+        0.87, ge=0, description="Share of questions refused exactly when they should be"
     )
     max_answerable_refused: float = Field(
         1.0, description="Ceiling: share of answerable questions wrongly refused"
@@ -142,10 +184,12 @@ class LLMSettings(BaseModel):
     api_key: SecretStr | None = Field(
         None, description="Bearer key (COUNCILQA_LLM__API_KEY); local endpoints need none"
     )
-    timeout: float = Field(60.0, gt=0, description="Seconds to wait for the endpoint before falling back")
-    max_tokens: int = Field(512, ge=16, description="Most tokens the model may write")
+    timeout: float = Field(
+        60.0, gt=0, le=3600, description="Seconds to wait for the endpoint before falling back"
+    )
+    max_tokens: int = Field(512, ge=16, le=100_000, description="Most tokens the model may write")
     temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature; 0 is repeatable")
-    max_sentences: int = Field(4, ge=1, description="Most sentences the model is asked to write")
+    max_sentences: int = Field(4, ge=1, le=50, description="Most sentences the model is asked to write")
     min_support: float = Field(
         0.55,
         ge=0,

@@ -49,13 +49,13 @@ _ASKS = {
         r"^\s*(?:\w+\s+)?(?:who|whom|whose)\b|\bwhich (?:councillor|member|officer)s?\b|\bname of\b", re.I
     ),
     "money": re.compile(
-        r"\bhow much\b|\bwhat (?:was|is|were|are|will be)? ?(?:the )?(?:\w+ )?(?:cost|price|fee|charge|sum|value|"
-        r"balance)s?\b",
+        r"\bhow much\b|\bwhat (?:was|is|were|are|will be)? ?(?:the )?(?:\w+ )?"
+        r"(?:cost|price|fee|charge|sum|value|balance)s?\b",
         re.I,
     ),
     "date": re.compile(
-        r"^\s*(?:\w+\s+)?when\b|\bwhat (?:date|day|month|year|time|deadline)\b|\bwhich (?:date|day|month|year)\b"
-        r"|\bby when\b",
+        r"^\s*(?:\w+\s+)?when\b|\bwhat (?:date|day|month|year|time|deadline)\b"
+        r"|\bwhich (?:date|day|month|year)\b|\bby when\b",
         re.I,
     ),
     "count": re.compile(
@@ -113,8 +113,8 @@ _SPAN = {
         re.I,
     ),
     "colour": re.compile(
-        r"\b(?:dark |light |pale |bright )?(?:red|green|blue|yellow|black|white|grey|gray|brown|orange|purple|"
-        r"pink|cream|gold|silver|maroon|navy|beige)\b",
+        r"\b(?:dark |light |pale |bright )?(?:red|green|blue|yellow|black|white|grey|gray|brown|orange|"
+        r"purple|pink|cream|gold|silver|maroon|navy|beige)\b",
         re.I,
     ),
     "decision": re.compile(

@@ -2,11 +2,13 @@
 
 from .embed import Embedder, SentenceTransformerEmbedder, bundled_model_path
 from .keyword import KeywordIndex, tokenize
+from .lock import ArchiveLock
 from .retrieve import embedding_text, fuse, fuse_candidates, match_bodies, rank_fused
 from .store import CouncilIndex
 from .vector import VectorStore, body_key, build_where
 
 __all__ = [
+    "ArchiveLock",
     "CouncilIndex",
     "Embedder",
     "KeywordIndex",

@@ -10,6 +10,7 @@ from assistant.types import Chunk, Filters, RawDocument, ScoredChunk
 
 from .embed import Embedder, SentenceTransformerEmbedder
 from .keyword import KeywordIndex
+from .lock import ArchiveLock
 from .retrieve import embedding_text, retrieve_chunks
 from .vector import DocumentMeta, VectorStore
 
@@ -30,6 +31,10 @@ class CouncilIndex:
         self._keyword_generation = -1
 
     # -- writing --------------------------------------------------------------------------
+    def lock(self, timeout: float | None = None) -> ArchiveLock:
+        """The archive's writer lock (not yet taken): hold it around every write."""
+        return ArchiveLock(self.settings, timeout)
+
     def embed_chunks(self, chunks: Sequence[Chunk]) -> list[list[float]]:
         """One vector per chunk, from the text the encoder sees (cut to what it can read)."""
         limit = self.settings.index.max_seq_length * _CHARS_PER_TOKEN
@@ -64,6 +69,13 @@ class CouncilIndex:
                     old.unlink(missing_ok=True)
         self._keyword, self._keyword_generation = index, generation
         return index
+
+    def forget_keyword(self) -> None:
+        """Drop the cached BM25 index, so the next query rebuilds it from Chroma."""
+        folder = self.settings.data_dir / "keyword"
+        for old in folder.glob(f"{self.settings.index.collection}-*.pkl"):
+            old.unlink(missing_ok=True)
+        self._keyword, self._keyword_generation = None, -1
 
     def retrieve(self, question: str, filters: Filters, k: int) -> list[ScoredChunk]:
         """Hybrid retrieval of the `k` best chunks for a question."""

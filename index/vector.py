@@ -5,7 +5,8 @@ Two collections:
 - `<name>-docs`: one record per document, holding its extracted text (so every citation
   can be reopened, even from another process talking to the same Chroma server). A
   document's record is written *after* all its chunks: chunks whose document has no
-  record are leftovers of an interrupted ingest and are removed.
+  record are leftovers of an interrupted ingest and are removed, but only once the writer
+named in their metadata is gone (another live writer may still be finishing them).
 
 A document is its content (the id is a hash of the file's bytes), so the same file under
 two names is stored once; its record lists every file that holds it in `sources`. The
@@ -22,9 +23,12 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from assistant.errors import IndexMissingError
+from assistant.errors import ArchiveError, IndexMissingError
 from assistant.settings import Settings
 from assistant.types import Chunk, Citation, Decision, Filters
+
+from .faults import catching_up, forget_system, guarded
+from .lock import writer_gone, writer_id
 
 Where = dict[str, Any]
 DocumentMeta = dict[str, str | int | list[str]]
@@ -95,19 +99,39 @@ class VectorStore:
     """The Chroma collections of one council archive."""
 
     def __init__(self, settings: Settings, create: bool = True) -> None:
+        cfg = settings.index
+        if cfg.chroma_host:
+            self.location = f"http://{cfg.chroma_host}:{cfg.chroma_port}"
+        else:
+            path = settings.data_dir / "chroma"
+            self.location = str(path)
+            if not create and not path.exists():
+                raise IndexMissingError(f"No index at {path}. Run: councilqa ingest PATH")
+            try:
+                path.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ArchiveError(
+                    f"The data folder {settings.data_dir} cannot be used ({exc.strerror or exc}). "
+                    "Set COUNCILQA_DATA_DIR (or --data-dir) to a writable folder."
+                ) from exc
+        self.settings = settings
+        self._open(settings)
+        self.writer = writer_id()  # stamped on every chunk this process writes
+        self._synced = self._stored_generation()  # the write generation this client has seen
+
+    @guarded
+    def _open(self, settings: Settings) -> None:
         import chromadb
 
         cfg = settings.index
         if cfg.chroma_host:
             self.client: Any = chromadb.HttpClient(host=cfg.chroma_host, port=cfg.chroma_port)
-            self.location = f"http://{cfg.chroma_host}:{cfg.chroma_port}"
         else:
-            path = settings.data_dir / "chroma"
-            if not create and not path.exists():
-                raise IndexMissingError(f"No index at {path}. Run: councilqa ingest PATH")
-            path.mkdir(parents=True, exist_ok=True)
-            self.client = chromadb.PersistentClient(path=str(path))
-            self.location = str(path)
+            try:
+                self.client = chromadb.PersistentClient(path=self.location)
+            except Exception:
+                forget_system(self.location)  # else the next open in this process gets the broken one
+                raise
         space: Any = {"hnsw": {"space": "cosine"}}
         self.chunks = self.client.get_or_create_collection(
             cfg.collection, configuration=space, embedding_function=None
@@ -116,15 +140,37 @@ class VectorStore:
         self._max_batch = int(self.client.get_max_batch_size())
 
     # -- generation: how each process notices writes by another --------------------------
+    @guarded
     def generation(self) -> int:
-        """A counter bumped on every write to the chunk collection."""
+        """A counter bumped on every write to the chunk collection.
+
+        When another process wrote since this one last looked, an embedded client is reopened
+        first: chromadb's PersistentClient keeps its vector index in memory and never reloads it,
+        so it would miss the new chunks and fail on them ("Error finding id"). SEE: issue 15."""
+        generation = self._stored_generation()
+        if generation != self._synced and not self.settings.index.chroma_host:
+            self._reopen()
+            generation = self._stored_generation()
+        self._synced = generation
+        return generation
+
+    def _stored_generation(self) -> int:
         self.chunks = self.client.get_collection(self.chunks.name, embedding_function=None)
         return int((self.chunks.metadata or {}).get("generation", 0))
 
+    def _reopen(self) -> None:
+        """Open the embedded archive afresh, as another process left it."""
+        forget_system(self.location)
+        self._open(self.settings)
+
     def _bump(self) -> None:
-        self.chunks.modify(metadata={"generation": self.generation() + 1})
+        generation = self._stored_generation() + 1
+        self.chunks.modify(metadata={"generation": generation})
+        self._synced = generation
 
     # -- documents ------------------------------------------------------------------------
+    @guarded
+    @catching_up
     def document_record(self, doc_id: str) -> tuple[str, dict[str, Any]] | None:
         """The document's extracted text and metadata, or None."""
         got = self.docs.get(ids=[doc_id], include=["documents", "metadatas"])
@@ -132,11 +178,14 @@ class VectorStore:
             return None
         return str(got["documents"][0]), dict(got["metadatas"][0] or {})
 
+    @guarded
+    @catching_up
     def documents(self) -> list[tuple[str, dict[str, Any]]]:
         """(doc_id, metadata) of every complete document."""
         got = self.docs.get(include=["metadatas"])
         return [(i, dict(m or {})) for i, m in zip(got["ids"], got["metadatas"], strict=True)]
 
+    @guarded
     def add_document(
         self,
         doc_id: str,
@@ -152,12 +201,13 @@ class VectorStore:
             self.chunks.add(
                 ids=[c.id for c in part],
                 documents=[c.text for c in part],
-                metadatas=[chunk_metadata(c) for c in part],
+                metadatas=[{**chunk_metadata(c), "writer": self.writer} for c in part],
                 embeddings=[list(e) for e in embeddings[start : start + self._max_batch]],
             )
         self.docs.add(ids=[doc_id], documents=[text], metadatas=[meta], embeddings=[[1.0]])
         self._bump()
 
+    @guarded
     def set_sources(self, doc_id: str, sources: Sequence[str]) -> None:
         """Record which files hold a document; with none left, the document goes."""
         if not sources:
@@ -177,6 +227,7 @@ class VectorStore:
             self._bump()
         self.docs.update(ids=[doc_id], metadatas=[{"source": primary, "sources": list(sources)}])
 
+    @guarded
     def delete_document(self, doc_id: str, bump: bool = True) -> None:
         """Remove a document's record first, then its chunks."""
         self.docs.delete(ids=[doc_id])
@@ -184,10 +235,16 @@ class VectorStore:
         if bump:
             self._bump()
 
+    @guarded
     def remove_incomplete(self) -> int:
-        """Delete chunks whose document never got its record (an interrupted ingest)."""
+        """Delete chunks whose document never got its record and whose writer is gone (an interrupted
+        ingest); the unfinished chunks of a writer still running are left to it."""
         complete = set(self.docs.get(include=[])["ids"])
-        orphans = self.chunk_doc_ids() - complete
+        orphans = {
+            doc_id
+            for doc_id, writers in self.chunk_writers().items()
+            if doc_id not in complete and all(writer_gone(w) for w in writers)
+        }
         for doc_id in orphans:
             self.chunks.delete(where={"doc_id": doc_id})
         if orphans:
@@ -195,42 +252,65 @@ class VectorStore:
         return len(orphans)
 
     # -- chunks ---------------------------------------------------------------------------
+    @guarded
     def count(self) -> int:
         """Number of chunks stored."""
         return int(self.chunks.count())
 
-    def chunk_doc_ids(self, page: int = 5000) -> set[str]:
-        """The ids of the documents that stored chunks belong to."""
-        found: set[str] = set()
+    @guarded
+    def chunk_writers(self, page: int = 5000) -> dict[str, set[str | None]]:
+        """doc_id -> the writers that stored its chunks (None for chunks from before writers were kept)."""
+        found: dict[str, set[str | None]] = {}
         offset = 0
         while True:
             got = self.chunks.get(include=["metadatas"], limit=page, offset=offset)
             if not got["ids"]:
                 return found
-            found.update(str((m or {}).get("doc_id")) for m in got["metadatas"])
+            for m in got["metadatas"]:
+                writer = (m or {}).get("writer")
+                found.setdefault(str((m or {}).get("doc_id")), set()).add(str(writer) if writer else None)
             offset += len(got["ids"])
 
     def iter_chunks(self, page: int = 5000) -> Iterator[Chunk]:
         """Every stored chunk, a page at a time."""
         offset = 0
         while True:
-            got = self.chunks.get(include=["documents", "metadatas"], limit=page, offset=offset)
+            got = self._page(page, offset)
             if not got["ids"]:
                 return
             for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
                 yield chunk_from_record(cid, str(text), dict(meta or {}))
             offset += len(got["ids"])
 
+    def chunk_records(
+        self, full: bool = False, page: int = 2000
+    ) -> Iterator[tuple[str, str, dict[str, Any], list[float] | None]]:
+        """(id, text, metadata, vector) of every stored chunk, a page at a time; text and vector
+        are read only when `full` ("" and None otherwise)."""
+        include = ["metadatas", *(["documents", "embeddings"] if full else [])]
+        offset = 0
+        while True:
+            got = self._page(page, offset, include)
+            if not got["ids"]:
+                return
+            texts = got.get("documents") if full else None
+            vectors = got.get("embeddings") if full else None
+            for n, (cid, meta) in enumerate(zip(got["ids"], got["metadatas"], strict=True)):
+                vector = None if vectors is None or vectors[n] is None else [float(x) for x in vectors[n]]
+                yield cid, "" if texts is None else str(texts[n]), dict(meta or {}), vector
+            offset += len(got["ids"])
+
+    @guarded
+    @catching_up
+    def _page(self, page: int, offset: int, include: Sequence[str] = ("documents", "metadatas")) -> Any:
+        return self.chunks.get(include=list(include), limit=page, offset=offset)
+
+    @guarded
     def query(self, embedding: Sequence[float], n: int, where: Where | None) -> list[tuple[Chunk, float]]:
         """The `n` nearest chunks with their cosine similarity."""
         if n <= 0 or self.count() == 0:
             return []
-        got = self.chunks.query(
-            query_embeddings=[list(embedding)],
-            n_results=n,
-            where=where,
-            include=["documents", "metadatas", "distances"],
-        )
+        got = self._query(embedding, n, where)
         out: list[tuple[Chunk, float]] = []
         for cid, text, meta, dist in zip(
             got["ids"][0],
@@ -242,6 +322,17 @@ class VectorStore:
             out.append((chunk_from_record(cid, str(text), dict(meta or {})), 1.0 - float(dist)))
         return out
 
+    @catching_up
+    def _query(self, embedding: Sequence[float], n: int, where: Where | None) -> Any:
+        return self.chunks.query(
+            query_embeddings=[list(embedding)],
+            n_results=n,
+            where=where,
+            include=["documents", "metadatas", "distances"],
+        )
+
+    @guarded
+    @catching_up
     def get_chunks(self, ids: Sequence[str]) -> list[Chunk]:
         """The stored chunks with these ids (missing ones are skipped)."""
         if not ids:
@@ -252,6 +343,8 @@ class VectorStore:
             for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
         ]
 
+    @guarded
+    @catching_up
     def embeddings(self, ids: Sequence[str]) -> dict[str, list[float]]:
         """Stored vectors of the given chunks."""
         if not ids:

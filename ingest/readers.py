@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import SourceError
+from assistant.settings import IngestSettings
 from assistant.types import RawDocument
 
 from .layout import PAGE_NUMBER, Line, clean_bullet, line_style, rebuild_text
+from .limits import Limits, display_path, over_limit, safe_text
 from .sidecar import load_sidecar
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx")
@@ -29,33 +31,45 @@ def file_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:32]
 
 
-def read_document(path: Path, max_bytes: int = 200_000_000) -> RawDocument:
-    """Read one council file into a RawDocument, or raise SourceError with a one-line reason."""
+def read_document(
+    path: Path, limits: IngestSettings | None = None, *, deadline: float | None = None
+) -> RawDocument:
+    """Read one council file into a RawDocument, or raise SourceError with a one-line reason.
+
+    Args:
+        limits: the per-file limits (bytes, unpacked bytes, pages, characters); defaults apply when None.
+        deadline: a `time.monotonic()` after which reading stops (the file's time budget).
+    """
+    bounds = Limits(limits or IngestSettings(), deadline)
+    name = safe_text(path.name)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise SourceError(f"{path.name}: unsupported file type {suffix or '(none)'}")
+        raise SourceError(f"{name}: unsupported file type {safe_text(suffix) or '(none)'}")
     try:
         size = path.stat().st_size
-        if size > max_bytes:
-            raise SourceError(f"{path.name}: {size:,} bytes is over the {max_bytes:,} byte limit")
+        if size > bounds.settings.max_file_bytes:
+            raise SourceError(
+                f"{name}: {over_limit('bytes', size, bounds.settings.max_file_bytes, 'max_file_bytes')}"
+            )
         data = path.read_bytes()
     except OSError as exc:
-        raise SourceError(f"{path.name}: cannot read file ({exc.strerror or exc})") from exc
+        raise SourceError(f"{name}: cannot read file ({exc.strerror or exc})") from exc
     if not data.strip():
-        raise SourceError(f"{path.name}: file is empty")
+        raise SourceError(f"{name}: file is empty")
     reader = _READERS[suffix]
     try:
-        text, title, page_starts = reader(data)
+        text, title, page_starts = reader(data, bounds)
+        bounds.check("characters of text", len(text), "max_chars")
     except SourceError as exc:
-        raise SourceError(f"{path.name}: {exc}") from exc
+        raise SourceError(f"{name}: {exc}") from exc
     except Exception as exc:  # parsers raise many types on corrupt input
-        raise SourceError(f"{path.name}: cannot parse {suffix[1:]} ({type(exc).__name__}: {exc})") from exc
+        raise SourceError(f"{name}: cannot parse {suffix[1:]} ({type(exc).__name__}: {exc})") from exc
     if not text.strip():
-        raise SourceError(f"{path.name}: no text found in the file")
+        raise SourceError(f"{name}: no text found in the file")
     meta = load_sidecar(path)
     return RawDocument(
         doc_id=file_digest(data),
-        source=str(path),
+        source=display_path(path),
         format=_FORMATS[suffix],
         text=text,
         title=meta.get("title") or title,
@@ -119,8 +133,10 @@ def normalise_lines(lines: list[str]) -> str:
     return "\n".join(out)
 
 
-def _read_txt(data: bytes) -> Extracted:
+def _read_txt(data: bytes, limits: Limits) -> Extracted:
     text = decode_text(data).replace("\r\n", "\n").replace("\r", "\n")
+    limits.check("characters of text", len(text), "max_chars")
+    limits.check("pages", text.count("\f") + 1, "max_pages")
     pages = [to_lines(page.split("\n")) for page in text.split("\f")]
     out, page_starts = rebuild_text(pages)
     return out, None, page_starts if len(pages) > 1 else []
@@ -151,8 +167,9 @@ _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|])")
 _SCAN_NOTE = re.compile(r"^\*?<small>.*</small>\*?\s*$", re.I)
 
 
-def _read_md(data: bytes) -> Extracted:
+def _read_md(data: bytes, limits: Limits) -> Extracted:
     text = decode_text(data).replace("\r\n", "\n").replace("\r", "\n")
+    limits.check("characters of text", len(text), "max_chars")
     raw_lines = text.split("\n")
     segments: list[list[str]] = [[]]
     for line in raw_lines:
@@ -161,6 +178,8 @@ def _read_md(data: bytes) -> Extracted:
         else:
             segments[-1].append(line)
     paged = _is_paged_markdown(segments)
+    if paged:
+        limits.check("pages", len(segments), "max_pages")
     if not paged:
         segments = [[line for seg in segments for line in [*seg, ""]]]
     elif all(_MD_LINK_LINE.match(line) or not line.strip() for line in segments[0]):
@@ -217,9 +236,10 @@ _BLOCK_TAGS = {
 _DROP_TAGS = ["script", "style", "noscript", "nav", "header", "footer", "aside", "form", "template", "svg"]
 
 
-def _read_html(data: bytes) -> Extracted:
+def _read_html(data: bytes, limits: Limits) -> Extracted:
     from bs4 import BeautifulSoup, Tag
 
+    limits.check("bytes of HTML", len(data), "max_chars")
     soup = BeautifulSoup(data, "html.parser")
     title = soup.title.get_text(" ", strip=True) if soup.title else None
     for tag in soup.find_all(_DROP_TAGS):
@@ -286,7 +306,7 @@ def _inline_text(tag: Any) -> str:
     return " ".join(str(tag.get_text()).split())
 
 
-def _read_pdf(data: bytes) -> Extracted:
+def _read_pdf(data: bytes, limits: Limits) -> Extracted:
     import io
 
     from pypdf import PdfReader
@@ -305,13 +325,18 @@ def _read_pdf(data: bytes) -> Extracted:
     title = None
     if reader.metadata and reader.metadata.title:
         title = str(reader.metadata.title)
+    limits.check("pages", len(reader.pages), "max_pages")
     pages: list[list[Line]] = []
+    chars = 0
     for page in reader.pages:
+        limits.check_time()
         # layout mode keeps vertical gaps as blank lines: our paragraph boundaries
         try:
             raw = page.extract_text(extraction_mode="layout")
         except Exception:
             raw = page.extract_text()
+        chars += len(raw)
+        limits.check("characters of text", chars, "max_chars")
         pages.append(to_lines(raw.split("\n")))
     text, page_starts = rebuild_text(pages)
     if not text.strip():
@@ -319,25 +344,38 @@ def _read_pdf(data: bytes) -> Extracted:
     return text, title, page_starts
 
 
-def _read_docx(data: bytes) -> Extracted:
+def _read_docx(data: bytes, limits: Limits) -> Extracted:
     import io
     import zipfile
 
     import docx
+    from docx.enum.style import WD_STYLE_TYPE
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise SourceError("not a valid .docx file (corrupt or another format)")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        # zipfile never inflates an entry past its declared size, so this bounds what parsing reads
+        unpacked = sum(info.file_size for info in archive.infolist())
+    limits.check("bytes unpacked", unpacked, "max_unpacked_bytes")
     document = docx.Document(io.BytesIO(data))
     title = document.core_properties.title or None
+    # Style names looked up once: python-docx's per-paragraph `style` scans every style each time,
+    # which made a 20,000-paragraph file take over a minute (SEE: issue 15).
+    style_names = {s.style_id: s.name or "" for s in document.styles}
+    paragraph = WD_STYLE_TYPE.PARAGRAPH
+    default = next((s.name or "" for s in document.styles if s.type == paragraph and s.element.default), "")
     lines: list[str] = []
-    for block in document.iter_inner_content():
+    for n, block in enumerate(document.iter_inner_content()):
+        if n % 500 == 0:
+            limits.check_time()
         if isinstance(block, Paragraph):
             text = block.text.strip()
             if not text:
                 continue
-            style = (block.style.name if block.style is not None else "") or ""
+            style_id = block._p.style
+            style = style_names.get(style_id, default) if style_id else default
             if "List" in style and not text.startswith(("-", "•")):
                 text = f"- {text}"
             lines.extend([text, ""])
@@ -353,7 +391,7 @@ def _read_docx(data: bytes) -> Extracted:
     return normalise_lines(lines), title, []
 
 
-_READERS: dict[str, Callable[[bytes], Extracted]] = {
+_READERS: dict[str, Callable[[bytes, Limits], Extracted]] = {
     ".txt": _read_txt,
     ".md": _read_md,
     ".markdown": _read_md,

@@ -70,11 +70,14 @@ def test_ingest_json(
     assert result.exit_code == 1
     out = json.loads(result.stdout)
     assert set(out) == {
-        "ingested", "unchanged", "duplicates", "removed", "failed", "chunks", "seconds", "stages",
+        "ingested", "unchanged", "duplicates", "removed", "failed", "repaired", "problems", "chunks",
+        "seconds", "stages",
     }  # fmt: skip
     assert set(out["stages"]) == {"read", "parse", "chunk", "embed", "write"}
     assert all(secs >= 0 for secs in out["stages"].values()) and out["stages"]["write"] > 0
-    assert out["duplicates"] == [] and out["removed"] == []
+    assert (
+        out["duplicates"] == [] and out["removed"] == [] and out["repaired"] == [] and out["problems"] == []
+    )
     assert len(out["ingested"]) == 2 and out["unchanged"] == [] and out["chunks"] == tiny_chunk_count
     assert out["failed"] == [{"source": str(bad), "reason": "notes.odt: unsupported file type .odt"}]
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from assistant import SourceError
+from assistant.settings import IngestSettings
 from ingest import SUPPORTED_SUFFIXES, file_digest, read_document
 
 TEXT = (
@@ -348,8 +349,12 @@ def test_missing_file_raises_source_error(tmp_path: Path) -> None:
 
 def test_file_over_size_limit(tmp_path: Path) -> None:
     path = _write(tmp_path, "big.txt", "x" * 500)
-    with pytest.raises(SourceError, match=r"^big\.txt: 500 bytes is over the 100 byte limit$"):
-        read_document(path, max_bytes=100)
+    limits = IngestSettings(max_file_bytes=100)
+    with pytest.raises(
+        SourceError,
+        match=r"^big\.txt: 500 bytes is over the limit of 100 \(COUNCILQA_INGEST__MAX_FILE_BYTES\)$",
+    ):
+        read_document(path, limits)
 
 
 def test_supported_suffixes() -> None:
