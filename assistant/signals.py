@@ -72,8 +72,9 @@ _HAS = {
     ),
     "money": re.compile(r"[£€$]\s?\d|\b\d[\d,.]*\s?(?:million|m|bn|k)\b|\b\d+p\b", re.I),
     "date": re.compile(
-        rf"\b\d{{1,2}}(?:st|nd|rd|th)? (?:{_MONTHS})\b|\b(?:{_MONTHS})\s+\d{{4}}\b|\b(?:19|20)\d{{2}}\b"
+        rf"\b\d{{1,2}}(?:st|nd|rd|th)? (?:{_MONTHS})\b|\b(?:{_MONTHS})\b|\b(?:19|20)\d{{2}}\b"
         r"|\b\d{1,2}[.:]\d{2}\s?(?:am|pm)\b|\b\d{1,2}\s?(?:am|pm)\b"
+        r"|\b(?:spring|summer|autumn|winter|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)s?\b"
     ),
     "count": re.compile(
         r"(?<![/\d.£€$])\b(?!(?:19|20)\d\d\b)\d[\d,.]*\b(?!/\d)|%|\b(?:one|two|three|four|five|six|seven|"
@@ -102,8 +103,9 @@ _SPAN = {
         r"[£€$]\s?\d[\d,.]*(?:\s?(?:million|m|bn|k)\b)?|\b\d[\d,.]*\s?(?:million|bn)\b", re.I
     ),
     "date": re.compile(
-        rf"\b\d{{1,2}}(?:st|nd|rd|th)? (?:{_MONTHS})(?: \d{{4}})?\b|\b(?:{_MONTHS})\s+\d{{4}}\b"
-        r"|\b\d{1,2}[.:]\d{2}\s?(?:am|pm)\b"
+        rf"\b\d{{1,2}}(?:st|nd|rd|th)? (?:{_MONTHS})(?: \d{{4}})?\b|\b(?:{_MONTHS})(?:\s+\d{{4}})?\b"
+        r"|\b\d{1,2}[.:]\d{2}\s?(?:am|pm)\b|\b(?:19|20)\d{2}(?:/\d{2})?\b"
+        r"|\b(?:spring|summer|autumn|winter|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)s?\b"
     ),
     "count": re.compile(
         r"\b(?:For|In favour):?\s*\d+[^.;]*?(?:Abstentions?|Abstain(?:ed)?):?\s*\d+"
@@ -323,7 +325,7 @@ def has(kind: str, text: str) -> bool:
     if kind in ("count", "money"):
         text = _HAS["date"].sub(" ", text)  # "8 December 2022" is no count
     if kind == "count":
-        text = _HAS["money"].sub(" ", text)  # "£186,000" is a sum, not a count
+        text = _SPAN["money"].sub(" ", text)  # "£186,000" is a sum, not a count
         text = re.sub(r"\(\w{1,3}\)|\b\d+\.\d+\b|\b\d{2}/\d{3,5}/\w+\b", " ", text)  # "(b)", "2.2", refs
     return bool(_HAS[kind].search(text))
 

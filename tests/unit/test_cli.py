@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 CITATION_KEYS = {
     "label", "source", "council", "body", "meeting_date", "doc_type", "title", "agenda_item", "meeting_item",
-    "paragraph", "item_paragraph", "para_number", "char_start", "char_end", "page", "text", "passage",
+    "paragraph", "item_paragraph", "para_number", "char_start", "char_end", "page", "text", "passage", "marker",
 }  # fmt: skip
 
 
@@ -92,7 +92,10 @@ def test_ask_json(ingested: Path) -> None:
     result = run(ingested, "ask", "--json", "What did the committee resolve about allotment rents?")
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
-    assert set(out) == {"question", "resolved_question", "answer", "refused", "note", "citations", "related"}
+    assert set(out) == {
+        "question", "resolved_question", "answer", "short_answer", "refused", "note", "sources", "citations",
+        "related",
+    }  # fmt: skip
     assert out["related"] == []  # only a refusal lists related passages
     assert out["resolved_question"] is None
     assert out["question"] == "What did the committee resolve about allotment rents?"
@@ -107,13 +110,25 @@ def test_ask_json(ingested: Path) -> None:
         assert citation["text"] in out["answer"] or " ".join(citation["text"].split()) in out["answer"]
         assert citation["text"] in citation["passage"]  # the whole cited paragraph, one step away
     assert "£48" in out["answer"]
+    # markers in the prose, each source listed once with its full label
+    markers = {c["marker"] for c in out["citations"]}
+    assert [s["marker"] for s in out["sources"]] == sorted(markers)
+    for marker in markers:
+        assert f"[{marker}]" in out["answer"]
+    assert all(s["label"] not in out["answer"] for s in out["sources"])
+    short = out["short_answer"]
+    assert short["text"] == "£48"  # the fact asked for, verbatim, with its own offsets
+    assert short["char_end"] - short["char_start"] == len("£48")
+    assert short["marker"] in markers
 
 
 def test_ask_plain_lists_sources(ingested: Path) -> None:
     result = run(ingested, "ask", "What did the committee resolve about allotment rents?")
     assert result.exit_code == 0, result.output
     assert "Sources:" in result.stdout
-    assert "[Parks Committee, 17 Jan 2024, item 2, para" in result.stdout
+    assert "  [1] Parks Committee, 17 Jan 2024, item 2, para" in result.stdout
+    prose = result.stdout.split("Sources:")[0]
+    assert "[1]" in prose and "Parks Committee" not in prose  # the label appears once, in the sources
 
 
 def test_ask_refusal_lists_related(ingested: Path) -> None:

@@ -119,7 +119,8 @@ def test_good_cited_answer_is_kept_with_verbatim_quotes() -> None:
     # the claim draws on both sentences of [2] (the firm, then the date): the quote spans both
     assert answer.sentences[1].quote == chunks[1].chunk.text
     assert_checked(answer, chunks)
-    assert chunks[1].chunk.citation.label in answer.text
+    assert answer.text.splitlines()[1].endswith("[2]")  # markers; the labels are in answer.sources
+    assert [c.label for _, c in answer.sources] == [c.chunk.citation.label for c in chunks[:2]]
 
 
 def test_request_carries_fenced_numbered_records() -> None:

@@ -22,9 +22,17 @@ def ui_index(tiny_index: tuple[Settings, FakeEmbedder], fake_model: FakeEmbedder
 def test_respond_returns_cited_text(ui_index: Settings) -> None:
     reply = respond("What did the committee resolve about allotment rents?", [], ui_index)
     assert "£48" in reply
-    assert "**[Parks Committee, 17 Jan 2024, item 2, para" in reply
-    for line in reply.split("\n\n"):
-        assert line.endswith("]**")
+    prose, sources = reply.split("**Sources**")
+    assert prose.strip().endswith("[1]")
+    assert sources.strip().startswith("1. Parks Committee, 17 Jan 2024, item 2, para")
+
+
+def test_record_text_is_shown_inert() -> None:
+    from assistant import escape_markdown
+
+    shown = escape_markdown("<script>x()</script> [a](javascript:y) ![i](http://h/i.png) *b*")
+    assert "<script>" not in shown and "](" not in shown.replace("\\](", "")
+    assert shown.count("\\<") == 2 and "\\!\\[i\\]" in shown
 
 
 def test_respond_refusal_lists_related(ui_index: Settings) -> None:
@@ -58,7 +66,7 @@ def test_respond_follows_up_from_the_chat_history(ui_index: Settings) -> None:
     follow = respond("who seconded it?", history, ui_index)
     assert follow.startswith(
         "*Answering: Who seconded allotment rents on 17 January 2024 (Parks Committee)?*"
-    )
+    ), follow
     assert "seconded by Councillor Pym" in follow
 
 

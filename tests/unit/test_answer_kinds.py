@@ -1,0 +1,190 @@
+"""The answer layer's failure kinds, one test each, on the team's own small records."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from assistant.answer import answer_question
+from assistant.settings import AnswerSettings, IngestSettings
+from assistant.signals import analyse, question_years, text_years
+from assistant.types import Answer, Chunk, RawDocument, ScoredChunk
+from ingest import chunk_meeting, file_digest, parse_meeting
+
+if TYPE_CHECKING:
+    from conftest import FakeEmbedder
+
+LEISURE = """WENBURY BOROUGH COUNCIL
+
+Minutes of the meeting of the Cabinet held on 10 October 2024.
+
+5. Leisure Centre Refurbishment
+
+Dr Rowe explained that the £2.1 million would be borrowed from the Public Works Loan Board over 25 years.
+
+The weekly mobile library stop would save £186,000 a year.
+
+Apologies were received from Councillors Dobson and Kaur.
+
+RESOLVED: That the refurbishment be approved at a total cost of £3.4 million.
+"""
+
+
+def chunks_of(text: str, name: str) -> tuple[str, list[Chunk]]:
+    raw = RawDocument(doc_id=file_digest(text.encode()), source=f"/r/{name}", format="txt", text=text)
+    return raw.text, chunk_meeting(parse_meeting(raw), IngestSettings(min_chunk_chars=0))
+
+
+def scored(chunks: list[Chunk]) -> list[ScoredChunk]:
+    return [
+        ScoredChunk(chunk=c, score=1.0 / (60 + rank), dense_rank=rank, similarity=0.8)
+        for rank, c in enumerate(chunks, start=1)
+    ]
+
+
+def _ask(question: str, chunks: list[Chunk], fake_embedder: FakeEmbedder, **settings: object) -> Answer:
+    return answer_question(question, scored(chunks), AnswerSettings.model_validate(settings), fake_embedder)
+
+
+def test_near_miss_naming_the_thing_but_not_the_fact_is_refused(fake_embedder: FakeEmbedder) -> None:
+    _, chunks = chunks_of(LEISURE, "2024-10-10_cabinet_minutes.txt")
+    answer = _ask(
+        "What interest rate is paid on the Public Works Loan Board borrowing?", chunks, fake_embedder
+    )
+    assert answer.refused, answer.text
+    assert answer.related  # shown as "related, not an answer"
+
+
+def test_a_count_question_needs_a_count_not_a_sum(fake_embedder: FakeEmbedder) -> None:
+    _, chunks = chunks_of(LEISURE, "2024-10-10_cabinet_minutes.txt")
+    answer = _ask("How many people used the weekly mobile library stop?", chunks, fake_embedder)
+    assert answer.refused, answer.text
+
+
+def test_fact_first_then_its_sentence_with_a_marker(fake_embedder: FakeEmbedder) -> None:
+    text, chunks = chunks_of(LEISURE, "2024-10-10_cabinet_minutes.txt")
+    answer = _ask("How much will the leisure centre refurbishment cost?", chunks, fake_embedder)
+    assert not answer.refused
+    assert answer.text.startswith("£3.4 million — RESOLVED: That the refurbishment be approved")
+    assert answer.text.endswith("[1]")
+    short = answer.short_answer
+    assert short is not None
+    assert text[short.citation.char_start : short.citation.char_end] == short.quote == "£3.4 million"
+    assert [m for m, _ in answer.sources] == [1]
+
+
+def test_roll_call_facts_are_answers_when_asked(fake_embedder: FakeEmbedder) -> None:
+    _, chunks = chunks_of(LEISURE, "2024-10-10_cabinet_minutes.txt")
+    answer = _ask("Who sent apologies to the Cabinet on 10 October 2024?", chunks, fake_embedder)
+    assert not answer.refused
+    assert "Dobson and Kaur" in answer.text.splitlines()[0]
+
+
+def test_multi_part_question_says_which_part_is_not_stated(fake_embedder: FakeEmbedder) -> None:
+    _, chunks = chunks_of(LEISURE, "2024-10-10_cabinet_minutes.txt")
+    answer = _ask(
+        "How much will the leisure centre refurbishment cost, and who proposed it?", chunks, fake_embedder
+    )
+    assert not answer.refused
+    assert "£3.4 million" in answer.text
+    assert answer.text.splitlines()[-1] == "Not stated in the records: who proposed it."
+
+
+def test_financial_years_in_every_common_spelling() -> None:
+    for spelt in ("2019/20", "2019-20", "2019 – 20", "2019/2020", "FY 2019-20"):
+        assert question_years(f"What was the budget for {spelt}?") == ("2019/20",), spelt
+        assert "2019/20" in text_years(f"The budget for {spelt} was set."), spelt
+    assert question_years("What happened in 2019-2024?") == ("2019",)  # a range, not a year
+    assert question_years("What happened since 2022?") == ()
+
+
+def test_years_a_question_bounds_exclude_later_meetings(fake_embedder: FakeEmbedder) -> None:
+    _, chunks = chunks_of(
+        "Minutes of the meeting of the Overview and Scrutiny Panel held on 8 December 2022.\n\n"
+        "1. Attendance\n\nCouncillor Colin Pettifer chaired the Overview and Scrutiny Panel.\n",
+        "2022-12-08_overview-and-scrutiny-panel_minutes.txt",
+    )
+    assert not _ask("Who chaired the Overview and Scrutiny Panel in 2022?", chunks, fake_embedder).refused
+    assert _ask("Who chaired the Overview and Scrutiny Panel before 2022?", chunks, fake_embedder).refused
+
+
+def _two_bodies() -> list[ScoredChunk]:
+    _, cabinet = chunks_of(
+        "Minutes of the meeting of the Cabinet held on 9 March 2023.\n\n4. Northgate Library\n\n"
+        "RESOLVED: That Northgate Library be kept open with reduced hours.\n",
+        "2023-03-09_cabinet_minutes.txt",
+    )
+    _, panel = chunks_of(
+        "Minutes of the meeting of the Overview and Scrutiny Panel held on 21 February 2023.\n\n"
+        "3. Northgate Library\n\nRESOLVED: That the Panel recommends the Northgate Library closure be "
+        "referred back to the Cabinet.\n",
+        "2023-02-21_overview-and-scrutiny-panel_minutes.txt",
+    )
+    return scored([c for c in cabinet + panel if "RESOLVED" in c.text])
+
+
+def test_one_bodys_decision_is_not_presented_as_anothers(fake_embedder: FakeEmbedder) -> None:
+    chunks = _two_bodies()
+    bodies = ["Cabinet", "Overview and Scrutiny Panel"]
+    for question, body in (
+        (
+            "What did the Overview and Scrutiny Panel decide about Northgate Library?",
+            "Overview and Scrutiny Panel",
+        ),
+        ("What did Cabinet decide about Northgate Library?", "Cabinet"),
+    ):
+        answer = answer_question(question, chunks, AnswerSettings(), fake_embedder, known_bodies=bodies)
+        assert answer.sentences[0].citation.body == body, answer.text
+
+
+def test_first_and_latest_word_on_a_matter(fake_embedder: FakeEmbedder) -> None:
+    _, early = chunks_of(
+        "Minutes of the meeting of the Cabinet held on 14 July 2022.\n\n6. Mill Lane\n\n"
+        "The Mill Lane cycle lane was estimated to cost £1.2 million.\n",
+        "2022-07-14_cabinet_minutes.txt",
+    )
+    _, late = chunks_of(
+        "Minutes of the meeting of the Cabinet held on 13 March 2025.\n\n5. Mill Lane\n\n"
+        "The Mill Lane cycle lane was now estimated to cost £1.475 million.\n",
+        "2025-03-13_cabinet_minutes.txt",
+    )
+    chunks = scored([c for c in early + late if "cost" in c.text])
+    first = answer_question(
+        "What was the Mill Lane cycle lane first estimated to cost?",
+        chunks,
+        AnswerSettings(max_sentences=1),
+        fake_embedder,
+    )
+    latest = answer_question(
+        "What is the Mill Lane cycle lane now estimated to cost?",
+        chunks,
+        AnswerSettings(max_sentences=1),
+        fake_embedder,
+    )
+    assert first.short_answer is not None and first.short_answer.text == "£1.2 million"
+    assert latest.short_answer is not None and latest.short_answer.text == "£1.475 million"
+
+
+def test_a_decision_question_needs_a_decision(fake_embedder: FakeEmbedder) -> None:
+    _, chunks = chunks_of(
+        "Minutes of the meeting of the Cabinet held on 17 June 2025.\n\n5. Station Road\n\n"
+        "Councillor Marsh said that a feasibility study for a second phase along Station Road would be "
+        "considered later in the year.\n",
+        "2025-06-17_cabinet_minutes.txt",
+    )
+    answer = _ask("What did Cabinet decide about a second phase along Station Road?", chunks, fake_embedder)
+    assert answer.refused, answer.text
+
+
+def test_what_the_question_asks_for_is_read() -> None:
+    q = analyse("What interest rate is the council paying?")
+    assert q.asked_for == frozenset({"interest", "rate"})
+    assert analyse("What level of construction inflation was blamed?").asked_for == frozenset(
+        {"construct", "inflat"}
+    )
+    assert analyse("How many votes were cast?").asks == ("count",)
+    assert analyse("Who seconded it?").asks == ("person",)
+    assert analyse("What about allotment rents?").asks == ()
+    assert analyse("How many people took part, and what proportion were in favour?").parts == (
+        "How many people took part",
+        "what proportion were in favour",
+    )
