@@ -51,8 +51,8 @@ def compose(
         marker = markers.setdefault((citation.doc_id, citation.paragraph), len(markers) + 1)
         for s in kept:
             s.marker = markers.setdefault((s.citation.doc_id, s.citation.paragraph), marker)
-        lead = _short(cand.chunk, spans, part, q)
-        if lead is not None and short is None:
+        lead = _short(cand.chunk, spans, part, q) if short is None and not q.history else None
+        if lead is not None:
             short = lead
         prose = _JOIN.join(s.text for s in kept)
         when = _dated(citation) if q.history else ""
@@ -147,6 +147,11 @@ def _trim(cand: Candidate, part: Part) -> list[tuple[int, int]]:
     return spans or [(start, end)]
 
 
+def _specific(span: str) -> int:
+    """How precise a span is: a day and month beat a month, which beats a bare year."""
+    return sum(1 for part in re.findall(r"\d+|[A-Za-z]+", span) if part) + (2 if re.search(r"\d \w", span) else 0)
+
+
 def _short(
     chunk: Chunk, spans: Sequence[tuple[int, int]], part: Part, q: QuestionSignals
 ) -> AnswerSentence | None:
@@ -156,7 +161,8 @@ def _short(
         if kind not in wants:
             continue
         for start, end in spans:
-            found = answer_spans(kind, chunk.text[start:end])
+            text = chunk.text[start:end]
+            found = sorted(answer_spans(kind, text), key=lambda se: -_specific(text[se[0] : se[1]]))
             if found:
                 s, e = found[0]
                 return _sentence(chunk, start + s, start + e)

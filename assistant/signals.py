@@ -24,7 +24,7 @@ _WANTS = {
     ),
     "money": re.compile(
         r"\bhow much\b|\bcost|\bbudget|\bfee\b|\bfees\b|\bprice|\bspend|\bfund(?:ed|ing)?\b|£|\bamount"
-        r"|\bcharge\b|\bsaving|\bgrant\b|\brent\b|\brents\b",
+        r"|\bcharge\b|\bsaving|\bgrant\b|\brent\b|\brents\b|\btax\b|\bprecept\b|\breserves?\b",
         re.I,
     ),
     "date": re.compile(
@@ -195,7 +195,8 @@ _GENERIC_ASKED = frozenset(
         "share proportion percentage happened happen decided decision outcome result results reason "
         "reasons grounds council councillor councillors committee cabinet panel meeting report officer "
         "officers recommendation recommendations say said difference change changes level kind type sort "
-        "part parts way ways thing things"
+        "part parts way ways thing things firm firms company companies contractor contractors organisation "
+        "organisations group groups name names person persons"
     )
 )
 _BEFORE = re.compile(r"\b(?:before|prior to|until|till)\s+((?:19|20)\d{2})\b", re.I)
@@ -327,6 +328,7 @@ def has(kind: str, text: str) -> bool:
     if kind == "count":
         text = _SPAN["money"].sub(" ", text)  # "£186,000" is a sum, not a count
         text = re.sub(r"\(\w{1,3}\)|\b\d+\.\d+\b|\b\d{2}/\d{3,5}/\w+\b", " ", text)  # "(b)", "2.2", refs
+        text = _REFERENCE.sub(" ", text)  # "section 5", "Policy TC2", "item 7": numbers that name, not count
     return bool(_HAS[kind].search(text))
 
 
@@ -344,9 +346,19 @@ def answer_spans(kind: str, text: str) -> list[tuple[int, int]]:
             continue
         if kind == "count" and any(a < end and start < b for a, b in _spans_of(("money", "date"), text)):
             continue
+        if kind == "count" and any(m.start() < end and start < m.end() for m in _REFERENCE.finditer(text)):
+            continue
         if end > start:
             out.append((start, end))
     return out
+
+
+_REFERENCE = re.compile(
+    r"\b(?:section|sections|paragraph|paragraphs|para|item|items|appendix|page|pages|policy|minute|minutes|"
+    r"option|tranche|phase|stage|class|schedule|annex|clause|regulation|part|zone|unit|no\.?|number)\s+"
+    r"[A-Z]?\d+[A-Za-z]?\b",
+    re.I,
+)
 
 
 def _spans_of(kinds: tuple[str, ...], text: str) -> list[tuple[int, int]]:

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from answer_checks import assert_marked_quotes
 from click.testing import CliRunner
 
 from assistant import Answer, Settings, Turn, ask, open_index
@@ -79,7 +80,7 @@ def test_follow_up_is_answered_from_the_right_meeting(
         c = sentence.citation
         text = index.document_text(c.doc_id)
         assert text is not None and text[c.char_start : c.char_end] == sentence.quote
-        assert f"[{c.label}]" in after.text
+    assert_marked_quotes(after)
 
 
 def test_follow_up_filters_restrict_the_retrieved_meetings(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 import pytest
+from answer_checks import assert_marked_quotes
 
 from assistant import REFUSAL, Settings, ask, open_index
 from evals.run import QUESTIONS, load_questions, run_eval
@@ -28,8 +29,8 @@ def test_every_answer_sentence_is_cited_verbatim(
             continue
         answered += 1
         assert answer.sentences, o.question.id
-        # the answer text is its sentences, each followed by its citation label, and nothing else
-        assert answer.text.splitlines() == [f"{s.text} [{s.citation.label}]" for s in answer.sentences]
+        # the answer text is verbatim quotes with their markers, and nothing else
+        assert_marked_quotes(answer)
         for s in answer.sentences:
             c = s.citation
             doc = texts.setdefault(c.doc_id, index.document_text(c.doc_id) or "")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from answer_checks import assert_marked_quotes
 
 from assistant import Answer, Filters, Settings, ask, open_index
 from index import SentenceTransformerEmbedder
@@ -71,17 +72,16 @@ def test_sample_council_answers_with_correct_citations(
         assert c.meeting_date is not None and c.body is not None and c.doc_type is not None
         text = index.document_text(c.doc_id)
         assert text is not None and text[c.char_start : c.char_end] == sentence.quote
-        assert f"[{c.label}]" in answer.text
+    assert_marked_quotes(answer)
 
 
 def test_every_answer_sentence_is_cited_in_the_text(
     sample: Settings, real_embedder: SentenceTransformerEmbedder
 ) -> None:
     answer = _ask(sample, real_embedder, "What happened to Northgate Library?")
-    lines = answer.text.splitlines()
-    assert len(lines) == len(answer.sentences) >= 1
-    for line, sentence in zip(lines, answer.sentences, strict=True):
-        assert line == f"{sentence.text} [{sentence.citation.label}]"
+    assert answer.sentences
+    assert_marked_quotes(answer)
+    assert [m for m, _ in answer.sources] == list(range(1, len(answer.sources) + 1))
 
 
 @pytest.mark.parametrize(
