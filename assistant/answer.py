@@ -14,12 +14,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from index import Embedder, tokenize
+from index import Embedder
 
 from .compose import compose
 from .scoring import Candidate, Part, candidates_of, rank_for
 from .settings import AnswerSettings
 from .signals import QuestionSignals, analyse, asked_for, asked_kinds, has, mentions_period, wanted
+from .text import tokenize
 from .types import Answer, ScoredChunk
 
 REFUSAL = "I couldn't find this in the records."
@@ -72,7 +73,7 @@ def answer_question(
     if q.history:
         chosen = _history(ranked, settings)
     elif q.parts:
-        chosen, missing = _by_part(q, pool, weigh, settings)
+        chosen, missing = _by_part(q, pool, weigh, settings, embedder)
         if missing and not chosen:
             return refuse()
         answer = compose(question, q, chosen, retrieved, missing)
@@ -123,7 +124,7 @@ def _answers(cand: Candidate, part: Part, settings: AnswerSettings) -> bool:
     typed = any(has(k, cand.quote) for k in concrete)
     if concrete and not typed:
         return False
-    if part.asked_for and not typed and not part.asked_for & cand.tokens:
+    if settings.needs_asked_for and part.asked_for and not typed and not part.asked_for & cand.tokens:
         return False  # "what interest rate ...": a sentence that names no rate is a near miss
     if concrete:
         return True
@@ -134,13 +135,16 @@ def _answers(cand: Candidate, part: Part, settings: AnswerSettings) -> bool:
 
 
 def _by_part(
-    q: QuestionSignals, pool: list[Candidate], weigh: Rarity, settings: AnswerSettings
+    q: QuestionSignals, pool: list[Candidate], weigh: Rarity, settings: AnswerSettings, embedder: Embedder
 ) -> tuple[list[tuple[Part, Candidate]], list[str]]:
-    """The best sentence for each part of a multi-part question, and the parts nothing answers."""
+    """The best sentence for each part of a multi-part question, and the parts nothing answers.
+
+    Parts one sentence answers together become one part, so its quote keeps what each asked for."""
     chosen: list[tuple[Part, Candidate]] = []
     missing: list[str] = []
     topic = _weighted(q.tokens, weigh)
-    for text in q.parts:
+    vectors = embedder.embed(list(q.parts))
+    for text, vector in zip(q.parts, vectors, strict=True):
         own = frozenset(tokenize(text)) & q.tokens
         terms = {t: w * (1.0 if t in own else settings.topic_weight) for t, w in topic.items()}
         part = Part(
@@ -149,14 +153,32 @@ def _by_part(
             terms=terms,
             asked_for=asked_for(text),
             asks=asked_kinds(text),
+            vector=vector,
         )
         ranked = rank_for(part, q, pool)
         top = ranked[0].score - settings.answer_margin
         found = [c for c in ranked if c.score >= top and _answers(c, part, settings)]
-        if found:
-            chosen.append((part, replace(found[0])))
-        else:
+        if not found:
             missing.append(text)
+            continue
+        best = found[0]
+        same = next(
+            (i for i, (_, c) in enumerate(chosen) if (c.chunk.id, c.index) == (best.chunk.id, best.index)),
+            None,
+        )
+        if same is None:
+            chosen.append((part, replace(best)))
+            continue
+        earlier, cand = chosen[same]
+        joined = {t: max(w, earlier.terms.get(t, 0.0)) for t, w in part.terms.items()}
+        merged = Part(
+            text=f"{earlier.text}; {text}",
+            wants=tuple(dict.fromkeys((*earlier.wants, *part.wants))),
+            terms=joined,
+            asked_for=earlier.asked_for | part.asked_for,
+            asks=tuple(dict.fromkeys((*earlier.asks, *part.asks))),
+        )
+        chosen[same] = (merged, cand)
     return chosen, missing
 
 

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from .scoring import Candidate, Part, coverage
 from .signals import QuestionSignals, answer_spans, has
+from .text import tokenize
 from .types import Answer, AnswerSentence, Chunk, Citation, ScoredChunk
 
 # Which fact leads when a question wants several kinds: who, when, how many, how much, what outcome.
@@ -21,6 +22,7 @@ _LEAD_ORDER = ("person", "date", "count", "money", "colour", "decision")
 _CLAUSE = re.compile(r"(?:(?<=\s)|(?<=^)|(?<=[;:]))\((?:[a-z]|[ivx]{1,4}|\d{1,2})\)\s")
 _LONG = 80  # words: a quote longer than this is cut to the clauses that answer
 CLAUSE_MARGIN = 0.3  # clauses scoring this close to the best clause are kept with it
+CLAUSE_TYPED = 0.5  # what a clause holding the kind of answer asked for (a sum, a date) adds
 _JOIN = " … "
 
 
@@ -116,11 +118,10 @@ def _trim(cand: Candidate, part: Part) -> list[tuple[int, int]]:
 
     def value(span: tuple[int, int]) -> float:
         piece = text[span[0] : span[1]]
-        from index import tokenize
 
         cov = coverage(part.terms, frozenset(tokenize(piece)))
         typed = any(has(kind, piece) for kind in part.wants if kind != "decision")
-        return cov + (0.5 if typed else 0.0)
+        return cov + (CLAUSE_TYPED if typed else 0.0)
 
     scores = [value(c) for c in clauses]
     best = max(scores)
@@ -149,7 +150,9 @@ def _trim(cand: Candidate, part: Part) -> list[tuple[int, int]]:
 
 def _specific(span: str) -> int:
     """How precise a span is: a day and month beat a month, which beats a bare year."""
-    return sum(1 for part in re.findall(r"\d+|[A-Za-z]+", span) if part) + (2 if re.search(r"\d \w", span) else 0)
+    return sum(1 for part in re.findall(r"\d+|[A-Za-z]+", span) if part) + (
+        2 if re.search(r"\d \w", span) else 0
+    )
 
 
 def _short(

@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError
 
 from .query import describe, find_body, parse_query
+from .text import STOPWORDS
 from .types import Answer, Citation, Filters
 
 _OPENER = re.compile(
@@ -46,14 +47,8 @@ _PARTICIPLES = frozenset(
     "made paid held set put given taken known brought built done said shown seen chosen won lost run cut "
     "begun spent sold".split()
 )
-_STOPWORDS = frozenset(
-    """a about above after again against all am an and any are as at be because been before being
-    below between both but by can could did do does doing down during each few for from further had
-    has have having he her here hers herself him himself his how i if in into is it its itself just
-    me more most my no nor not now of off on once only or other our out over own same she should so
-    some such than that the their theirs them then there these they this those through to too under
-    until up very was we were what when where which while who whom whose why will with would you your
-    also ok okay yes please tell me know anything else again much many""".split()
+_STOPWORDS = STOPWORDS | frozenset(
+    "herself hers theirs whose also ok okay yes please tell me know anything else again much many".split()
 )
 # Words that ask something of a topic without naming one.
 _GENERIC = frozenset(

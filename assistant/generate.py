@@ -26,13 +26,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from index import Embedder, tokenize
-from ingest import sentence_spans
+from index import Embedder
 
 from .compose import mark_sources
 from .errors import ModelError
 from .prompts import NO_ANSWER, build_messages
 from .settings import LLMSettings
+from .text import sentence_spans, tokenize
 from .types import Answer, AnswerSentence, Chunk, ScoredChunk
 
 log = logging.getLogger(__name__)

@@ -14,11 +14,11 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from index import Embedder, tokenize
-from ingest import sentence_spans
+from index import Embedder
 
 from .query import find_body
 from .signals import QuestionSignals, furniture, has, mentions_period
+from .text import cosine, sentence_spans, tokenize
 from .types import Chunk, Citation, ScoredChunk
 
 _RECOMMENDATION_ITEM = re.compile(r"recommend", re.I)
@@ -26,11 +26,19 @@ _DECISION_WORDS = re.compile(
     r"\bRESOLVED\b|\bAGREED\b|\bDECISION\b|\bCARRIED\b|\bLOST\b|\bREFUSED\b|\bAPPROVED\b"
 )
 
+_MOTION = re.compile(r"\b(?:moved|proposed|seconded)\b", re.I)
+_OUTCOME = re.compile(
+    r"\bCARRIED\b|\bLOST\b|\bwas (?:carried|lost|defeated|withdrawn)\b|\bput to the vote\b|\bvoted\b"
+    r"|\bFor:?\s*\d|\bunanimous",
+    re.I,
+)
+
 # Weights of the score's terms, set on the dev split (README, "Evals").
 W_SIMILARITY = 1.5
 W_SUBJECT = 0.8
 W_PASSAGE = 0.3
 W_TYPED = 1.0
+W_CUE = 0.5
 W_RANK = 0.15
 W_PERIOD = 0.3
 W_FURNITURE = 0.5
@@ -49,6 +57,7 @@ class Part:
     terms: Mapping[str, float]
     asked_for: frozenset[str] = frozenset()
     asks: tuple[str, ...] = ()
+    vector: Sequence[float] | None = None  # the part's own embedding, when it is one of several
 
 
 @dataclass
@@ -68,6 +77,7 @@ class Candidate:
     subject: float = 0.0  # share of the subject's weight the sentence holds, for the part last ranked
     score: float = 0.0
     features: dict[str, float] = field(default_factory=dict)
+    vector: Sequence[float] = ()
 
     @property
     def quote(self) -> str:
@@ -87,14 +97,20 @@ class Candidate:
 
     def score_for(self, part: Part) -> float:
         """The sentence's score for one part of the question."""
+        base = self.base
+        if part.vector is not None and self.vector:
+            # a part of several: half its own similarity, half the whole question's
+            own = cosine(part.vector, self.vector)
+            base += W_SIMILARITY * 0.5 * (own - self.similarity)
         subject = coverage(part.terms, self.tokens | self.meeting_tokens)
         passage = coverage(part.terms, self.passage_tokens | self.meeting_tokens)
-        typed = (
-            sum(1 for kind in part.wants if has(kind, self.quote)) / len(part.wants) if part.wants else 0.0
-        )
+        # the kinds asked outright count fully; topic cues ("rents" hints at a sum) count less
+        cues = [k for k in part.wants if k not in part.asks]
+        typed = sum(1 for k in part.asks if has(k, self.quote)) / len(part.asks) if part.asks else 0.0
+        typed += W_CUE * (sum(1 for k in cues if has(k, self.quote)) / len(cues) if cues else 0.0)
         self.subject = 0.7 * subject + 0.3 * passage
         self.features.update(subject=subject, passage=passage, typed=typed)
-        return self.base + W_SUBJECT * subject + W_PASSAGE * passage + W_TYPED * typed
+        return base + W_SUBJECT * subject + W_PASSAGE * passage + W_TYPED * typed
 
 
 def coverage(terms: Mapping[str, float], tokens: frozenset[str]) -> float:
@@ -127,7 +143,7 @@ def candidates_of(
     out: list[Candidate] = []
     for (scored, spans, i, text, rank), vec in zip(pieces, vectors[1:], strict=True):
         chunk = scored.chunk
-        sim = sum(a * b for a, b in zip(q_vec, vec, strict=True))
+        sim = cosine(q_vec, vec)
         features = {
             "similarity": sim,
             "rank": 1 / math.sqrt(rank + 1),
@@ -219,17 +235,25 @@ def _order(q: QuestionSignals, chunk: Chunk, dates: Sequence[object]) -> float:
 
 
 def _run_on(cand: Candidate, part: Part) -> None:
-    """Take in the next sentence when this one only introduces it ("...as follows:", "A vote was taken.")."""
+    """Take in the next sentence when this one only introduces it ("...as follows:", "A vote was taken."),
+    or when this one moves a motion and the next says how it ended (a motion's outcome and vote belong
+    with it)."""
     cand.end_index = cand.index
+    kinds = part.asks or part.wants
     for _ in range(2):
         nxt = cand.end_index + 1
         if nxt >= len(cand.spans):
             return
         text = cand.quote
         following = cand.chunk.text[cand.spans[nxt][0] : cand.spans[nxt][1]]
-        gives_nothing = bool(part.wants) and not any(has(kind, text) for kind in part.wants)
-        if text.rstrip().endswith(":") or (
-            gives_nothing and any(has(kind, following) for kind in part.wants)
+        gives_nothing = bool(kinds) and not any(has(kind, text) for kind in kinds)
+        ends_motion = (
+            "decision" in part.wants and bool(_MOTION.search(text)) and bool(_OUTCOME.search(following))
+        )
+        if (
+            text.rstrip().endswith(":")
+            or (gives_nothing and any(has(kind, following) for kind in kinds))
+            or ends_motion
         ):
             cand.end_index = nxt
         else:

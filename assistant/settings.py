@@ -131,6 +131,11 @@ class AnswerSettings(BaseModel):
         description="In a question of several parts, how much the words of the other parts count when "
         "answering one part",
     )
+    needs_asked_for: bool = Field(
+        True,
+        description='Refuse "what interest rate ..." unless a sentence names the rate (or holds the kind '
+        "of answer asked for): a near miss names the matter, not the thing asked",
+    )
     decision_needs_outcome: bool = Field(
         True,
         description="A decision question is refused unless a sentence records a decision or outcome "

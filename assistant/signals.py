@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from index import tokenize
+from .text import MONTH_NAMES, tokenize
 
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_MONTHS = MONTH_NAMES
 
 _WANTS = {
     "person": re.compile(
@@ -264,9 +264,15 @@ def analyse(question: str) -> QuestionSignals:
     )
 
 
+_SUBORDINATE_WHEN = re.compile(r"^\s*when\b[^?]*?,\s*(?:what|who|how|which|why|did|was|were)\b", re.I)
+
+
 def asked_kinds(text: str) -> tuple[str, ...]:
     """The kinds of answer a question asks for outright ("how much", "who"), which an answer must hold."""
-    return tuple(kind for kind, pattern in _ASKS.items() if pattern.search(text))
+    kinds = [kind for kind, pattern in _ASKS.items() if pattern.search(text)]
+    if "date" in kinds and _SUBORDINATE_WHEN.search(text):
+        kinds.remove("date")  # "When Cabinet approved it, what did it cost?": the when sets the scene
+    return tuple(kinds)
 
 
 def wanted(text: str) -> tuple[str, ...]:

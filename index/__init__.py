@@ -1,7 +1,9 @@
 """Embeddings, Chroma, BM25 and hybrid retrieval. Framework words stay in here."""
 
+from assistant.text import tokenize  # the shared word rule, re-exported
+
 from .embed import Embedder, SentenceTransformerEmbedder, bundled_model_path
-from .keyword import KeywordIndex, tokenize
+from .keyword import KeywordIndex
 from .lock import ArchiveLock
 from .retrieve import embedding_text, fuse, fuse_candidates, match_bodies, rank_fused
 from .store import CouncilIndex

@@ -7,7 +7,6 @@ The cache is named by the Chroma collection's write generation: when another pro
 from __future__ import annotations
 
 import pickle
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,42 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from assistant.text import tokenize
 from assistant.types import Chunk, Filters
-
-_TOKEN = re.compile(r"[£€$]?\d[\d,.]*\w*|\w+", re.UNICODE)
-_STOPWORDS = frozenset(
-    """a about above after again against all am an and any are as at be because been before
-    being below between both but by can could did do does doing down during each few for from
-    further had has have having he her here hers him his how i if in into is it its itself
-    just me more most my no nor not now of off on once only or other our out over own same
-    she should so some such than that the their them then there these they this those through
-    to too under until up very was we were what when where which while who whom why will with
-    would you your""".split()
-)
-
-
-def tokenize(text: str) -> list[str]:
-    """Lower-cased, stemmed word tokens without stopwords; numbers kept whole."""
-    import Stemmer
-
-    stemmer = _stemmer(Stemmer)
-    tokens = []
-    for raw in _TOKEN.findall(text.lower()):
-        tok = raw.strip(".,")
-        if not tok or tok in _STOPWORDS:
-            continue
-        tokens.append(tok if tok[0].isdigit() or tok[0] in "£€$" else stemmer.stemWord(tok))
-    return tokens
-
-
-_STEMMER: Any = None
-
-
-def _stemmer(module: Any) -> Any:
-    global _STEMMER
-    if _STEMMER is None:
-        _STEMMER = module.Stemmer("english")
-    return _STEMMER
 
 
 def retrieval_text(chunk: Chunk) -> str:

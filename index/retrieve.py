@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from assistant.settings import IndexSettings
+from assistant.text import cosine
 from assistant.types import Chunk, Filters, ScoredChunk
 
 from .embed import Embedder
@@ -96,7 +97,7 @@ def retrieve_chunks(
         for chunk in vectors.get_chunks(missing):
             chunks[chunk.id] = chunk
         for cid, vec in vectors.embeddings(missing).items():
-            similarity[cid] = sum(a * b for a, b in zip(query_vec, vec, strict=True))
+            similarity[cid] = cosine(query_vec, vec)
     out: list[ScoredChunk] = []
     for cid in top:
         if cid not in chunks:

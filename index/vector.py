@@ -25,6 +25,7 @@ from typing import Any
 
 from assistant.errors import ArchiveError, IndexMissingError
 from assistant.settings import Settings
+from assistant.text import fold_body
 from assistant.types import Chunk, Citation, Decision, Filters
 
 from .faults import catching_up, forget_system, guarded
@@ -75,8 +76,8 @@ def day_number(d: date) -> int:
 
 
 def body_key(body: str) -> str:
-    """A body's name folded for matching: lower case, '&' as 'and', single spaces."""
-    return " ".join(body.lower().replace("&", " and ").split())
+    """A body's name folded for matching (`assistant.text.fold_body`)."""
+    return fold_body(body)
 
 
 def build_where(filters: Filters, bodies: Sequence[str] | None) -> Where | None:

@@ -1,6 +1,8 @@
 """Files in, chunks out: readers -> parse -> chunk."""
 
-from .chunk import chunk_meeting, sentence_spans
+from assistant.text import sentence_spans  # the shared sentence rule, re-exported
+
+from .chunk import chunk_meeting
 from .limits import Limits, display_path, over_limit, safe_text
 from .parse import parse_meeting
 from .readers import SUPPORTED_SUFFIXES, file_digest, read_document

@@ -5,35 +5,10 @@ from __future__ import annotations
 import re
 
 from assistant.settings import IngestSettings
+from assistant.text import sentence_spans
 from assistant.types import AgendaItem, Chunk, Citation, Meeting, Paragraph
 
 # A sentence ends at . ! or ? followed by space and a capital, digit or quote.
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?])['\"’”)]?\s+(?=[A-Z0-9£€‘“\"'(])")
-
-
-def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
-    """Offsets of the sentences in `text`, shifted by `offset`; a sentence never runs past a
-    paragraph break (a blank line), so merged chunks still yield whole-paragraph sentences."""
-    spans: list[tuple[int, int]] = []
-    for block in re.finditer(r"(?:[^\n]|\n(?!\s*\n))+", text):
-        spans.extend(_block_sentences(block.group(), offset + block.start()))
-    return spans
-
-
-def _block_sentences(text: str, offset: int) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for match in _SENTENCE_BREAK.finditer(text):
-        piece = text[start : match.start()].rstrip()
-        if piece.strip():
-            lead = len(piece) - len(piece.lstrip())
-            spans.append((offset + start + lead, offset + start + len(piece)))
-        start = match.end()
-    rest = text[start:]
-    if rest.strip():
-        lead = len(rest) - len(rest.lstrip())
-        spans.append((offset + start + lead, offset + len(text.rstrip())))
-    return spans
 
 
 def chunk_meeting(meeting: Meeting, settings: IngestSettings) -> list[Chunk]:

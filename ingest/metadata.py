@@ -8,25 +8,14 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from assistant.text import MONTHS
 from assistant.types import DocType
 
 from .bodies import find_body, find_council
 
 __all__ = ["find_body", "find_council", "find_date", "find_dates", "find_doc_type"]
 
-_MONTHS = {
-    m: i
-    for i, names in enumerate(
-        [
-            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
-            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
-            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for m in names
-}  # fmt: skip
+_MONTHS = MONTHS
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 # OCR reads the superscript "th" as ™ or ”: "11™ JUNE", "2” July"; PDFs lose the space: "5thOctober"
 _DAY = r"(?P<day>\d{1,2})(?:\s?(?:st|nd|rd|th)|[™”“\"’'*°º%]{1,2})?"
