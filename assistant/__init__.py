@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from .pipeline import (
         EMBED_BATCH,
         SAMPLE_COUNCIL,
+        Assistant,
         IndexStatus,
         IngestReport,
         ask,
@@ -66,6 +67,7 @@ _WHERE = {
     "SourceError": "errors",
     "EMBED_BATCH": "pipeline",
     "SAMPLE_COUNCIL": "pipeline",
+    "Assistant": "pipeline",
     "IndexStatus": "pipeline",
     "IngestReport": "pipeline",
     "ask": "pipeline",
@@ -91,6 +93,7 @@ __all__ = [
     "SAMPLE_COUNCIL",
     "Answer",
     "AnswerSentence",
+    "Assistant",
     "ArchiveBusyError",
     "ArchiveCheck",
     "ArchiveError",

@@ -13,15 +13,13 @@ import click
 from . import (
     SAMPLE_COUNCIL,
     Answer,
+    Assistant,
     AssistantError,
     Filters,
     Settings,
     Turn,
     answer_json,
     answer_plain,
-    ask,
-    ensure_sample_council,
-    is_empty,
     load_turns,
 )
 
@@ -71,8 +69,10 @@ def cli(ctx: click.Context, data_dir: Path | None) -> None:
     ctx.obj = settings
 
 
-def _ensure_index(settings: Settings) -> None:
-    if is_empty(settings):
+def _open(settings: Settings) -> Assistant:
+    """The archive opened once for this command; an empty new one gets the sample council first."""
+    opened = Assistant(settings)
+    if opened.is_empty():
 
         def say() -> None:
             click.echo(
@@ -81,9 +81,10 @@ def _ensure_index(settings: Settings) -> None:
                 err=True,
             )
 
-        report = ensure_sample_council(settings, on_start=say)
+        report = opened.ensure_sample_council(on_start=say)
         if report is not None:
             click.echo(f"Indexed {len(report.ingested)} sample documents ({report.chunks} chunks).", err=True)
+    return opened
 
 
 @cli.command(name="ask")
@@ -131,8 +132,7 @@ def ask_command(
     filters = Filters(body=body, since=since_d, until=until_d, doc_type=doc_type)
     try:
         history = load_turns(history_file) if history_file else None
-        _ensure_index(settings)
-        answer = ask(question, settings, filters, k, history=history)
+        answer = _open(settings).ask(question, filters, k, history=history)
     except (AssistantError, ValueError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:
@@ -161,7 +161,7 @@ def chat(ctx: click.Context, k: int | None, as_json: bool) -> None:
     interactive = stdin.isatty()
     history: list[Turn] = []
     try:
-        _ensure_index(settings)
+        opened = _open(settings)
         while True:
             if interactive:
                 click.echo("? ", nl=False, err=True)
@@ -171,7 +171,7 @@ def chat(ctx: click.Context, k: int | None, as_json: bool) -> None:
                 break
             if not question:
                 continue
-            answer = ask(question, settings, k=k, history=history)
+            answer = opened.ask(question, k=k, history=history)
             history.append(Turn.from_answer(answer))
             if as_json:
                 click.echo(json.dumps(answer_json(answer), ensure_ascii=False))
@@ -190,13 +190,15 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     """Start the chat page in a browser tab (Gradio)."""
     settings = _settings(ctx)
     try:
-        _ensure_index(settings)
+        opened = _open(settings)
+        click.echo("Loading the model and the keyword index…", err=True)
+        opened.warm()  # so the first answer is as fast as the tenth
     except AssistantError as exc:
         raise click.ClickException(str(exc)) from exc
     from ui.app import build_app
 
-    click.echo(f"Serving councilqa on http://{host}:{port}", err=True)
-    build_app(settings).launch(server_name=host, server_port=port)
+    click.echo(f"Ready: serving councilqa on http://{host}:{port}", err=True)
+    build_app(opened).launch(server_name=host, server_port=port)
 
 
 @cli.command(name="eval")
@@ -236,9 +238,8 @@ def eval_command(
         questions = select_split(load_questions(questions_file or QUESTIONS), split)
         if not questions:
             raise click.ClickException(f"No questions in the {split} split of {questions_file or QUESTIONS}.")
-        if questions_file is None:
-            _ensure_index(settings)
-        summary, outcomes = run_eval(questions, settings, k)
+        opened = _open(settings) if questions_file is None else Assistant(settings)
+        summary, outcomes = run_eval(questions, settings, k, assistant=opened)
     except (QuestionFileError, AssistantError) as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:

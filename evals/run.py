@@ -1,4 +1,4 @@
-"""Run a question file through `assistant.ask` and report accuracy figures.
+"""Run a question file through `Assistant.ask` and report accuracy figures.
 
     python -m evals.run [--questions FILE] [--k N] [--json]
 
@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from assistant import Answer, Citation, Filters, Settings, ask
+from assistant import Answer, Assistant, Citation, Filters, Settings
 from assistant.settings import EvalGate
 
 QUESTIONS = Path(__file__).with_name("questions.jsonl")
@@ -220,10 +220,23 @@ def run_eval(
     questions: Sequence[Question],
     settings: Settings,
     k: int | None = None,
-    asker: Callable[..., Answer] = ask,
+    asker: Callable[..., Answer] | None = None,
+    *,
+    assistant: Assistant | None = None,
 ) -> tuple[dict[str, Any], list[Outcome]]:
-    """Ask every question through the same path as the CLI and the page, and score it."""
+    """Ask every question through the same path as the CLI and the page, and score it.
+
+    Args:
+        assistant: the archive to ask (default: opened from `settings`).
+        asker: called as `asker(question, settings, filters, k)` instead, e.g. a fake in tests.
+    """
     k = k or settings.answer.k
+    if asker is None:
+        opened = assistant or Assistant(settings)
+
+        def asker(question: str, _settings: Settings, filters: Filters, k: int) -> Answer:
+            return opened.ask(question, filters, k)
+
     outcomes: list[Outcome] = []
     for q in questions:
         f = q.filters

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import assistant
-from assistant import Settings, pipeline
+from assistant import Settings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TINY = Path(__file__).resolve().parent / "data" / "tiny"
@@ -75,12 +75,10 @@ def shared_data() -> Path:
 
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Point the data dir at a fresh folder, stay offline, and start with no cached index."""
+    """Point the data dir at a fresh folder and stay offline (no index is cached across calls)."""
     monkeypatch.setenv("COUNCILQA_DATA_DIR", str(tmp_path / "councilqa-home"))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    pipeline._OPEN.clear()
     yield
-    pipeline._OPEN.clear()
 
 
 @pytest.fixture

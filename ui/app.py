@@ -1,4 +1,4 @@
-"""The chat page: Gradio around `assistant.ask`; no logic of its own."""
+"""The chat page: Gradio around `Assistant.ask`; no logic of its own."""
 
 from __future__ import annotations
 
@@ -7,19 +7,19 @@ from typing import Any
 
 import gradio as gr
 
-from assistant import Answer, AssistantError, Settings, Turn, answer_markdown, ask
+from assistant import Answer, Assistant, AssistantError, Turn, answer_markdown
 
 # The turns behind recent replies, so a follow-up gets their citations back (Gradio keeps only text).
 _TURNS: OrderedDict[str, Turn] = OrderedDict()
 _MAX_KEPT = 500
 
 
-def respond(message: str, history: list[Any], settings: Settings) -> str:
+def respond(message: str, history: list[Any], assistant: Assistant) -> str:
     """Answer one chat message with cited sentences; earlier messages give follow-ups their topic."""
     if not message.strip():
         raise gr.Error("Please type a question.")
     try:
-        answer = ask(message, settings, history=turns_from_messages(history))
+        answer = assistant.ask(message, history=turns_from_messages(history))
     except AssistantError as exc:
         raise gr.Error(str(exc)) from exc
     reply = format_answer(answer)
@@ -59,10 +59,10 @@ def _text(content: Any) -> str:
     return ""
 
 
-def build_app(settings: Settings) -> gr.Blocks:
-    """The chat page for the archive the settings point at."""
+def build_app(assistant: Assistant) -> gr.Blocks:
+    """The chat page for an opened archive."""
     return gr.ChatInterface(
-        fn=lambda message, history: respond(message, history, settings),
+        fn=lambda message, history: respond(message, history, assistant),
         title="councilqa",
         description='Ask about council meetings, then follow up ("who seconded it?", "and in 2024?"). '
         "Every answer cites the meeting, agenda item and paragraph.",

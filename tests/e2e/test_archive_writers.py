@@ -126,7 +126,7 @@ LIGHTHOUSE = (
 def test_a_long_lived_reader_sees_what_another_process_ingests(
     tmp_path: Path, fake_model: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from assistant import Filters, ask, ingest_paths, open_index
+    from assistant import Assistant, Filters, ingest_paths
 
     files = sorted(SAMPLE_COUNCIL.iterdir())
     first, later = tmp_path / "first", tmp_path / "later"
@@ -140,9 +140,10 @@ def test_a_long_lived_reader_sees_what_another_process_ingests(
     data = tmp_path / "archive"
     settings = Settings(data_dir=data)
     assert ingest_paths([first], settings).ok
-    index = open_index(settings)  # the page's archive, opened once and kept
+    page = Assistant(settings)  # the page's archive, opened once and kept
+    index = page.index
     questions = ["When was the Mill Lane cycle lane approved?", "What did the Planning Committee decide?"]
-    assert ask(questions[0], settings).question
+    assert page.ask(questions[0]).question
 
     writer = subprocess.Popen(
         fake_councilqa(data, "ingest", "--embed-batch", "8", str(later)),
@@ -155,8 +156,8 @@ def test_a_long_lived_reader_sees_what_another_process_ingests(
 
     asked = 0
     while writer.poll() is None or asked < 5:
-        ask(questions[asked % 2], settings)  # any error here fails the test
-        assert respond(questions[(asked + 1) % 2], [], settings)
+        page.ask(questions[asked % 2])  # any error here fails the test
+        assert respond(questions[(asked + 1) % 2], [], page)
         index.retrieve("lighthouse", Filters(), 6)
         asked += 1
     assert writer.wait(timeout=120) == 0, writer.communicate()[1]
@@ -164,10 +165,10 @@ def test_a_long_lived_reader_sees_what_another_process_ingests(
 
     top = index.retrieve("What colour will the Ferry Point lighthouse be repainted?", Filters(), 6)
     assert top and top[0].chunk.citation.source.endswith("harbour-committee_minutes.txt")
-    answer = ask("What colour will the Ferry Point lighthouse be repainted?", settings)
+    answer = page.ask("What colour will the Ferry Point lighthouse be repainted?")
     assert any("red and white stripes" in s.quote for s in answer.sentences), answer.text
     assert "red and white stripes" in respond(
-        "What colour will the Ferry Point lighthouse be repainted?", [], settings
+        "What colour will the Ferry Point lighthouse be repainted?", [], page
     )
     assert len(index.documents()) == 21
 

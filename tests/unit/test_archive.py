@@ -133,8 +133,6 @@ def test_the_sample_council_never_fills_an_archive_that_was_already_there(
         assert run(data, "ingest", str(folder)).exit_code == 0
         (folder / "a.txt").unlink()
         assert run(data, "ingest", "--prune", str(folder)).exit_code == 0
-        assistant.pipeline._OPEN.clear()  # as a new process would find it
-        assistant.pipeline._CREATED.clear()
     else:  # a zero-byte database file
         (data / "chroma").mkdir(parents=True)
         (data / "chroma" / "chroma.sqlite3").write_bytes(content)
@@ -195,7 +193,6 @@ def test_check_names_what_is_wrong_and_repair_mends_exactly_that(
     }
 
     broken = _damage(data, fake_model)
-    assistant.pipeline._OPEN.clear()
     result = run(data, "check")
     assert result.exit_code == 1
     lines = [
@@ -233,7 +230,6 @@ def test_ingest_says_when_the_check_at_its_end_finds_something(
     data = tmp_path / "archive"
     assert run(data, "ingest", str(folder)).exit_code == 0
     broken = _damage(data, fake_model)
-    assistant.pipeline._OPEN.clear()
     (folder / "new.txt").write_text(
         "Minutes of the Parks Committee held on 1 May 2024.\n\nThe committee met.\n"
     )

@@ -73,7 +73,6 @@ def test_names_that_are_not_utf8_or_hold_control_characters(tmp_path: Path, fake
     escaped = next(d for d, m in index.documents() if "line\\x0abreak" in str(m["source"]))
     ids = index.vectors.chunks.get(where={"doc_id": escaped}, include=[])["ids"]
     index.vectors.chunks.delete(ids=ids[:1])  # damage it, and repair finds its file by the escaped name
-    assistant.pipeline._OPEN.clear()
     repaired = json.loads(run(data, "ingest", "--json", "--repair").stdout)
     assert [Path(s).name for s in repaired["repaired"]] == ["line\\x0abreak\\x1b[31m.txt"], repaired
     assert repaired["failed"] == [] and repaired["problems"] == []

@@ -315,12 +315,12 @@ def test_interrupted_ingest_is_redone(tiny_index: tuple[Settings, FakeEmbedder],
     assert index.vectors.count() == total
 
 
-def test_open_index_caches_per_data_dir(
+def test_an_assistant_holds_one_index_and_nothing_is_cached_behind_it(
     settings: Settings, fake_model: FakeEmbedder, make_embedder: type[FakeEmbedder]
 ) -> None:
-    first = assistant.open_index(settings)
-    assert assistant.open_index(settings) is first
-    assert first.embedder is fake_model
-    other = settings.model_copy(update={"data_dir": settings.data_dir / "other"})
-    assert assistant.open_index(other) is not first
-    assert assistant.open_index(settings, make_embedder()) is not first
+    opened = assistant.Assistant(settings)
+    assert opened.index.embedder is fake_model
+    assert opened.index is opened.index  # one index for the life of the object
+    assert assistant.Assistant(settings).index is not opened.index  # no process-wide table
+    own = make_embedder()
+    assert assistant.Assistant(settings, own).index.embedder is own

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 import gradio as gr
 import pytest
 
-from assistant import Settings
+from assistant import Assistant, Settings
 from ui.app import respond
 
 if TYPE_CHECKING:
@@ -13,13 +13,13 @@ if TYPE_CHECKING:
 
 
 @pytest.fixture
-def ui_index(tiny_index: tuple[Settings, FakeEmbedder], fake_model: FakeEmbedder) -> Settings:
-    """The tiny index, answered through `respond` (which opens the index without an embedder)."""
+def ui_index(tiny_index: tuple[Settings, FakeEmbedder], fake_model: FakeEmbedder) -> Assistant:
+    """The tiny index opened as the page opens it, answered through `respond`."""
     settings, _ = tiny_index
-    return settings
+    return Assistant(settings)
 
 
-def test_respond_returns_cited_text(ui_index: Settings) -> None:
+def test_respond_returns_cited_text(ui_index: Assistant) -> None:
     reply = respond("What did the committee resolve about allotment rents?", [], ui_index)
     assert "£48" in reply
     prose, sources = reply.split("**Sources**")
@@ -35,7 +35,7 @@ def test_record_text_is_shown_inert() -> None:
     assert shown.count("\\<") == 2 and "\\!\\[i\\]" in shown
 
 
-def test_respond_refusal_lists_related(ui_index: Settings) -> None:
+def test_respond_refusal_lists_related(ui_index: Assistant) -> None:
     reply = respond("What is the policy on parking enforcement fines?", [], ui_index)
     assert reply.startswith("I couldn't find this in the records.")
 
@@ -43,23 +43,23 @@ def test_respond_refusal_lists_related(ui_index: Settings) -> None:
 @pytest.mark.parametrize("message", ["", "   ", "\n"])
 def test_empty_message_raises_gr_error(settings: Settings, fake_model: FakeEmbedder, message: str) -> None:
     with pytest.raises(gr.Error, match="Please type a question"):
-        respond(message, [], settings)
+        respond(message, [], Assistant(settings))
     assert fake_model.calls == 0
 
 
 def test_assistant_errors_become_gr_errors(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    import ui.app
     from assistant import ModelError
 
     def broken(*args: object, **kwargs: object) -> None:
         raise ModelError("No sentence-transformers model at /nowhere.")
 
-    monkeypatch.setattr(ui.app, "ask", broken)
+    page = Assistant(settings)
+    monkeypatch.setattr(page, "ask", broken)
     with pytest.raises(gr.Error, match="No sentence-transformers model"):
-        respond("Anything?", [], settings)
+        respond("Anything?", [], page)
 
 
-def test_respond_follows_up_from_the_chat_history(ui_index: Settings) -> None:
+def test_respond_follows_up_from_the_chat_history(ui_index: Assistant) -> None:
     first = "What did the committee resolve about allotment rents?"
     reply = respond(first, [], ui_index)
     history = [{"role": "user", "content": first}, {"role": "assistant", "content": reply}]
