@@ -151,25 +151,27 @@ class AnswerSettings(BaseModel):
 
 
 class EvalGate(BaseModel):
-    """Floors `councilqa eval --gate` enforces (CI runs it on the sample council).
+    """Floors (and, for `max_` fields, ceilings) `councilqa eval --gate` enforces.
 
-    Set from measured figures, a little below them, and raised as the system improves."""
+    CI runs it on the sample council's held-out test split (`--split test`); the figures are set a
+    little beyond the ones measured there and move only when the system improves."""
 
     hit_rate: float = Field(
-        0.88, ge=0, description="hit@k: share of questions with an expected passage retrieved"
+        0.92, ge=0, description="hit@k: share of questions with an expected passage retrieved"
     )
-    mrr: float = Field(0.69, ge=0, description="Mean reciprocal rank of the first expected passage")
-    citation_precision: float = Field(0.55, ge=0, description="Share of cited paragraphs that were expected")
-    citation_recall: float = Field(0.65, ge=0, description="Share of expected paragraphs that were cited")
-    answer_accuracy: float = Field(0.57, ge=0, description="Share of answerable questions answered correctly")
+    mrr: float = Field(0.76, ge=0, description="Mean reciprocal rank of the first expected passage")
+    citation_precision: float = Field(0.69, ge=0, description="Share of cited paragraphs that were expected")
+    citation_recall: float = Field(0.64, ge=0, description="Share of expected paragraphs that were cited")
+    answer_accuracy: float = Field(0.54, ge=0, description="Share of answerable questions answered correctly")
     refusal_accuracy: float = Field(
-        0.87, ge=0, description="Share of questions refused exactly when they should be"
+        0.80, ge=0, description="Share of questions refused exactly when they should be"
     )
+    unanswerable_refused: float = Field(0.35, ge=0, description="Share of unanswerable questions refused")
     max_answerable_refused: float = Field(
-        1.0, description="Ceiling: share of answerable questions wrongly refused"
+        0.10, ge=0, description="Ceiling: share of answerable questions wrongly refused"
     )
     max_median_words: float = Field(
-        1000.0, description="Ceiling: median words of an answer's prose (markers and sources not counted)"
+        45.0, ge=0, description="Ceiling: median words of an answer's prose (markers and sources not counted)"
     )
 
 

@@ -22,7 +22,9 @@ from evals.run import (
     gate,
     judge,
     load_questions,
+    prose_words,
     run_eval,
+    select_split,
     summarise,
 )
 
@@ -188,9 +190,40 @@ def test_gate_names_each_figure_below_its_floor() -> None:
     # figures nothing measured (no citations were made, so no precision) are not gated
     assert not any(f.startswith("citation_precision") for f in failures)
     lenient = EvalGate(
-        hit_rate=0, mrr=0, citation_precision=0, citation_recall=0, answer_accuracy=0, refusal_accuracy=0
+        hit_rate=0,
+        mrr=0,
+        citation_precision=0,
+        citation_recall=0,
+        answer_accuracy=0,
+        refusal_accuracy=0,
+        unanswerable_refused=0,
+        max_answerable_refused=1,
     )
     assert gate(summary, lenient, k=6) == []
+
+
+def test_gate_ceilings_and_prose_words() -> None:
+    q = Question(id="q", question="How much?", answer_contains=["£1"], cites=[Cite(source="a.txt")])
+    long = "£1 — " + " ".join(["word"] * 60) + " [1]\nanother line [2]"
+    outcome = judge(q, Answer(question="How much?", text=long), 0.2, k=6)
+    summary = summarise([outcome], k=6)
+    assert summary["median_words"] == prose_words(long) == 64  # markers are not words of prose
+    assert summary["answerable_refused"] == 0.0
+    failures = gate(summary, EvalGate(), k=6)
+    assert "median_words 64.000 > 45.000" in failures
+    refused = summarise([judge(q, Answer(question="How much?", text="No.", refused=True), 0.1, k=6)], k=6)
+    assert "answerable_refused 1.000 > 0.100" in gate(refused, EvalGate(), k=6)
+
+
+def test_splits_are_selected_and_balanced() -> None:
+    questions = load_questions(QUESTIONS)
+    dev, test = select_split(questions, "dev"), select_split(questions, "test")
+    assert len(dev) + len(test) == len(questions) >= 150  # every question is in exactly one split
+    assert select_split(questions, "all") == questions == select_split(questions, None)
+    for split in (dev, test):
+        assert sum(q.unanswerable for q in split) >= 15
+        assert sum(q.near_miss for q in split) >= 8
+    assert all(q.unanswerable for q in questions if q.near_miss)
 
 
 def test_eval_cli_json_and_gate(
@@ -219,6 +252,9 @@ def test_eval_cli_json_and_gate(
     monkeypatch.setenv("COUNCILQA_EVAL_GATE__MRR", "0")
     monkeypatch.setenv("COUNCILQA_EVAL_GATE__CITATION_PRECISION", "0")
     monkeypatch.setenv("COUNCILQA_EVAL_GATE__CITATION_RECALL", "0")
+    monkeypatch.setenv("COUNCILQA_EVAL_GATE__UNANSWERABLE_REFUSED", "0")
+    monkeypatch.setenv("COUNCILQA_EVAL_GATE__MAX_ANSWERABLE_REFUSED", "1")
+    monkeypatch.setenv("COUNCILQA_EVAL_GATE__MAX_MEDIAN_WORDS", "1000")
     passed = runner.invoke(cli, ["--data-dir", str(data_dir), "eval", "--questions", str(qfile), "--gate"])
     assert passed.exit_code == 0, passed.output
     assert "gate: every figure at or above its floor" in passed.stderr
