@@ -13,15 +13,25 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from datetime import date
 
 from index import Embedder
 
 from .compose import compose
 from .scoring import Candidate, Part, candidates_of, rank_for
 from .settings import AnswerSettings
-from .signals import QuestionSignals, analyse, asked_for, asked_kinds, has, mentions_period, wanted
-from .text import tokenize
-from .types import Answer, ScoredChunk
+from .signals import (
+    QuestionSignals,
+    analyse,
+    answer_spans,
+    asked_for,
+    asked_kinds,
+    has,
+    mentions_period,
+    wanted,
+)
+from .text import gives_orders, sentence_spans, tokenize
+from .types import Answer, AnswerSentence, ScoredChunk
 
 REFUSAL = "I couldn't find this in the records."
 NO_PERIOD = "I couldn't find this in the records for {years}."
@@ -48,8 +58,13 @@ def answer_question(
     weigh = rarity or (lambda _t: 1.0)
     retrieved = list(chunks)
 
+    flagged = flagged_records(chunks)
+
     def refuse(text: str = REFUSAL) -> Answer:
-        return Answer(question=question, text=text, refused=True, retrieved=retrieved)
+        return Answer(question=question, text=text, refused=True, retrieved=retrieved, flagged=flagged)
+
+    def done(answer: Answer) -> Answer:
+        return answer.model_copy(update={"flagged": flagged}) if answer.sentences else refuse()
 
     if not chunks or relevance(chunks, q) < settings.min_relevance:
         return refuse()
@@ -76,12 +91,20 @@ def answer_question(
         chosen, missing = _by_part(q, pool, weigh, settings, embedder)
         if missing and not chosen:
             return refuse()
-        answer = compose(question, q, chosen, retrieved, missing)
-        return answer if answer.sentences else refuse()
+        return done(compose(question, q, chosen, retrieved, missing))
     else:
         chosen = [(main, best), *_close_seconds(ranked, best, main, settings)]
-    answer = compose(question, q, chosen, retrieved, [])
-    return answer if answer.sentences else refuse()
+        other = _disagreeing(ranked, best, main, settings)
+        if other is not None:
+            # records of two meetings give different figures for the same thing: show both, dated,
+            # the latest first, instead of silently picking one
+            pair = sorted(
+                [best, other], key=lambda c: c.chunk.citation.meeting_date or date.min, reverse=True
+            )
+            answer = compose(question, q, [(main, c) for c in pair], retrieved, [], dated=True)
+            note = "The records give different figures; both are shown, the latest first."
+            return done(answer.model_copy(update={"note": note}))
+    return done(compose(question, q, chosen, retrieved, []))
 
 
 def relevance(chunks: Sequence[ScoredChunk], q: QuestionSignals) -> float:
@@ -198,6 +221,44 @@ def _close_seconds(
             continue
         out.append((part, replace(cand)))
         taken.append(cand)
+    return out
+
+
+def _disagreeing(
+    ranked: list[Candidate], best: Candidate, part: Part, settings: AnswerSettings
+) -> Candidate | None:
+    """A nearly-as-good sentence from another meeting giving a different figure of the kind asked."""
+    kinds = [k for k in part.asks if k in ("money", "count")]
+    if not kinds:
+        return None
+    mine = {best.quote[s:e] for k in kinds for s, e in answer_spans(k, best.quote)}
+    for cand in ranked[1:]:
+        if cand.score < best.score - settings.sentence_margin:
+            return None
+        same_meeting = cand.chunk.citation.doc_id == best.chunk.citation.doc_id
+        if same_meeting or cand.subject < best.subject * 0.9 or not _answers(cand, part, settings):
+            continue
+        theirs = {cand.quote[s:e] for k in kinds for s, e in answer_spans(k, cand.quote)}
+        if theirs and mine and not theirs & mine:
+            return replace(cand)
+    return None
+
+
+def _meeting_day(cand: Candidate) -> date:
+    return cand.chunk.citation.meeting_date or date.min
+
+
+def flagged_records(chunks: Sequence[ScoredChunk]) -> list[AnswerSentence]:
+    """Retrieved sentences that address the reader rather than record a meeting, cited."""
+    out: list[AnswerSentence] = []
+    for scored in chunks:
+        chunk = scored.chunk
+        for start, end in sentence_spans(chunk.text):
+            quote = chunk.text[start:end]
+            if gives_orders(quote):
+                out.append(
+                    AnswerSentence(text=" ".join(quote.split()), quote=quote, citation=chunk.cite(start, end))
+                )
     return out
 
 

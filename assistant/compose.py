@@ -32,8 +32,9 @@ def compose(
     chosen: Sequence[tuple[Part, Candidate]],
     retrieved: list[ScoredChunk],
     missing: Sequence[str],
+    dated: bool = False,
 ) -> Answer:
-    """The answer's sentences, short answer, markers and text."""
+    """The answer's sentences, short answer, markers and text; `dated` puts each meeting's date first."""
     sentences: list[AnswerSentence] = []
     lines: list[str] = []
     markers: dict[tuple[str, int], int] = {}
@@ -57,7 +58,7 @@ def compose(
         if lead is not None:
             short = lead
         prose = _JOIN.join(s.text for s in kept)
-        when = _dated(citation) if q.history else ""
+        when = _dated(citation) if q.history or dated else ""
         head = f"{lead.text} — " if lead is not None and lead.text not in prose[: len(lead.text) + 2] else ""
         lines.append(f"{when}{head}{prose} [{marker}]")
         sentences.extend(kept)

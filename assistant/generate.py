@@ -32,7 +32,7 @@ from .compose import mark_sources
 from .errors import ModelError
 from .prompts import NO_ANSWER, build_messages
 from .settings import LLMSettings
-from .text import sentence_spans, tokenize
+from .text import gives_orders, sentence_spans, tokenize
 from .types import Answer, AnswerSentence, Chunk, ScoredChunk
 
 log = logging.getLogger(__name__)
@@ -58,15 +58,6 @@ _OUTCOMES = {
 }
 _NEGATION = re.compile(r"\b(?:not|no|never|none|neither|nor)\b|n[’']t\b", re.I)
 _WORD = re.compile(r"[\w'’&-]+")
-# Text that talks to the model rather than recording a meeting. SEE: issue 6 (prompt injection)
-_INSTRUCTION = re.compile(
-    r"\b(?:ignore|disregard|forget|override)\b.{0,60}?\b(?:instructions?|rules?|prompts?|directions?)\b"
-    r"|\b(?:system|developer)\s+(?:prompt|message)\b"
-    r"|\byou\s+are\s+(?:now\s+)?(?:an?\s+|the\s+)?(?:AI|assistant|language\s+model|chatbot|LLM)\b"
-    r"|\bas\s+an?\s+(?:AI|language\s+model)\b"
-    r"|\b(?:assistant|AI|model|chatbot)s?\s*(?:must|should)\s+(?:say|answer|reply|respond|state)\b",
-    re.I | re.S,
-)
 
 
 @dataclass
@@ -214,7 +205,7 @@ class _Record:
         instructions: list[str] = []
         for start, end in sentence_spans(chunk.text):
             piece = chunk.text[start:end]
-            if _INSTRUCTION.search(piece):
+            if gives_orders(piece):
                 instructions.append(piece)
             else:
                 spans.append((start, end))

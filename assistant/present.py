@@ -36,6 +36,10 @@ def answer_plain(answer: Answer) -> str:
         lines.append("\nSources:")
         for marker, citation in answer.sources:
             lines.append(f"  [{marker}] {source_label(answer, citation)} — {citation.source}")
+    if answer.flagged:
+        lines.append("\nFlagged (a record that gives orders instead of recording a meeting; never used):")
+        for s in answer.flagged:
+            lines.append(f"  - {s.text[:160]} [{source_label(answer, s.citation)}]")
     return "\n".join(lines)
 
 
@@ -70,7 +74,17 @@ def answer_markdown(answer: Answer) -> str:
         return "\n".join(lines)
     body = [_escape_line(line) for line in answer.text.splitlines()]
     sources = [f"{marker}. {escape_markdown(source_label(answer, c))}" for marker, c in answer.sources]
-    return "\n\n".join([*lines, *body, "**Sources**", "\n".join(sources)])
+    flagged = [
+        f"- {escape_markdown(s.text[:200])} *[{escape_markdown(source_label(answer, s.citation))}]*"
+        for s in answer.flagged
+    ]
+    if flagged:
+        flagged.insert(
+            0, "**Flagged** (a record that gives orders instead of recording a meeting; never used):"
+        )
+    return "\n\n".join(
+        [*lines, *body, "**Sources**", "\n".join(sources), *(["\n".join(flagged)] if flagged else [])]
+    )
 
 
 def answer_json(answer: Answer) -> dict[str, Any]:
@@ -97,6 +111,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
             }
             for s in answer.sentences
         ],
+        "flagged": [{"text": s.text, **_citation_json(answer, s.citation)} for s in answer.flagged],
         "related": [
             {
                 "label": source_label(answer, r.chunk.citation),

@@ -18,7 +18,7 @@ from index import Embedder
 
 from .query import find_body
 from .signals import QuestionSignals, furniture, has, mentions_period
-from .text import cosine, sentence_spans, tokenize
+from .text import cosine, gives_orders, sentence_spans, tokenize
 from .types import Chunk, Citation, ScoredChunk
 
 _RECOMMENDATION_ITEM = re.compile(r"recommend", re.I)
@@ -131,8 +131,8 @@ def candidates_of(
             text = " ".join(chunk.text[start:end].split())
             if len(text.split()) < 4 and not (q.asks_roll or q.asks_header):
                 continue  # fragments answer nothing on their own
-            if _is_heading(text, chunk.citation.agenda_item):
-                continue
+            if _is_heading(text, chunk.citation.agenda_item) or gives_orders(text):
+                continue  # a record that gives orders is never an answer (it is flagged instead)
             pieces.append((scored, spans, i, text, rank))
     if not pieces:
         return []

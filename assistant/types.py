@@ -408,6 +408,11 @@ class Answer(BaseModel):
     )
     note: str | None = Field(None, description="Shown beside the answer, e.g. why the LLM was not used")
     show_council: bool = Field(False, description="Labels name the council (the archive holds several)")
+    flagged: list[AnswerSentence] = Field(
+        default_factory=list,
+        description="Retrieved sentences that give orders to the reader instead of recording a meeting "
+        '("ignore previous instructions..."): never used as answers, shown so they can be checked',
+    )
 
     @property
     def related(self) -> list[ScoredChunk]:
