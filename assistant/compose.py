@@ -58,7 +58,9 @@ def compose(
         if lead is not None:
             short = lead
         prose = _JOIN.join(s.text for s in kept)
-        when = _dated(citation) if q.history or dated else ""
+        # a "when" the quote does not state is the date of the meeting it records
+        undated = "date" in part.asks and not any(has("date", s.quote) for s in kept)
+        when = _dated(citation) if q.history or dated or undated else ""
         head = f"{lead.text} — " if lead is not None and lead.text not in prose[: len(lead.text) + 2] else ""
         lines.append(f"{when}{head}{prose} [{marker}]")
         sentences.extend(kept)
@@ -149,6 +151,21 @@ def _trim(cand: Candidate, part: Part) -> list[tuple[int, int]]:
     return spans or [(start, end)]
 
 
+_ROLES = (
+    (re.compile(r"\bsecond", re.I), re.compile(r"\bseconded\s+by\s*$|\bseconder\W*$", re.I)),
+    (re.compile(r"\b(?:moved|mover|propos)", re.I), re.compile(r"\b(?:moved|proposed)\s+by\s*$", re.I)),
+    (re.compile(r"\babstain", re.I), re.compile(r"\babstain\w*\W*$", re.I)),
+)
+
+
+def _by_role(found: list[tuple[int, int]], text: str, question: str) -> list[tuple[int, int]]:
+    """The names in the role the question asks about: "who seconded it?" wants the seconder."""
+    for asked, before in _ROLES:
+        if asked.search(question):
+            return [(s, e) for s, e in found if before.search(text[max(0, s - 30) : s])]
+    return []
+
+
 def _specific(span: str) -> int:
     """How precise a span is: a day and month beat a month, which beats a bare year."""
     return sum(1 for part in re.findall(r"\d+|[A-Za-z]+", span) if part) + (
@@ -167,6 +184,8 @@ def _short(
         for start, end in spans:
             text = chunk.text[start:end]
             found = sorted(answer_spans(kind, text), key=lambda se: -_specific(text[se[0] : se[1]]))
+            if kind == "person":
+                found = _by_role(found, text, q.text) or found
             if found:
                 s, e = found[0]
                 return _sentence(chunk, start + s, start + e)

@@ -13,6 +13,11 @@ from collections.abc import Sequence
 from typing import Any
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])['\"’”)]?\s+(?=[A-Z0-9£€‘“\"'(])")
+# A full stop that ends an abbreviation, not a sentence: "Order No. 12", "Cllr. Moss", "para. 4".
+_ABBREVIATION = re.compile(
+    r"(?:^|[\s(])(?:No|Nos|Cllr|Cllrs|Mr|Mrs|Ms|Dr|St|Rev|Prof|para|paras|Para|cf|e\.g|i\.e|approx|Ref|ref|"
+    r"Min|Sec|Art|Reg|vol|Vol|pp|[A-Z])\.$"
+)
 _TOKEN = re.compile(r"[£€$]?\d[\d,.]*\w*|\w+", re.UNICODE)
 
 STOPWORDS = frozenset(
@@ -52,6 +57,8 @@ def _block_sentences(text: str, offset: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _SENTENCE_BREAK.finditer(text):
+        if _ABBREVIATION.search(text[max(0, match.start() - 8) : match.start()]):
+            continue  # "Tree Preservation Order No. 12/2023" is one sentence
         piece = text[start : match.start()].rstrip()
         if piece.strip():
             lead = len(piece) - len(piece.lstrip())
