@@ -6,11 +6,12 @@ it offers (scoring.py), answers each part of the question from its best sentence
 the fact itself (a name, a sum, a date, an outcome) as a verbatim span. It refuses when nothing
 retrieved is about the question, or when no sentence holds both the question's subject and the
 kind of answer asked for (a near miss: "related, not an answer"). Every quote is checked verbatim
-against its chunk before it is shown.
+against its chunk's offsets before it is shown.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
@@ -94,7 +95,7 @@ def answer_question(
         return done(compose(question, q, chosen, retrieved, missing))
     else:
         chosen = [(main, best), *_close_seconds(ranked, best, main, settings)]
-        other = _disagreeing(ranked, best, main, settings)
+        other = None if q.order else _disagreeing(ranked, best, main, settings)
         if other is not None:
             # records of two meetings give different figures for the same thing: show both, dated,
             # the latest first, instead of silently picking one
@@ -231,17 +232,24 @@ def _disagreeing(
     kinds = [k for k in part.asks if k in ("money", "count")]
     if not kinds:
         return None
-    mine = {best.quote[s:e] for k in kinds for s, e in answer_spans(k, best.quote)}
+    mine = {_figure(best.quote[s:e]) for k in kinds for s, e in answer_spans(k, best.quote)}
     for cand in ranked[1:]:
         if cand.score < best.score - settings.sentence_margin:
             return None
-        same_meeting = cand.chunk.citation.doc_id == best.chunk.citation.doc_id
+        mine_at, theirs_at = best.chunk.citation, cand.chunk.citation
+        same_meeting = (mine_at.body, mine_at.meeting_date) == (theirs_at.body, theirs_at.meeting_date)
         if same_meeting or cand.subject < best.subject * 0.9 or not _answers(cand, part, settings):
             continue
-        theirs = {cand.quote[s:e] for k in kinds for s, e in answer_spans(k, cand.quote)}
+        theirs = {_figure(cand.quote[s:e]) for k in kinds for s, e in answer_spans(k, cand.quote)}
         if theirs and mine and not theirs & mine:
             return replace(cand)
     return None
+
+
+def _figure(span: str) -> str:
+    """A figure in one spelling, so "£1.38m" and "£1.38 million" agree."""
+    text = span.lower().replace(",", "").replace(" ", "")
+    return re.sub(r"(?<=\d)(?:million|m)\b", "m", text)
 
 
 def _meeting_day(cand: Candidate) -> date:

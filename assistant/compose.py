@@ -101,7 +101,10 @@ def _sentence(chunk: Chunk, start: int, end: int) -> AnswerSentence | None:
 
 
 def verified(quote: str, chunk: Chunk, citation: Citation) -> bool:
-    """The quote is verbatim in the chunk, exactly where the citation's offsets point."""
+    """The quote is the chunk's text where the citation's offsets point, and not empty.
+
+    It guards the offset arithmetic of trimming and run-ons; that every quote equals the stored
+    document text at its offsets is asserted end to end (tests/e2e/test_eval_set.py)."""
     start = citation.char_start - chunk.citation.char_start
     end = citation.char_end - chunk.citation.char_start
     return 0 <= start < end <= len(chunk.text) and chunk.text[start:end] == quote and quote.strip() != ""

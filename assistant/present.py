@@ -71,20 +71,24 @@ def answer_markdown(answer: Answer) -> str:
                 snippet = escape_markdown(" ".join(scored.chunk.text.split())[:200])
                 label = escape_markdown(source_label(answer, scored.chunk.citation))
                 lines.append(f"- {snippet}… *[{label}]*")
-        return "\n".join(lines)
+        return "\n".join([*lines, *_flagged_markdown(answer)])
     body = [_escape_line(line) for line in answer.text.splitlines()]
     sources = [f"{marker}. {escape_markdown(source_label(answer, c))}" for marker, c in answer.sources]
-    flagged = [
-        f"- {escape_markdown(s.text[:200])} *[{escape_markdown(source_label(answer, s.citation))}]*"
-        for s in answer.flagged
-    ]
-    if flagged:
-        flagged.insert(
-            0, "**Flagged** (a record that gives orders instead of recording a meeting; never used):"
-        )
+    flagged = _flagged_markdown(answer)
     return "\n\n".join(
         [*lines, *body, "**Sources**", "\n".join(sources), *(["\n".join(flagged)] if flagged else [])]
     )
+
+
+def _flagged_markdown(answer: Answer) -> list[str]:
+    """Records that give orders, listed (escaped) so an officer can check them; never answers."""
+    if not answer.flagged:
+        return []
+    lines = ["\n**Flagged** (a record that gives orders instead of recording a meeting; never used):"]
+    for s in answer.flagged:
+        label = escape_markdown(source_label(answer, s.citation))
+        lines.append(f"- {escape_markdown(s.text[:200])} *[{label}]*")
+    return lines
 
 
 def answer_json(answer: Answer) -> dict[str, Any]:

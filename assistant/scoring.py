@@ -159,7 +159,18 @@ def candidates_of(
         passage = frozenset(tokenize(f"{chunk.context} {chunk.text}"))
         out.append(
             Candidate(
-                chunk, spans, i, i, tokens, passage, _meeting_words(chunk), sim, base, rank, features=features
+                chunk,
+                spans,
+                i,
+                i,
+                tokens,
+                passage,
+                _meeting_words(chunk),
+                sim,
+                base,
+                rank,
+                features=features,
+                vector=vec,
             )
         )
     return out

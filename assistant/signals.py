@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from .text import MONTH_NAMES, tokenize
+from .text import MONTH_NAMES, OUTCOME_WORDS, tokenize
 
 _MONTHS = MONTH_NAMES
 
@@ -29,7 +29,7 @@ _WANTS = {
     ),
     "date": re.compile(
         r"^\s*(?:\w+\s+)?when\b|\bwhat (?:date|day|month|year)\b|\bwhich (?:date|day|month|year)\b"
-        r"|\bby when\b|\bhow long\b|\bwhat time\b|\bstart and end dates?\b",
+        r"|\bby when\b|\bhow long\b|\bwhat time\b",
         re.I,
     ),
     "count": re.compile(
@@ -38,7 +38,7 @@ _WANTS = {
     ),
     "decision": re.compile(
         r"\bdecid|\bdecision|\bresolv|\bagree|\bapprov|\brefus|\bdefer|\boutcome\b|\bcarried\b|\bvote"
-        r"|\bconfirm|\bturned down\b|\bget through\b|\bgo-ahead\b|\bpermission\b|\bgranted\b",
+        r"|\bconfirm|\bturned down\b|\bgo-ahead\b|\bpermission\b|\bgranted\b",
         re.I,
     ),
 }
@@ -86,11 +86,7 @@ _HAS = {
         r"maroon|navy|beige)\b",
         re.I,
     ),
-    "decision": re.compile(
-        r"\bRESOLVED\b|\bresolved\b|\bapproved\b|\bAPPROVED\b|\bagreed\b|\bAGREED\b|\brefused\b|\bREFUSED\b"
-        r"|\bdeferred\b|\bDEFERRED\b|\bCARRIED\b|\bcarried\b|\bLOST\b|\bwas lost\b|\brejected\b|\bdecided\b"
-        r"|\bconfirmed\b|\brescinded\b|\bwithdrawn\b|\bgranted\b|\bnoted\b|\brecommended\b",
-    ),
+    "decision": re.compile(r"\b(?:" + "|".join(OUTCOME_WORDS) + r"|was lost)\b"),
 }
 # The verbatim span a short answer leads with, for each kind asked.
 _SPAN = {

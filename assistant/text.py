@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?])['\"’”)]?\s+(?=[A-Z0-9£€‘“\"'(])")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])(['\"’”)]?)\s+(?=[A-Z0-9£€‘“\"'(])")
 # A full stop that ends an abbreviation, not a sentence: "Order No. 12", "Cllr. Moss", "para. 4".
 _ABBREVIATION = re.compile(
     r"(?:^|[\s(])(?:No|Nos|Cllr|Cllrs|Mr|Mrs|Ms|Dr|St|Rev|Prof|para|paras|Para|cf|e\.g|i\.e|approx|Ref|ref|"
@@ -59,7 +59,7 @@ def _block_sentences(text: str, offset: int) -> list[tuple[int, int]]:
     for match in _SENTENCE_BREAK.finditer(text):
         if _ABBREVIATION.search(text[max(0, match.start() - 8) : match.start()]):
             continue  # "Tree Preservation Order No. 12/2023" is one sentence
-        piece = text[start : match.start()].rstrip()
+        piece = text[start : match.end(1)].rstrip()  # a closing quote or bracket ends its sentence
         if piece.strip():
             lead = len(piece) - len(piece.lstrip())
             spans.append((offset + start + lead, offset + start + len(piece)))

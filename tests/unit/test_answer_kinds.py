@@ -161,6 +161,14 @@ def test_first_and_latest_word_on_a_matter(fake_embedder: FakeEmbedder) -> None:
         fake_embedder,
     )
     assert first.short_answer is not None and first.short_answer.text == "£1.2 million"
+    # "how much ... first": two meetings disagree, but the question asks for the first word
+    how_much = answer_question(
+        "How much was the Mill Lane cycle lane first estimated to cost?",
+        chunks,
+        AnswerSettings(),
+        fake_embedder,
+    )
+    assert how_much.short_answer is not None and how_much.short_answer.text == "£1.2 million", how_much.text
     assert latest.short_answer is not None and latest.short_answer.text == "£1.475 million"
 
 
