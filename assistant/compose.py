@@ -155,7 +155,7 @@ def _trim(cand: Candidate, part: Part) -> list[tuple[int, int]]:
 
 
 _ROLES = (
-    (re.compile(r"\bsecond", re.I), re.compile(r"\bseconded\s+by\s*$|\bseconder\W*$", re.I)),
+    (re.compile(r"\bsecond(?:ed|er)\b", re.I), re.compile(r"\bseconded\s+by\s*$|\bseconder\W*$", re.I)),
     (re.compile(r"\b(?:moved|mover|propos)", re.I), re.compile(r"\b(?:moved|proposed)\s+by\s*$", re.I)),
     (re.compile(r"\babstain", re.I), re.compile(r"\babstain\w*\W*$", re.I)),
 )

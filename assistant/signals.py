@@ -135,7 +135,9 @@ _LATEST = re.compile(
 # "2019", and financial years in every common spelling: "2019/20", "2019-20", "2019 – 20",
 # "2019/2020", "FY 2019-20". A year after "before", "since"... bounds a range instead.
 _YEAR = re.compile(r"\b((?:19|20)\d{2})(?:\s*[/–—-]\s*((?:19|20)?\d{2}))?\b")
-_RANGE_WORD = re.compile(r"\b(?:before|since|after|until|till|from|prior to|between|and)\s*$", re.I)
+_RANGE_WORD = re.compile(
+    r"\b(?:before|since|after|until|till|from|prior to|between)\s*$|\bbetween\s+\S+\s+and\s*$", re.I
+)
 
 # An ALL-CAPS label ("SUBJECT:", "DATE OF MEETING:") is page furniture unless it introduces a
 # decision or the question asks for that header field.
@@ -195,7 +197,7 @@ _GENERIC_ASKED = frozenset(
         "organisations group groups name names person persons"
     )
 )
-_BEFORE = re.compile(r"\b(?:before|prior to|until|till)\s+((?:19|20)\d{2})\b", re.I)
+_BEFORE = re.compile(r"\b(?:before|prior to)\s+((?:19|20)\d{2})\b", re.I)  # "until 2022" includes 2022
 _AFTER = re.compile(r"\b(?:since|after)\s+((?:19|20)\d{2})\b", re.I)
 
 

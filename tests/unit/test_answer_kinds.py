@@ -95,6 +95,8 @@ def test_financial_years_in_every_common_spelling() -> None:
         assert "2019/20" in text_years(f"The budget for {spelt} was set."), spelt
     assert question_years("What happened in 2019-2024?") == ("2019",)  # a range, not a year
     assert question_years("What happened since 2022?") == ()
+    assert question_years("What were the budgets for 2022 and 2023?") == ("2022", "2023")
+    assert question_years("What happened between 2019 and 2021?") == ()  # a range: filters handle it
 
 
 def test_years_a_question_bounds_exclude_later_meetings(fake_embedder: FakeEmbedder) -> None:
