@@ -99,9 +99,7 @@ def answer_question(
         if other is not None:
             # records of two meetings give different figures for the same thing: show both, dated,
             # the latest first, instead of silently picking one
-            pair = sorted(
-                [best, other], key=lambda c: c.chunk.citation.meeting_date or date.min, reverse=True
-            )
+            pair = sorted([best, other], key=_meeting_day, reverse=True)
             answer = compose(question, q, [(main, c) for c in pair], retrieved, [], dated=True)
             note = "The records give different figures; both are shown, the latest first."
             return done(answer.model_copy(update={"note": note}))

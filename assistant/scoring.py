@@ -141,6 +141,7 @@ def candidates_of(
     named_body, _ = find_body(q.text, bodies)
     dates = sorted({c.chunk.citation.meeting_date for c in chunks if c.chunk.citation.meeting_date})
     out: list[Candidate] = []
+    per_chunk: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
     for (scored, spans, i, text, rank), vec in zip(pieces, vectors[1:], strict=True):
         chunk = scored.chunk
         sim = cosine(q_vec, vec)
@@ -156,7 +157,12 @@ def candidates_of(
         }
         base = sum(_weight(name) * value for name, value in features.items())
         tokens = frozenset(tokenize(text))
-        passage = frozenset(tokenize(f"{chunk.context} {chunk.text}"))
+        if chunk.id not in per_chunk:  # the passage's words and meeting are the same for each sentence
+            per_chunk[chunk.id] = (
+                frozenset(tokenize(f"{chunk.context} {chunk.text}")),
+                _meeting_words(chunk),
+            )
+        passage, meeting = per_chunk[chunk.id]
         out.append(
             Candidate(
                 chunk,
@@ -165,7 +171,7 @@ def candidates_of(
                 i,
                 tokens,
                 passage,
-                _meeting_words(chunk),
+                meeting,
                 sim,
                 base,
                 rank,
