@@ -19,7 +19,7 @@ from datetime import date
 from index import Embedder
 
 from .compose import compose
-from .scoring import Candidate, Part, candidates_of, rank_for
+from .scoring import Candidate, Part, candidates_of, outcome_after, rank_for
 from .settings import AnswerSettings
 from .signals import (
     QuestionSignals,
@@ -95,6 +95,7 @@ def answer_question(
         return done(compose(question, q, chosen, retrieved, missing))
     else:
         chosen = [(main, best), *_close_seconds(ranked, best, main, settings)]
+        chosen = _with_outcomes(chosen, pool)
         other = None if q.order else _disagreeing(ranked, best, main, settings)
         if other is not None:
             # records of two meetings give different figures for the same thing: show both, dated,
@@ -142,6 +143,8 @@ def _answers(cand: Candidate, part: Part, settings: AnswerSettings) -> bool:
     """Does the sentence hold both the subject asked about and the kind of answer asked for?"""
     if cand.subject < settings.min_subject:
         return False
+    if settings.needs_period and cand.off_period:
+        return False  # "... for 2026/27": another year's figure is a near miss
     concrete = list(part.asks)
     typed = any(has(k, cand.quote) for k in concrete)
     if concrete and not typed:
@@ -202,6 +205,19 @@ def _by_part(
         )
         chosen[same] = (merged, cand)
     return chosen, missing
+
+
+def _with_outcomes(
+    chosen: list[tuple[Part, Candidate]], pool: list[Candidate]
+) -> list[tuple[Part, Candidate]]:
+    """Each chosen motion followed by the sentence saying how it ended, when that is a paragraph on."""
+    out: list[tuple[Part, Candidate]] = []
+    for part, cand in chosen:
+        out.append((part, cand))
+        outcome = outcome_after(cand, sorted(pool, key=lambda c: (c.chunk.citation.char_start, c.index)))
+        if outcome is not None and all(outcome is not c for _, c in chosen):
+            out.append((part, replace(outcome)))
+    return out
 
 
 def _close_seconds(

@@ -17,6 +17,7 @@ from .conversation import Turn, merge_filters, resolve
 from .errors import IndexMissingError
 from .generate import generate_answer
 from .ingesting import EMBED_BATCH, IngestReport, collect_files, run_ingest
+from .scoring import awaits_outcome, records_outcome
 from .settings import Settings
 from .types import Answer, Filters
 
@@ -83,6 +84,7 @@ class Assistant:
             filters = merge_filters(stated, filters)
         asked = resolved or question
         chunks = index.retrieve(asked, filters or Filters(), k or settings.answer.k)
+        chunks = index.follow_on(chunks, awaits_outcome, records_outcome)
         keyword = index.keyword()
         answer = answer_question(asked, chunks, settings.answer, index.embedder, keyword.rarity, bodies)
         if settings.llm.enabled:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from index import Embedder
@@ -29,9 +29,21 @@ _DECISION_WORDS = re.compile(
 _MOTION = re.compile(r"\b(?:moved|proposed|seconded)\b", re.I)
 _OUTCOME = re.compile(
     r"\bCARRIED\b|\bLOST\b|\bwas (?:carried|lost|defeated|withdrawn)\b|\bput to the vote\b|\bvoted\b"
-    r"|\bFor:?\s*\d|\bunanimous",
+    r"|(?-i:\bFor):?\s*(?!(?:19|20)\d\d\b)\d|\bunanimous",
     re.I,
 )
+
+
+def awaits_outcome(chunk: Chunk) -> bool:
+    """A paragraph moving a motion or amendment that does not say how it ended: its outcome and
+    vote are in a paragraph after it, which belongs with it."""
+    return bool(_MOTION.search(chunk.text)) and not _OUTCOME.search(chunk.text)
+
+
+def records_outcome(chunk: Chunk) -> bool:
+    """A paragraph saying how a motion ended: carried, lost, a vote."""
+    return bool(_OUTCOME.search(chunk.text))
+
 
 # Weights of the score's terms, set on the dev split (README, "Evals").
 W_SIMILARITY = 1.5
@@ -78,6 +90,7 @@ class Candidate:
     score: float = 0.0
     features: dict[str, float] = field(default_factory=dict)
     vector: Sequence[float] = ()
+    off_period: bool = False  # the question names a period that neither the sentence nor its meeting does
 
     @property
     def quote(self) -> str:
@@ -159,7 +172,8 @@ def candidates_of(
         tokens = frozenset(tokenize(text))
         if chunk.id not in per_chunk:  # the passage's words and meeting are the same for each sentence
             per_chunk[chunk.id] = (
-                frozenset(tokenize(f"{chunk.context} {chunk.text}")),
+                frozenset(tokenize(f"{chunk.context} {chunk.text}"))
+                | frozenset(tokenize(before.text if (before := _paragraph_before(chunk, chunks)) else "")),
                 _meeting_words(chunk),
             )
         passage, meeting = per_chunk[chunk.id]
@@ -177,9 +191,63 @@ def candidates_of(
                 rank,
                 features=features,
                 vector=vec,
+                off_period=bool(q.years) and not features["period"] and not _on_period(q, chunk, chunk.text),
             )
         )
+    _join_outcomes(out, chunks)
     return out
+
+
+def outcome_after(cand: Candidate, pool: Sequence[Candidate]) -> Candidate | None:
+    """The sentence saying how the motion `cand` moves ended, when it is in the paragraph after."""
+    if not (_MOTION.search(cand.quote) and awaits_outcome(cand.chunk)):
+        return None
+    for other in pool:
+        before = other.chunk.citation.char_start >= cand.chunk.citation.char_end
+        same = (other.chunk.citation.doc_id, other.chunk.citation.agenda_item) == (
+            cand.chunk.citation.doc_id,
+            cand.chunk.citation.agenda_item,
+        )
+        if same and before and _OUTCOME.search(other.quote) and other.chunk.id != cand.chunk.id:
+            return other
+    return None
+
+
+def _join_outcomes(pool: list[Candidate], chunks: Sequence[ScoredChunk]) -> None:
+    """A motion's outcome in the paragraph after it ("For: 17, Against: 25. The amendment was LOST.")
+    is about what was moved: it weighs as close to the question as the motion and holds its words."""
+    by_chunk: dict[str, list[Candidate]] = {}
+    for cand in pool:
+        by_chunk.setdefault(cand.chunk.id, []).append(cand)
+    for cand in pool:
+        motion = _paragraph_before(cand.chunk, chunks, awaits_outcome)
+        if motion is None or not _OUTCOME.search(cand.quote):
+            continue
+        moved = by_chunk.get(motion.id, [])
+        if not moved:
+            continue
+        lift = max(m.similarity for m in moved) - cand.similarity
+        if lift > 0:
+            cand.similarity += lift
+            cand.base += W_SIMILARITY * lift
+            cand.features["similarity"] = cand.similarity
+        cand.tokens = cand.tokens | frozenset().union(*(m.tokens for m in moved))
+
+
+def _paragraph_before(
+    chunk: Chunk, chunks: Sequence[ScoredChunk], which: Callable[[Chunk], bool] = lambda _c: True
+) -> Chunk | None:
+    """The nearest retrieved paragraph before this one in its agenda item that `which` picks: "The
+    amendment was LOST." is about what a paragraph before it moved."""
+    c = chunk.citation
+    before = [
+        s.chunk
+        for s in chunks
+        if (s.chunk.citation.doc_id, s.chunk.citation.agenda_item) == (c.doc_id, c.agenda_item)
+        and s.chunk.citation.char_end <= c.char_start
+        and which(s.chunk)
+    ]
+    return max(before, key=lambda b: b.citation.char_end) if before else None
 
 
 def _weight(name: str) -> float:

@@ -141,6 +141,11 @@ class AnswerSettings(BaseModel):
         description="A decision question is refused unless a sentence records a decision or outcome "
         "(a near miss: the records discuss the matter but decided nothing)",
     )
+    needs_period: bool = Field(
+        True,
+        description='"What was the budget for 2026/27?" is refused unless the answering sentence, its '
+        "agenda item or its meeting's date speaks of that period (a near miss: another year's figure)",
+    )
     min_subject: float = Field(
         0.2,
         ge=0,

@@ -36,9 +36,11 @@ _WANTS = {
         r"\bhow many\b|\bnumber of\b|\bvotes?\b|\bpercent|%|\bshare\b|\bproportion\b|\bwhat majority\b",
         re.I,
     ),
+    "vote": re.compile(r"\bvot(?:e|es|ed|ing)\b|\bunanimous|\bmajority\b|\babstain", re.I),
     "decision": re.compile(
         r"\bdecid|\bdecision|\bresolv|\bagree|\bapprov|\brefus|\bdefer|\boutcome\b|\bcarried\b|\bvote"
-        r"|\bconfirm|\bturned down\b|\bgo-ahead\b|\bpermission\b|\bgranted\b",
+        r"|\bconfirm|\bturned down\b|\bgo-ahead\b|\bpermission\b|\bgranted\b"
+        r"|\bwhat (?:happened|became) (?:to|of|with)\b|\bhow did (?:\w+ ){1,6}(?:end|fare)\b|\bsucceed",
         re.I,
     ),
 }
@@ -59,11 +61,28 @@ _ASKS = {
         re.I,
     ),
     "count": re.compile(
-        r"\bhow many\b|\bwhat (?:number|proportion|percentage|share)\b|\bwhat was the vote\b|\bby how much\b",
+        r"\bhow many\b|\bwhat (?:number|proportion|percentage|share)\b|\bby how much\b",
+        re.I,
+    ),
+    # "what was the vote?", "how was the vote split?", "was it unanimous?": the numbers or the word
+    "vote": re.compile(
+        r"\bwhat was the (?:\w+ )?vot(?:e|ing)\b|\bhow (?:was|did) (?:the )?(?:\w+ )?vot(?:e|ing)\b"
+        r"|\bvote split\b"
+        r"|\bhow many (?:\w+ )?(?:voted|votes)\b|\bby how many votes\b|\bwhat majority\b|\bunanimous(?:ly)?\b"
+        r"|\bvoting figures\b|\b(?:recorded|named) vote\b|\bhow did (?:\w+ ){1,3}vote\b",
         re.I,
     ),
     "colour": re.compile(r"\bwhat colou?rs?\b", re.I),
 }
+# A vote as recorded: "For 17, Against 25", "carried by 9 votes to 4", "unanimously", "nem. con."
+_VOTE = (
+    r"(?-i:\b(?:For|In favour|Against|Abstentions?|Abstained|Abstaining)):?\s*(?!(?:19|20)\d\d\b)\d+"
+    r"|(?<![£$€.,\d])\b\d+\s+votes?(?:\s+to\s+\d+)?\b"
+    r"|(?<![£$€.,\d])\b\d+\s+(?:in favour|for|against)\b(?! an?\b)"
+    r"|(?<![£$€.,\d])\b\d+\s*(?:to|-|–)\s*\d+(?=[, ]+(?:with|and|the|in)\b)"
+    r"|\bunanimous(?:ly)?\b|\bnem\.? con\b|\bwithout (?:a )?(?:vote|dissent)\b|\bby a majority\b"
+    r"|\b(?:majority|show) of hands\b"
+)
 _HAS = {
     "person": re.compile(
         r"\b(?:Councillors?|Cllrs?\.?|Mayor|Mr|Mrs|Ms|Miss|Dr|Deputy)\s+[A-Z]"
@@ -86,6 +105,7 @@ _HAS = {
         r"maroon|navy|beige)\b",
         re.I,
     ),
+    "vote": re.compile(_VOTE, re.I),
     "decision": re.compile(r"\b(?:" + "|".join(OUTCOME_WORDS) + r"|was lost)\b"),
 }
 # The verbatim span a short answer leads with, for each kind asked.
@@ -113,6 +133,11 @@ _SPAN = {
     "colour": re.compile(
         r"\b(?:dark |light |pale |bright )?(?:red|green|blue|yellow|black|white|grey|gray|brown|orange|"
         r"purple|pink|cream|gold|silver|maroon|navy|beige)\b",
+        re.I,
+    ),
+    "vote": re.compile(
+        r"\b(?:For|In favour):?\s*\d+[^.;]*?(?:Abstentions?|Abstain(?:ed|ing)?):?\s*\d+"
+        r"|\b(?:For|In favour):?\s*\d+[^.;]*?Against:?\s*\d+|" + _VOTE,
         re.I,
     ),
     "decision": re.compile(

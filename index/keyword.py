@@ -32,6 +32,7 @@ class KeywordIndex:
     days: np.ndarray
     doc_types: np.ndarray
     bm25: Any = field(repr=False)
+    following: dict[str, str] = field(default_factory=dict)  # chunk id -> the next one in its agenda item
 
     @classmethod
     def build(cls, chunks: Iterable[Chunk]) -> KeywordIndex:
@@ -45,8 +46,10 @@ class KeywordIndex:
         days: list[int] = []
         types: list[str] = []
         corpus: list[list[str]] = []
+        places: dict[tuple[str, str | None], list[tuple[int, str]]] = {}
         for chunk in chunks:
             c = chunk.citation
+            places.setdefault((c.doc_id, c.agenda_item), []).append((c.char_start, chunk.id))
             ids.append(chunk.id)
             bodies.append(body_key(c.body) if c.body else "")
             days.append(day_number(c.meeting_date) if c.meeting_date else 0)
@@ -55,7 +58,16 @@ class KeywordIndex:
         bm25 = bm25s.BM25()
         if corpus:
             bm25.index(corpus, show_progress=False)
-        return cls(ids, np.array(bodies, dtype=object), np.array(days), np.array(types, dtype=object), bm25)
+        following: dict[str, str] = {}
+        for run in places.values():
+            run.sort()
+            following.update((a, b) for (_, a), (_, b) in zip(run, run[1:], strict=False))
+        kinds = np.array(types, dtype=object)
+        return cls(ids, np.array(bodies, dtype=object), np.array(days), kinds, bm25, following)
+
+    def next_in_item(self, chunk_id: str) -> str | None:
+        """The id of the chunk that follows this one in its agenda item, if any."""
+        return self.following.get(chunk_id)
 
     def rarity(self, token: str) -> float:
         """A stemmed token's inverse document frequency over the archive's chunks (BM25's idf).

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from assistant.settings import Settings
@@ -18,6 +18,8 @@ from .vector import DocumentMeta, VectorStore
 # characters, so cutting the text at this many characters per token changes no vector
 # and keeps a paragraph of megabytes (a single-line file) from ballooning the tokenizer.
 _CHARS_PER_TOKEN = 16
+# Bumped when the saved keyword index gains a field, so an older file is rebuilt, not misread.
+KEYWORD_FORMAT = 2
 
 
 class CouncilIndex:
@@ -59,7 +61,7 @@ class CouncilIndex:
         if self._keyword is not None and generation == self._keyword_generation:
             return self._keyword
         folder = self.settings.data_dir / "keyword"
-        path = folder / f"{self.settings.index.collection}-{generation}.pkl"
+        path = folder / f"{self.settings.index.collection}-{generation}.v{KEYWORD_FORMAT}.pkl"
         index = KeywordIndex.load(path)
         if index is None:
             index = KeywordIndex.build(self.vectors.iter_chunks())
@@ -76,6 +78,37 @@ class CouncilIndex:
         for old in folder.glob(f"{self.settings.index.collection}-*.pkl"):
             old.unlink(missing_ok=True)
         self._keyword, self._keyword_generation = None, -1
+
+    def follow_on(
+        self,
+        retrieved: Sequence[ScoredChunk],
+        opens: Callable[[Chunk], bool],
+        closes: Callable[[Chunk], bool],
+        reach: int = 3,
+    ) -> list[ScoredChunk]:
+        """The retrieved chunks, then for each that `opens` something (a motion moved) the first of
+        the next `reach` paragraphs of its agenda item that `closes` it (how the motion ended), ranked
+        after them all with the similarity of the chunk it follows."""
+        have = {s.chunk.id for s in retrieved}
+        keyword = self.keyword()
+        extra: list[ScoredChunk] = []
+        for scored in retrieved:
+            if not opens(scored.chunk):
+                continue
+            at = scored.chunk.id
+            for _ in range(reach):
+                nxt = keyword.next_in_item(at)
+                if nxt is None or nxt in have:
+                    break
+                found = self.vectors.get_chunks([nxt])
+                if not found:
+                    break
+                if closes(found[0]):
+                    have.add(nxt)
+                    extra.append(ScoredChunk(chunk=found[0], score=0.0, similarity=scored.similarity))
+                    break
+                at = nxt
+        return [*retrieved, *extra]
 
     def retrieve(self, question: str, filters: Filters, k: int) -> list[ScoredChunk]:
         """Hybrid retrieval of the `k` best chunks for a question."""

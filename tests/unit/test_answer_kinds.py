@@ -191,10 +191,75 @@ def test_what_the_question_asks_for_is_read() -> None:
     assert analyse("What level of construction inflation was blamed?").asked_for == frozenset(
         {"construct", "inflat"}
     )
-    assert analyse("How many votes were cast?").asks == ("count",)
+    assert analyse("How many votes were cast?").asks == ("count", "vote")
     assert analyse("Who seconded it?").asks == ("person",)
     assert analyse("What about allotment rents?").asks == ()
     assert analyse("How many people took part, and what proportion were in favour?").parts == (
         "How many people took part",
         "what proportion were in favour",
     )
+
+
+BUDGET = """WENBURY BOROUGH COUNCIL
+
+Minutes of the meeting of Full Council held on 23 February 2023.
+
+6. Revenue Budget 2023/24
+
+Amendment: Councillor Whitlock moved an amendment, seconded by Councillor Treharne, to keep the Eastfield swimming pool open on its current hours, funded from reserves.
+
+Councillor Okafor replied that the amendment would commit reserves to a service that would still need funding the following year.
+
+A recorded vote was taken on the amendment. For: 17, Against: 25, Abstentions: 1. The amendment was LOST.
+
+RESOLVED: That the revenue budget for 2023/24 of £24.1 million be approved.
+"""
+
+ALLOTMENTS = """WENBURY BOROUGH COUNCIL
+
+Minutes of the meeting of the Cabinet held on 8 December 2022.
+
+7. Allotment Rents
+
+RESOLVED: That allotment rents be increased to £55 a year for a full plot from 1 October 2023.
+"""
+
+
+def test_a_vote_question_needs_the_vote(fake_embedder: FakeEmbedder) -> None:
+    _, chunks = chunks_of(ALLOTMENTS, "2022-12-08_cabinet_minutes.txt")
+    refused = _ask(
+        "What was the vote when Cabinet agreed the allotment rent increase?", chunks, fake_embedder
+    )
+    assert refused.refused, refused.text  # a resolution that states no vote is a near miss
+    _, chunks = chunks_of(BUDGET, "2023-02-23_full-council_minutes.txt")
+    answer = _ask(
+        "What was the vote on the amendment about the Eastfield swimming pool?", chunks, fake_embedder
+    )
+    assert not answer.refused, answer.text
+    assert (
+        answer.short_answer is not None and answer.short_answer.text == "For: 17, Against: 25, Abstentions: 1"
+    )
+
+
+def test_a_motions_outcome_a_paragraph_on_comes_with_it(fake_embedder: FakeEmbedder) -> None:
+    _, chunks = chunks_of(BUDGET, "2023-02-23_full-council_minutes.txt")
+    motion = next(c for c in chunks if c.text.startswith("Amendment:"))
+    outcome = next(c for c in chunks if "LOST" in c.text)
+    # retrieval found the motion; the outcome came in as the paragraph that closes it, ranked last
+    answer = answer_question(
+        "What happened to the amendment to keep the Eastfield swimming pool open?",
+        [*scored([motion]), ScoredChunk(chunk=outcome, score=0.0, similarity=0.8)],
+        AnswerSettings(),
+        fake_embedder,
+    )
+    assert not answer.refused, answer.text
+    quotes = " ".join(s.quote for s in answer.sentences)
+    assert "LOST" in quotes, answer.text
+    assert {s.citation.paragraph for s in answer.sentences} >= {outcome.citation.paragraph}
+
+
+def test_a_period_the_records_do_not_speak_of_is_a_near_miss(fake_embedder: FakeEmbedder) -> None:
+    _, chunks = chunks_of(BUDGET, "2023-02-23_full-council_minutes.txt")
+    assert not _ask("What revenue budget was approved for 2023/24?", chunks, fake_embedder).refused
+    answer = _ask("What revenue budget was approved for 2026/27?", chunks, fake_embedder)
+    assert answer.refused, answer.text

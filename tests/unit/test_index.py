@@ -12,6 +12,7 @@ import assistant
 from assistant import Filters, Settings
 from assistant.types import Chunk, Citation
 from index import CouncilIndex, KeywordIndex, body_key, build_where, fuse, match_bodies
+from index.store import KEYWORD_FORMAT
 
 if TYPE_CHECKING:
     from conftest import FakeEmbedder
@@ -147,7 +148,7 @@ def test_keyword_index_rebuilds_when_generation_changes(
     assert top.keyword_rank == 1
     # one pickle per collection: the stale one was removed
     assert [p.name for p in (settings.data_dir / "keyword").iterdir()] == [
-        f"councilqa-{reader.vectors.generation()}.pkl"
+        f"councilqa-{reader.vectors.generation()}.v{KEYWORD_FORMAT}.pkl"
     ]
 
 
@@ -324,3 +325,44 @@ def test_an_assistant_holds_one_index_and_nothing_is_cached_behind_it(
     assert assistant.Assistant(settings).index is not opened.index  # no process-wide table
     own = make_embedder()
     assert assistant.Assistant(settings, own).index.embedder is own
+
+
+MOTION = """WENBURY BOROUGH COUNCIL
+
+Minutes of the meeting of Full Council held on 23 February 2023.
+
+6. Revenue Budget 2023/24
+
+Amendment: Councillor Whitlock moved an amendment, seconded by Councillor Treharne, to keep the Eastfield pool open on
+its current hours for the whole of 2023/24, funded from the Budget Equalisation Reserve, and to ask officers to report
+on a community-run model for the pool before the budget for 2024/25 is set, with costs, risks and a timetable.
+
+Councillor Okafor replied that the amendment would commit reserves to a service that would still need funding the
+following year, that the reserve was needed for the pay award and inflation, and that a community-run model was
+already being explored by officers without any need for an amendment to the budget at this meeting tonight.
+
+A recorded vote was taken on the amendment. For: 17, Against: 25, Abstentions: 1. The amendment was LOST. The
+Mayor then invited the Council to debate the substantive budget motion, and Members spoke in turn on its proposals.
+"""
+
+
+def test_follow_on_brings_the_paragraph_that_closes_a_motion(
+    tiny_index: tuple[Settings, FakeEmbedder], tmp_path: Path
+) -> None:
+    from assistant.scoring import awaits_outcome, records_outcome
+
+    settings, embedder = tiny_index
+    folder = tmp_path / "motion"
+    folder.mkdir()
+    (folder / "2023-02-23_full-council_minutes.txt").write_text(MOTION, encoding="utf-8")
+    assert assistant.ingest_paths([folder], settings, embedder=embedder).ok
+    index = CouncilIndex(settings, embedder)
+    found = [s for s in index.retrieve("Eastfield pool amendment Whitlock", Filters(), 20)]
+    motion = [s for s in found if s.chunk.text.startswith("Amendment:")]
+    assert motion
+    extended = index.follow_on(motion, awaits_outcome, records_outcome)
+    assert len(extended) == 2
+    assert "LOST" in extended[1].chunk.text  # the debate paragraph in between is skipped
+    assert extended[1].similarity == motion[0].similarity
+    # nothing is added for a chunk that opens nothing, or when the closing paragraph is already there
+    assert index.follow_on(extended, awaits_outcome, records_outcome) == extended
