@@ -31,7 +31,7 @@ from .signals import (
     mentions_period,
     wanted,
 )
-from .text import gives_orders, sentence_spans, tokenize
+from .text import gives_orders, holds, sentence_spans, tokenize
 from .types import Answer, AnswerSentence, ScoredChunk
 
 REFUSAL = "I couldn't find this in the records."
@@ -149,8 +149,9 @@ def _answers(cand: Candidate, part: Part, settings: AnswerSettings) -> bool:
     typed = any(has(k, cand.quote) for k in concrete)
     if concrete and not typed:
         return False
-    if settings.needs_asked_for and part.asked_for and not typed and not part.asked_for & cand.tokens:
-        return False  # "what interest rate ...": a sentence that names no rate is a near miss
+    if settings.needs_asked_for and part.asked_for and not typed:
+        if not any(holds(t, cand.quote_tokens) for t in part.asked_for):
+            return False  # "what interest rate ...": a sentence that names no rate is a near miss
     if concrete:
         return True
     if "decision" in part.wants and settings.decision_needs_outcome:
@@ -164,11 +165,13 @@ def _by_part(
 ) -> tuple[list[tuple[Part, Candidate]], list[str]]:
     """The best sentence for each part of a multi-part question, and the parts nothing answers.
 
-    Parts one sentence answers together become one part, so its quote keeps what each asked for."""
-    chosen: list[tuple[Part, Candidate]] = []
+    Two parts whose best is the same sentence: the part with a nearly-as-good sentence of its own
+    takes that one ("How many tenders ... and what did X score?" gets both facts). Parts one sentence
+    answers together become one part, so its quote keeps what each asked for."""
     missing: list[str] = []
     topic = _weighted(q.tokens, weigh)
     vectors = embedder.embed(list(q.parts))
+    options: list[tuple[Part, list[Candidate]]] = []
     for text, vector in zip(q.parts, vectors, strict=True):
         own = frozenset(tokenize(text)) & q.tokens
         terms = {t: w * (1.0 if t in own else settings.topic_weight) for t, w in topic.items()}
@@ -182,22 +185,22 @@ def _by_part(
         )
         ranked = rank_for(part, q, pool)
         top = ranked[0].score - settings.answer_margin
-        found = [c for c in ranked if c.score >= top and _answers(c, part, settings)]
-        if not found:
+        found = [replace(c) for c in ranked if c.score >= top and _answers(c, part, settings)]
+        if found:
+            options.append((part, found))
+        else:
             missing.append(text)
-            continue
-        best = found[0]
-        same = next(
-            (i for i, (_, c) in enumerate(chosen) if (c.chunk.id, c.index) == (best.chunk.id, best.index)),
-            None,
-        )
+    picks = _distinct(options)
+    chosen: list[tuple[Part, Candidate]] = []
+    for part, best in picks:
+        same = next((i for i, (_, c) in enumerate(chosen) if _same_sentence(c, best)), None)
         if same is None:
-            chosen.append((part, replace(best)))
+            chosen.append((part, best))
             continue
         earlier, cand = chosen[same]
         joined = {t: max(w, earlier.terms.get(t, 0.0)) for t, w in part.terms.items()}
         merged = Part(
-            text=f"{earlier.text}; {text}",
+            text=f"{earlier.text}; {part.text}",
             wants=tuple(dict.fromkeys((*earlier.wants, *part.wants))),
             terms=joined,
             asked_for=earlier.asked_for | part.asked_for,
@@ -205,6 +208,36 @@ def _by_part(
         )
         chosen[same] = (merged, cand)
     return chosen, missing
+
+
+def _same_sentence(a: Candidate, b: Candidate) -> bool:
+    return (a.chunk.id, a.index) == (b.chunk.id, b.index)
+
+
+def _distinct(options: list[tuple[Part, list[Candidate]]]) -> list[tuple[Part, Candidate]]:
+    """Each part's pick: its best, unless another part's best is the same sentence and this part
+    gives up less by taking its next answering sentence instead."""
+    picks = [found[0] for _, found in options]
+    for i, (_, found) in enumerate(options):
+        rivals = [j for j in range(len(options)) if j != i and _same_sentence(picks[j], picks[i])]
+        if not rivals:
+            continue
+        taken = [picks[j] for j in range(len(options)) if j != i]
+        alternative = next((c for c in found[1:] if not any(_same_sentence(c, t) for t in taken)), None)
+        if alternative is None:
+            continue
+        loss = found[0].score - alternative.score
+        rival_losses = [_loss(options[j][1], picks, j) for j in rivals]
+        if all(loss < other for other in rival_losses):
+            picks[i] = alternative
+    return [(part, pick) for (part, _), pick in zip(options, picks, strict=True)]
+
+
+def _loss(found: list[Candidate], picks: list[Candidate], at: int) -> float:
+    """What part `at` gives up by taking its next sentence not picked elsewhere (inf: it has none)."""
+    others = [p for j, p in enumerate(picks) if j != at]
+    alternative = next((c for c in found[1:] if not any(_same_sentence(c, t) for t in others)), None)
+    return found[0].score - alternative.score if alternative is not None else float("inf")
 
 
 def _with_outcomes(

@@ -18,7 +18,7 @@ from index import Embedder
 
 from .query import find_body
 from .signals import QuestionSignals, furniture, has, mentions_period
-from .text import cosine, gives_orders, sentence_spans, tokenize
+from .text import cosine, gives_orders, holds, sentence_spans, tokenize
 from .types import Chunk, Citation, ScoredChunk
 
 _RECOMMENDATION_ITEM = re.compile(r"recommend", re.I)
@@ -97,6 +97,11 @@ class Candidate:
         return self.chunk.text[self.spans[self.index][0] : self.spans[self.end_index][1]]
 
     @property
+    def quote_tokens(self) -> frozenset[str]:
+        """The words of the whole quote: the sentence and any it runs on into."""
+        return self.tokens if self.end_index == self.index else frozenset(tokenize(self.quote))
+
+    @property
     def start(self) -> int:
         return self.spans[self.index][0]
 
@@ -129,7 +134,7 @@ class Candidate:
 def coverage(terms: Mapping[str, float], tokens: frozenset[str]) -> float:
     """The share of the terms' weight that `tokens` hold."""
     total = sum(terms.values())
-    return sum(w for t, w in terms.items() if t in tokens) / total if total else 0.0
+    return sum(w for t, w in terms.items() if holds(t, tokens)) / total if total else 0.0
 
 
 def candidates_of(

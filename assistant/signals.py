@@ -61,7 +61,8 @@ _ASKS = {
         re.I,
     ),
     "count": re.compile(
-        r"\bhow many\b|\bwhat (?:number|proportion|percentage|share)\b|\bby how much\b",
+        r"\bhow many\b|\bwhat (?:number|proportion|percentage|share)\b|\bby how much\b"
+        r"|\bwhat (?:figures?|numbers|statistics)\b",
         re.I,
     ),
     # "what was the vote?", "how was the vote split?", "was it unanimous?": the numbers or the word

@@ -44,6 +44,38 @@ OUTCOME_WORDS = (
 )  # fmt: skip
 
 
+# Words a question and the minutes use for the same thing ("paid for" / "funded", "in favour" /
+# "supported", "turned down" / "refused"), as groups of stems: a sentence holding one holds them all.
+_SAME_THING = (
+    "pay paid paying funded funding financed borrowing grant",
+    "favour supported support backed",
+    "refused refusal rejected turned",
+    "approved agreed accepted backed",
+    "shut closed closure",
+    "cost price spend",
+    "housing homes dwellings",
+    "shops businesses traders retailers",
+    "finished completed completion end",
+    "scrapped abandoned withdrawn dropped",
+    "attended present",
+    "responses responded replies",
+    "schools pupils",
+)
+_SAME: dict[str, frozenset[str]] = {}
+
+
+def holds(term: str, words: frozenset[str] | set[str]) -> bool:
+    """Does a set of stemmed words hold `term`, or a word the council uses for the same thing?"""
+    if term in words:
+        return True
+    if not _SAME:
+        for group in _SAME_THING:
+            stems = frozenset(tokenize(group))
+            for stem in stems:
+                _SAME[stem] = _SAME.get(stem, frozenset()) | stems
+    return bool(_SAME.get(term, frozenset()) & words)
+
+
 def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
     """Offsets of the sentences in `text`, shifted by `offset`; a sentence never runs past a
     paragraph break (a blank line), so merged chunks still yield whole-paragraph sentences."""

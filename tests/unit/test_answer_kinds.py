@@ -263,3 +263,34 @@ def test_a_period_the_records_do_not_speak_of_is_a_near_miss(fake_embedder: Fake
     assert not _ask("What revenue budget was approved for 2023/24?", chunks, fake_embedder).refused
     answer = _ask("What revenue budget was approved for 2026/27?", chunks, fake_embedder)
     assert answer.refused, answer.text
+
+
+def test_two_parts_sharing_a_best_sentence_split_where_it_costs_least() -> None:
+    from types import SimpleNamespace
+
+    from assistant.answer import _distinct
+
+    def sentence(n: int, score: float) -> SimpleNamespace:
+        return SimpleNamespace(chunk=SimpleNamespace(id="c"), index=n, score=score)
+
+    # "How many tenders ... and what did X score?": both parts' best is the sentence with the score;
+    # the count part has a nearly-as-good sentence of its own, the score part has none
+    shared_1, shared_2 = sentence(1, 2.40), sentence(1, 2.35)
+    count_part = [shared_1, sentence(2, 2.23)]
+    score_part = [shared_2]
+    picks = _distinct([("count", count_part), ("score", score_part)])  # type: ignore[list-item]
+    assert [p.index for _, p in picks] == [2, 1]
+    # when giving it up costs the other part less, that part moves instead
+    picks = _distinct(
+        [("a", [sentence(1, 2.4), sentence(3, 1.0)]), ("b", [sentence(1, 2.4), sentence(4, 2.3)])]
+    )  # type: ignore[list-item]
+    assert [p.index for _, p in picks] == [1, 4]
+
+
+def test_words_the_council_uses_for_the_same_thing() -> None:
+    from assistant.text import holds, tokenize
+
+    minutes = frozenset(tokenize("the works be funded from the Capital Reserve; 62% supported the scheme"))
+    for asked in ("paid", "favour", "fund"):
+        assert holds(tokenize(asked)[0], minutes), asked
+    assert not holds(tokenize("refused")[0], minutes)
