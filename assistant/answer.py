@@ -85,7 +85,10 @@ def answer_question(
     answering = [c for c in ranked if c.score >= top and _answers(c, main, settings)]
     if not answering:
         return refuse()
-    best = replace(answering[0])
+    # "who seconded it?": a sentence naming the role asked for beats one that names only a person
+    near = [c for c in ranked if c.score >= top - settings.answer_margin and _answers(c, main, settings)]
+    naming = [c for c in near if any(holds(t, c.quote_tokens) for t in main.asked_for)]
+    best = replace(naming[0] if naming and not _names(answering[0], main) else answering[0])
     if q.history:
         chosen = _history(ranked, settings)
     elif q.parts:
@@ -238,6 +241,10 @@ def _loss(found: list[Candidate], picks: list[Candidate], at: int) -> float:
     others = [p for j, p in enumerate(picks) if j != at]
     alternative = next((c for c in found[1:] if not any(_same_sentence(c, t) for t in others)), None)
     return found[0].score - alternative.score if alternative is not None else float("inf")
+
+
+def _names(cand: Candidate, part: Part) -> bool:
+    return any(holds(t, cand.quote_tokens) for t in part.asked_for)
 
 
 def _with_outcomes(

@@ -58,6 +58,7 @@ W_DECISION = 0.25
 W_BODY = 0.3
 W_REPORT = 0.2
 W_ORDER = 0.25
+W_ASKED_FOR = 0.4
 
 
 @dataclass
@@ -126,9 +127,10 @@ class Candidate:
         cues = [k for k in part.wants if k not in part.asks]
         typed = sum(1 for k in part.asks if has(k, self.quote)) / len(part.asks) if part.asks else 0.0
         typed += W_CUE * (sum(1 for k in cues if has(k, self.quote)) / len(cues) if cues else 0.0)
+        named = float(any(holds(t, self.quote_tokens) for t in part.asked_for)) if part.asked_for else 0.0
         self.subject = 0.7 * subject + 0.3 * passage
-        self.features.update(subject=subject, passage=passage, typed=typed)
-        return base + W_SUBJECT * subject + W_PASSAGE * passage + W_TYPED * typed
+        self.features.update(subject=subject, passage=passage, typed=typed, asked_for=named)
+        return base + W_SUBJECT * subject + W_PASSAGE * passage + W_TYPED * typed + W_ASKED_FOR * named
 
 
 def coverage(terms: Mapping[str, float], tokens: frozenset[str]) -> float:

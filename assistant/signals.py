@@ -249,8 +249,23 @@ class QuestionSignals:
     after_year: int | None = None  # "since 2022": meetings of that year or later
 
 
+# "Who seconded it?", "who nominated him?", "who called it in?": the role is the thing asked for.
+_WHO_DID = re.compile(r"^\s*(?:and\s+)?who\s+(?:(?:was|were|had)\s+)?(?P<attr>[a-z]+ed)\b", re.I)
+
+
+# "Was it carried?", "did the motion pass?": the outcome word is the thing asked for.
+_WAS_IT = re.compile(
+    r"^\s*(?:and\s+)?(?:was|were|did|has|had)\b.*?\b(?P<attr>carried|passed|pass|lost|defeated|adopted|"
+    r"rescinded|withdrawn|deferred|unanimous)\b",
+    re.I,
+)
+
+
 def asked_for(question: str) -> frozenset[str]:
     """The stemmed words naming what a "what X" question asks for, less words naming a kind of fact."""
+    who = _WHO_DID.match(question) or _WAS_IT.search(question)
+    if who:
+        return frozenset(tokenize(who.group("attr"))) - _QUESTION_WORDS
     attr = ""
     m = _POSSESSIVE.search(question) or _ASKED_FOR.match(question)
     if m:
@@ -404,6 +419,8 @@ def furniture(text: str, q: QuestionSignals) -> float:
         return 1.0
     if _AGENDA_LINE.match(text) and not q.asks_agenda:
         return 0.5
+    if _HAS["decision"].search(text) or _HAS["vote"].search(text):
+        return 0.0  # "The motion was CARRIED.", "For: 5, Against: 1.": short, but the outcome
     words = re.findall(r"\b[a-z]{3,}\b", text)
     if len(words) < 3 and (q.asks_roll or q.asks_header):
         return 0.0

@@ -60,6 +60,10 @@ _SAME_THING = (
     "attended present",
     "responses responded replies",
     "schools pupils",
+    "moved proposed proposer mover",
+    "seconded seconder",
+    "abstained abstentions abstention",
+    "nominated proposed",
 )
 _SAME: dict[str, frozenset[str]] = {}
 

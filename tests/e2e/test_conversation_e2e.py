@@ -59,6 +59,36 @@ CONVERSATIONS = [
 ]  # fmt: skip
 
 
+# After a decision question: "who seconded it?", "was it carried?", "what was the vote?"
+DECISION_FOLLOW_UPS = [
+    ("What did Full Council decide about the amendment to keep Northgate Library open on full hours in "
+     "February 2023?", "What was the vote?", ["For: 17, Against: 25"], "2023-02-23_full-council"),
+    ("What happened to the amendment in 2024 to limit the council tax increase to 1.99%?",
+     "What was the vote?", ["For: 15, Against: 27"], "2024-02-22_full-council"),
+    ("What did the Overview and Scrutiny Panel decide about the Northgate Library call-in?",
+     "Was it carried?", ["CARRIED"], "2023-02-21_overview"),
+    ("What did the Planning Committee decide on the revised Old Tannery scheme in 2024?",
+     "Who seconded it?", ["seconded by Councillor Treharne"], "2024-03-14_planning"),
+    ("What did Cabinet decide about the Northgate Library call-in on 9 March 2023?",
+     "Who moved it?", ["proposed by Councillor Pryce"], "2023-03-09_cabinet"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("first", "follow_up", "expected", "source"), DECISION_FOLLOW_UPS)
+def test_decision_follow_ups_give_the_vote_outcome_and_mover(
+    sample: Settings,
+    real_embedder: SentenceTransformerEmbedder,
+    first: str,
+    follow_up: str,
+    expected: list[str],
+    source: str,
+) -> None:
+    _, answer = _converse(sample, real_embedder, first, follow_up)
+    assert not answer.refused, (answer.resolved_question, answer.text)
+    assert _supporting(answer, expected, source), (answer.resolved_question, answer.text)
+    assert_marked_quotes(answer)
+
+
 @pytest.mark.parametrize(("first", "follow_up", "resolved", "expected", "source"), CONVERSATIONS)
 def test_follow_up_is_answered_from_the_right_meeting(
     sample: Settings,
