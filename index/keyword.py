@@ -32,6 +32,7 @@ class KeywordIndex:
     days: np.ndarray
     doc_types: np.ndarray
     bm25: Any = field(repr=False)
+    councils: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
 
     @classmethod
     def build(cls, chunks: Iterable[Chunk]) -> KeywordIndex:
@@ -44,6 +45,7 @@ class KeywordIndex:
         bodies: list[str] = []
         days: list[int] = []
         types: list[str] = []
+        councils: list[str] = []
         corpus: list[list[str]] = []
         for chunk in chunks:
             c = chunk.citation
@@ -51,11 +53,19 @@ class KeywordIndex:
             bodies.append(body_key(c.body) if c.body else "")
             days.append(day_number(c.meeting_date) if c.meeting_date else 0)
             types.append(c.doc_type or "")
+            councils.append(c.council or "")
             corpus.append(tokenize(retrieval_text(chunk)) or ["_empty_"])
         bm25 = bm25s.BM25()
         if corpus:
             bm25.index(corpus, show_progress=False)
-        return cls(ids, np.array(bodies, dtype=object), np.array(days), np.array(types, dtype=object), bm25)
+        return cls(
+            ids,
+            np.array(bodies, dtype=object),
+            np.array(days),
+            np.array(types, dtype=object),
+            bm25,
+            np.array(councils, dtype=object),
+        )
 
     def rarity(self, token: str) -> float:
         """A stemmed token's inverse document frequency over the archive's chunks (BM25's idf).
@@ -85,6 +95,8 @@ class KeywordIndex:
             keep &= np.isin(self.body_keys, list(bodies))
         if filters.doc_type:
             keep &= self.doc_types == filters.doc_type
+        if filters.council:
+            keep &= self.councils == filters.council
         if filters.since:
             keep &= self.days >= day_number(filters.since)
         if filters.until:
@@ -116,4 +128,6 @@ class KeywordIndex:
                 obj = pickle.load(fh)
         except (OSError, pickle.PickleError, EOFError, AttributeError):
             return None
-        return obj if isinstance(obj, cls) else None
+        if not isinstance(obj, cls) or len(getattr(obj, "councils", ())) != len(obj.ids):
+            return None  # not an index, or one saved before councils were kept: rebuild it
+        return obj
