@@ -17,7 +17,9 @@ if TYPE_CHECKING:
     from .pipeline import IndexStatus
     from .sources import SourceParagraph, SourceView
 
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]<>#|~!]|^[-+=](?=\s)|^\d+(?=[.)]\s))", re.M)
+# Markdown and HTML characters, list markers, and the ':' of "://" and the '.' of "www." so that
+# a URL in a record is never turned into a live link
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]<>#|~!]|^[-+=](?=\s)|^\d+(?=[.)]\s)|:(?=//)|(?<=\bwww)\.)", re.M | re.I)
 _MARKER = re.compile(r"((?: \[\d+\])+)$")
 
 
@@ -278,7 +280,8 @@ def status_markdown(status: IndexStatus) -> str:
         ("Passages", str(status.chunks)),
         ("Last ingest", when),
     ]
-    return "\n".join(["| | |", "|---|---|", *(f"| {k} | {escape_markdown(v)} |" for k, v in rows)])
+    table = [f"| {k} | {escape_markdown(v)} |" for k, v in rows]
+    return "\n".join(["| What | Indexed |", "|---|---|", *table])
 
 
 def status_line(status: IndexStatus) -> str:

@@ -167,3 +167,14 @@ def test_uploads_keep_one_copy_per_content(page: Assistant, tmp_path: Path) -> N
     page.ingest_uploads([first, second])
     kept = sorted(p.name for p in (page.settings.data_dir / "uploads").iterdir())
     assert kept == ["notes-2.txt", "notes.txt"]
+
+
+def test_record_text_is_shown_inert_as_markdown() -> None:
+    from assistant import escape_markdown
+
+    shown = escape_markdown(
+        "<script>x()</script> [a](javascript:y) ![i](http://h/i.png) *b* www.evil.example"
+    )
+    assert "<script>" not in shown and "](" not in shown.replace("\\](", "")
+    assert shown.count("\\<") == 2 and "\\!\\[i\\]" in shown
+    assert "http\\://h" in shown and "www\\.evil" in shown  # never auto-linked
