@@ -294,10 +294,12 @@ def status_line(status: IndexStatus) -> str:
         else ""
     )
     who = ", ".join(status.councils) or "the council"
-    return escape_markdown(
-        f"Answers come from {status.documents} documents of {who} ({status.meetings} meetings, "
-        f"{len(status.bodies)} bodies{span})."
-    )
+    counts = f"{_n(status.meetings, 'meeting')}, {_n(len(status.bodies), 'body', 'bodies')}"
+    return escape_markdown(f"Answers come from {_n(status.documents, 'document')} of {who} ({counts}{span}).")
+
+
+def _n(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else many or one + 's'}"
 
 
 def ingest_report_markdown(report: IngestReport) -> str:

@@ -51,6 +51,7 @@ CSS = """
 .source a { color: #1d4ed8; text-decoration: underline; }
 .source-empty { color: #374151; }
 #question textarea { font-size: 1rem; }
+#index-status td:first-child { white-space: nowrap; }
 /* WCAG AA contrast where Gradio's own colours fall short (axe, tests/e2e/test_page_browser.py) */
 button[role="tab"].selected { color: #1d4ed8 !important; }
 #upload .or, #upload .wrap { color: #374151 !important; }

@@ -231,9 +231,9 @@ def test_a_hostile_record_is_shown_as_text_and_fetches_nothing(
     )
     records = tmp_path / "records"
     records.mkdir()
-    (records / "2024-06-12_parks-committee_minutes.md").write_text(
-        "# Fernley Town Council\n\n## Minutes of the Parks Committee held on 12 June 2024\n\n"
-        f"## 1. Bandstand repairs {hostile}\n\n"
+    (records / "2024-06-12_parks-committee_minutes.txt").write_text(  # plain text: kept verbatim
+        "FERNLEY TOWN COUNCIL\n\nMinutes of the Parks Committee held on 12 June 2024\n\n"
+        f"1. Bandstand repairs {hostile}\n\n"
         f"RESOLVED: That the bandstand at Hawthorn Green be repainted green at a cost of £2,400. {hostile}\n",
         encoding="utf-8",
     )
@@ -250,7 +250,7 @@ def test_a_hostile_record_is_shown_as_text_and_fetches_nothing(
         page.locator("#sources label").first.click()
         page.wait_for_selector("#source-panel mark", timeout=WAIT)
         panel_text = page.inner_text("#source-panel")
-        assert "<script>" in panel_text and "javascript:" in panel_text
+        assert "<script>" in panel_text and "[the plan](javascript:" in panel_text and "![map](" in panel_text
         for where in ('[data-testid="bot"]', "#source-panel"):
             block = page.locator(where).last
             assert block.locator("script, img, iframe").count() == 0
