@@ -286,7 +286,9 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             [chat],
             queue=False,
             api_visibility="private",
-        ).then(do_respond, [question, conversation, *filters], answer_out, api_name="ask")
+        ).then(do_respond, [question, conversation, *filters], answer_out, api_name="ask").failure(
+            messages, [conversation], [chat], queue=False, api_visibility="private"
+        )  # an error is a message (gr.Error); the chat drops its "Searching…" line
         sources.change(
             lambda choice, conv: show_source(choice, conv, assistant),
             [sources, conversation],

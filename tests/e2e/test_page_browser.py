@@ -174,6 +174,18 @@ def test_the_page_passes_axe_and_works_at_phone_width(browser: Any, site: Runnin
     assert problems == [], problems
 
 
+def test_a_bad_date_is_a_message_not_a_traceback(browser: Any, site: RunningPage) -> None:
+    page = _open(browser, site.url)
+    page.fill("#filter-since textarea, #filter-since input", "14/03/2024")
+    page.fill("#question textarea", GLEBE)
+    page.click("#ask")
+    page.get_by_text("'From' must be a date written YYYY-MM-DD").first.wait_for(timeout=WAIT)
+    page.wait_for_function(
+        "() => !document.querySelector('#chat').innerText.includes('Searching the records')", timeout=WAIT
+    )
+    assert "Traceback" not in page.inner_text("body")
+
+
 def test_keyboard_alone_asks_a_question(browser: Any, site: RunningPage) -> None:
     page = _open(browser, site.url)
     page.focus("#question textarea")
