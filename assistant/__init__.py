@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .answer import REFUSAL
     from .archive import ArchiveCheck, Problem, archive_lock, check_archive
+    from .chat import Conversation
     from .conversation import Turn, load_turns, resolve
     from .errors import (
         ArchiveBusyError,
@@ -38,14 +39,35 @@ if TYPE_CHECKING:
         is_empty,
         open_index,
     )
-    from .present import answer_json, answer_markdown, answer_plain, escape_markdown
+    from .present import (
+        answer_json,
+        answer_markdown,
+        answer_plain,
+        describe_filters,
+        escape_markdown,
+        ingest_report_markdown,
+        source_html,
+        status_line,
+        status_markdown,
+    )
     from .query import parse_query
-    from .settings import Settings
+    from .settings import PageSettings, Settings
+    from .sources import SourceParagraph, SourceView, media_type
     from .types import Answer, AnswerSentence, Chunk, Citation, Filters, Meeting, ScoredChunk
 
 _WHERE = {
     "REFUSAL": "answer",
     "Turn": "conversation",
+    "Conversation": "chat",
+    "describe_filters": "present",
+    "ingest_report_markdown": "present",
+    "source_html": "present",
+    "status_line": "present",
+    "status_markdown": "present",
+    "PageSettings": "settings",
+    "SourceParagraph": "sources",
+    "SourceView": "sources",
+    "media_type": "sources",
     "load_turns": "conversation",
     "resolve": "conversation",
     "parse_query": "query",
@@ -100,6 +122,7 @@ __all__ = [
     "AssistantError",
     "Chunk",
     "Citation",
+    "Conversation",
     "Filters",
     "IndexMissingError",
     "IndexStatus",
@@ -107,10 +130,13 @@ __all__ = [
     "Meeting",
     "ModelError",
     "NoEvidenceError",
+    "PageSettings",
     "Problem",
     "ScoredChunk",
     "Settings",
     "SourceError",
+    "SourceParagraph",
+    "SourceView",
     "Turn",
     "answer_json",
     "answer_markdown",
@@ -119,16 +145,22 @@ __all__ = [
     "ask",
     "check_archive",
     "collect_files",
+    "describe_filters",
     "display_path",
     "ensure_sample_council",
     "escape_markdown",
     "index_status",
+    "ingest_report_markdown",
     "ingest_paths",
     "is_empty",
     "load_turns",
+    "media_type",
     "open_index",
     "parse_query",
     "resolve",
+    "source_html",
+    "status_line",
+    "status_markdown",
 ]
 
 

@@ -31,7 +31,7 @@ from .signals import (
     mentions_period,
     wanted,
 )
-from .text import gives_orders, holds, sentence_spans, tokenize
+from .text import cosine, gives_orders, holds, sentence_spans, tokenize
 from .types import Answer, AnswerSentence, ScoredChunk
 
 REFUSAL = "I couldn't find this in the records."
@@ -97,7 +97,7 @@ def answer_question(
             return refuse()
         return done(compose(question, q, chosen, retrieved, missing))
     else:
-        chosen = [(main, best), *_close_seconds(ranked, best, main, settings)]
+        chosen = [(main, best), *_close_seconds(ranked, best, main, settings, q.order is not None)]
         chosen = _with_outcomes(chosen, pool)
         other = None if q.order else _disagreeing(ranked, best, main, settings)
         if other is not None:
@@ -231,9 +231,17 @@ def _distinct(options: list[tuple[Part, list[Candidate]]]) -> list[tuple[Part, C
             continue
         loss = found[0].score - alternative.score
         rival_losses = [_loss(options[j][1], picks, j) for j in rivals]
-        if all(loss < other for other in rival_losses):
+        if all(loss < other for other in rival_losses) and _closer(options[i][0], alternative, found[0]):
             picks[i] = alternative
     return [(part, pick) for (part, _), pick in zip(options, picks, strict=True)]
+
+
+def _closer(part: Part, alternative: Candidate, shared: Candidate) -> bool:
+    """Is the alternative nearer in meaning to this part alone than the shared sentence is? ("How
+    many tenders were received" is nearer "Five tenders were received" than "X scored 87".)"""
+    if part.vector is None or not alternative.vector or not shared.vector:
+        return True
+    return cosine(part.vector, alternative.vector) > cosine(part.vector, shared.vector)
 
 
 def _loss(found: list[Candidate], picks: list[Candidate], at: int) -> float:
@@ -261,7 +269,7 @@ def _with_outcomes(
 
 
 def _close_seconds(
-    ranked: list[Candidate], best: Candidate, part: Part, settings: AnswerSettings
+    ranked: list[Candidate], best: Candidate, part: Part, settings: AnswerSettings, one_meeting: bool = False
 ) -> list[tuple[Part, Candidate]]:
     """Sentences nearly as good as the best, from other passages, that add what it lacks (one by
     default: `AnswerSettings.max_sentences` counts them with the best)."""
@@ -274,6 +282,8 @@ def _close_seconds(
             continue
         if not _answers(cand, part, settings):
             continue
+        if one_meeting and _meeting_day(cand) != _meeting_day(best):
+            continue  # "in the end", "first": another meeting's word is not that one
         out.append((part, replace(cand)))
         taken.append(cand)
     return out

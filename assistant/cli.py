@@ -11,13 +11,12 @@ from typing import Any
 import click
 
 from . import (
-    SAMPLE_COUNCIL,
     Answer,
     Assistant,
     AssistantError,
+    Conversation,
     Filters,
     Settings,
-    Turn,
     answer_json,
     answer_plain,
     load_turns,
@@ -71,20 +70,7 @@ def cli(ctx: click.Context, data_dir: Path | None) -> None:
 
 def _open(settings: Settings) -> Assistant:
     """The archive opened once for this command; an empty new one gets the sample council first."""
-    opened = Assistant(settings)
-    if opened.is_empty():
-
-        def say() -> None:
-            click.echo(
-                f"The index at {settings.data_dir} is empty: indexing the bundled sample council "
-                f"({SAMPLE_COUNCIL}) first…",
-                err=True,
-            )
-
-        report = opened.ensure_sample_council(on_start=say)
-        if report is not None:
-            click.echo(f"Indexed {len(report.ingested)} sample documents ({report.chunks} chunks).", err=True)
-    return opened
+    return Assistant.open(settings, say=lambda line: click.echo(line, err=True))
 
 
 @cli.command(name="ask")
@@ -159,7 +145,7 @@ def chat(ctx: click.Context, k: int | None, as_json: bool) -> None:
     settings = _settings(ctx)
     stdin = sys.stdin
     interactive = stdin.isatty()
-    history: list[Turn] = []
+    conversation = Conversation()
     try:
         opened = _open(settings)
         while True:
@@ -171,8 +157,7 @@ def chat(ctx: click.Context, k: int | None, as_json: bool) -> None:
                 break
             if not question:
                 continue
-            answer = opened.ask(question, k=k, history=history)
-            history.append(Turn.from_answer(answer))
+            answer = conversation.ask(opened, question, k=k)
             if as_json:
                 click.echo(json.dumps(answer_json(answer), ensure_ascii=False))
             else:
@@ -183,22 +168,37 @@ def chat(ctx: click.Context, k: int | None, as_json: bool) -> None:
 
 
 @cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=7860, show_default=True, type=int, help="Port to listen on.")
+@click.option("--host", help="Address to listen on (default 127.0.0.1; env COUNCILQA_PAGE__HOST).")
+@click.option("--port", type=click.IntRange(1, 65535), help="Port (default 7860; env COUNCILQA_PAGE__PORT).")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int) -> None:
-    """Start the chat page in a browser tab (Gradio)."""
+def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
+    """Start the chat page; it prints its address once it is ready to answer.
+
+    \b
+    The model and the keyword index are loaded before the page accepts a question, so the
+    first answer is as fast as the tenth. Settings (COUNCILQA_PAGE__*): CONCURRENCY (questions
+    answered at once), USERNAME and PASSWORD (a login), UPLOADS=1 (an upload box for officers).
+    """
     settings = _settings(ctx)
+    page = settings.page.model_copy(
+        update={k: v for k, v in (("host", host), ("port", port)) if v is not None}
+    )
+    settings = settings.model_copy(update={"page": page})
     try:
         opened = _open(settings)
         click.echo("Loading the model and the keyword index…", err=True)
         opened.warm()  # so the first answer is as fast as the tenth
     except AssistantError as exc:
         raise click.ClickException(str(exc)) from exc
-    from ui.app import build_app
+    from ui.server import start_page
 
-    click.echo(f"Ready: serving councilqa on http://{host}:{port}", err=True)
-    build_app(opened).launch(server_name=host, server_port=port)
+    try:
+        running = start_page(opened)
+    except OSError as exc:
+        raise click.ClickException(f"Cannot listen on {page.host}:{page.port} ({exc}).") from exc
+    login = " (login required)" if page.login else ""
+    click.echo(f"Ready: councilqa is serving on {running.url}{login}", err=True)
+    running.wait()
 
 
 @cli.command(name="eval")

@@ -180,7 +180,13 @@ def status(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         click.echo(
             json.dumps(
-                {**st.__dict__, "first_date": str(st.first_date), "last_date": str(st.last_date)}, indent=2
+                {
+                    **st.__dict__,
+                    "first_date": str(st.first_date),
+                    "last_date": str(st.last_date),
+                    "last_ingest": st.last_ingest.isoformat() if st.last_ingest else None,
+                },
+                indent=2,
             )
         )
         return
@@ -188,9 +194,11 @@ def status(ctx: click.Context, as_json: bool) -> None:
     kinds = ", ".join(f"{n} {t}" for t, n in sorted(st.by_type.items())) or "none"
     click.echo(f"Documents:  {st.documents} ({kinds})")
     click.echo(f"Meetings:   {st.meetings}")
+    click.echo(f"Councils:   {', '.join(st.councils) or 'none'}")
     click.echo(f"Bodies:     {', '.join(st.bodies) or 'none'}")
     click.echo(f"Dates:      {st.first_date or '-'} to {st.last_date or '-'}")
     click.echo(f"Chunks:     {st.chunks}")
+    click.echo(f"Last ingest: {st.last_ingest:%Y-%m-%d %H:%M} UTC" if st.last_ingest else "Last ingest: -")
 
 
 @click.command()

@@ -88,12 +88,12 @@ class Turn(BaseModel):
 
     @classmethod
     def from_answer(cls, answer: Answer, filters: Filters | None = None) -> Turn:
-        """The turn an answer makes."""
+        """The turn an answer makes; its filters are the ones the answer used unless given."""
         return cls(
             question=answer.question,
             resolved=answer.resolved_question,
             answer=answer.text,
-            filters=filters,
+            filters=filters if filters is not None else answer.filters,
             citations=answer.citations,
         )
 
@@ -200,7 +200,8 @@ def topic_of(question: str, body_mention: str | None = None) -> str:
 
 
 def merge_filters(carried: Filters, stated: Filters | None) -> Filters:
-    """The carried filters with what is stated replacing them: dates as a pair, body, kind of paper."""
+    """The carried filters with what is stated replacing them: dates as a pair, body, kind of paper,
+    council."""
     if stated is None:
         return carried
     since, until = (
@@ -211,6 +212,7 @@ def merge_filters(carried: Filters, stated: Filters | None) -> Filters:
         since=since,
         until=until,
         doc_type=stated.doc_type or carried.doc_type,
+        council=stated.council or carried.council,
     )
 
 

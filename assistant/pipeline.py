@@ -5,9 +5,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
+import shutil
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 
 from index import CouncilIndex, Embedder
@@ -19,7 +22,8 @@ from .generate import generate_answer
 from .ingesting import EMBED_BATCH, IngestReport, collect_files, run_ingest
 from .scoring import awaits_outcome, records_outcome
 from .settings import Settings
-from .types import Answer, Filters
+from .sources import SourceView, open_source, source_file
+from .types import Answer, Citation, Filters
 
 SAMPLE_COUNCIL = Path(__file__).parent / "sample_council"
 
@@ -52,6 +56,25 @@ class Assistant:
         self.settings = settings
         self.index = CouncilIndex(settings, embedder=embedder)
 
+    @classmethod
+    def open(cls, settings: Settings, say: Callable[[str], None] | None = None) -> Assistant:
+        """The archive opened for a command or the page; a new, empty one gets the sample council
+        first (and `say` is told so, before and after)."""
+        opened = cls(settings)
+        if opened.is_empty():
+
+            def start() -> None:
+                if say is not None:
+                    say(
+                        f"The index at {settings.data_dir} is empty: indexing the bundled sample council "
+                        f"({SAMPLE_COUNCIL}) first…"
+                    )
+
+            report = opened.ensure_sample_council(on_start=start)
+            if report is not None and say is not None:
+                say(f"Indexed {len(report.ingested)} sample documents ({report.chunks} chunks).")
+        return opened
+
     def warm(self) -> None:
         """Load the encoder and the keyword index now, so the first question is as fast as the tenth."""
         self.index.embedder.embed(["warm up"])
@@ -83,13 +106,19 @@ class Assistant:
             resolved, stated = resolve(question, history, bodies, date.today())
             filters = merge_filters(stated, filters)
         asked = resolved or question
-        chunks = index.retrieve(asked, filters or Filters(), k or settings.answer.k)
+        filters = filters or Filters()
+        chunks = index.retrieve(asked, filters, k or settings.answer.k)
         chunks = index.follow_on(chunks, awaits_outcome, records_outcome)
         keyword = index.keyword()
         answer = answer_question(asked, chunks, settings.answer, index.embedder, keyword.rarity, bodies)
         if settings.llm.enabled:
             answer = generate_answer(asked, chunks, answer, settings.llm, index.embedder)
-        update = {"question": question, "resolved_question": resolved, "show_council": len(councils) > 1}
+        update = {
+            "question": question,
+            "resolved_question": resolved,
+            "show_council": len(councils) > 1,
+            "filters": filters,
+        }
         return answer.model_copy(update=update)
 
     def ingest(
@@ -122,8 +151,27 @@ class Assistant:
             repair=repair,
         )
 
+    def source(self, citation: Citation) -> SourceView:
+        """A cited passage reopened: its paragraph highlighted in its agenda item, and its file."""
+        councils = {str(m["council"]) for _, m in self.index.documents() if m.get("council")}
+        return open_source(self.index, citation, show_council=len(councils) > 1)
+
+    def source_file(self, doc_id: str) -> Path | None:
+        """The original file of an indexed document (None when it is unknown or gone from disk)."""
+        return source_file(self.index, doc_id)
+
+    def ingest_uploads(
+        self, files: Sequence[Path], *, on_file: Callable[[Path, str], None] | None = None
+    ) -> IngestReport:
+        """Ingest files uploaded through the page: each is first kept under DATA_DIR/uploads, so its
+        citations can reopen it after the upload's temporary copy is gone."""
+        folder = self.settings.data_dir / "uploads"
+        folder.mkdir(parents=True, exist_ok=True)
+        kept = [_keep_upload(Path(f), folder) for f in files]
+        return self.ingest(kept, on_file=on_file)
+
     def status(self) -> IndexStatus:
-        """Count documents, meetings, bodies, dates and chunks in the archive."""
+        """Count documents, meetings, bodies, councils, dates and chunks in the archive."""
         index = self.index
         docs = [meta for _, meta in index.documents()]
         dates = sorted(date.fromisoformat(str(m["meeting_date"])) for m in docs if m.get("meeting_date"))
@@ -141,6 +189,8 @@ class Assistant:
             first_date=dates[0] if dates else None,
             last_date=dates[-1] if dates else None,
             by_type=by_type,
+            councils=sorted({str(m["council"]) for m in docs if m.get("council")}),
+            last_ingest=max((_when(m.get("ingested_at")) for m in docs), default=None, key=_sortable),
         )
 
     def is_empty(self) -> bool:
@@ -168,6 +218,36 @@ class Assistant:
         if on_start is not None:
             on_start()
         return self.ingest([SAMPLE_COUNCIL])
+
+
+_UNSAFE_NAME = re.compile(r"[^\w.,() -]+")
+
+
+def _keep_upload(path: Path, folder: Path) -> Path:
+    """A copy of an uploaded file in `folder`, under its own (made safe) name; a different file of
+    the same name gets a numbered name beside it, the same file is kept once."""
+    stem = _UNSAFE_NAME.sub("_", path.stem).strip(" ._") or "upload"
+    suffix = _UNSAFE_NAME.sub("", path.suffix.lower())
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    for n in range(1, 1000):
+        target = folder / (f"{stem}{suffix}" if n == 1 else f"{stem}-{n}{suffix}")
+        if not target.exists():
+            shutil.copyfile(path, target)
+            return target
+        if hashlib.sha256(target.read_bytes()).hexdigest() == digest:
+            return target
+    raise OSError(f"Too many uploads named {path.name} in {folder}")
+
+
+def _when(value: object) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _sortable(value: datetime | None) -> str:
+    return value.isoformat() if value else ""
 
 
 def open_index(settings: Settings, embedder: Embedder | None = None) -> CouncilIndex:
@@ -222,6 +302,8 @@ class IndexStatus:
     first_date: date | None
     last_date: date | None
     by_type: dict[str, int]
+    councils: list[str] = field(default_factory=list)
+    last_ingest: datetime | None = None  # when the latest document went in
 
 
 def index_status(settings: Settings) -> IndexStatus:

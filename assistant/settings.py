@@ -211,6 +211,35 @@ class LLMSettings(BaseModel):
     )
 
 
+class PageSettings(BaseModel):
+    """The chat page (`councilqa serve`): where it listens, how many answer at once, who may use it."""
+
+    host: str = Field("127.0.0.1", description="Address the page listens on (0.0.0.0: every interface)")
+    port: int = Field(7860, ge=1, le=65535, description="Port the page listens on")
+    concurrency: int = Field(
+        4, ge=1, le=64, description="Questions answered at once; the rest wait in the page's queue"
+    )
+    max_queue: int = Field(
+        100, ge=1, le=10_000, description="Most questions waiting before new ones are refused"
+    )
+    username: str | None = Field(
+        None, description="With a password, the page asks for this login (COUNCILQA_PAGE__USERNAME)"
+    )
+    password: SecretStr | None = Field(None, description="The login's password (COUNCILQA_PAGE__PASSWORD)")
+    uploads: bool = Field(
+        False,
+        description="Show officers an upload box that ingests new files into the archive; keep it off on "
+        "a page the public can reach, or set a login",
+    )
+
+    @property
+    def login(self) -> tuple[str, str] | None:
+        """(username, password) when both are set, else None (no login)."""
+        if self.username and self.password is not None and self.password.get_secret_value():
+            return self.username, self.password.get_secret_value()
+        return None
+
+
 class Settings(BaseSettings):
     """All councilqa configuration."""
 
@@ -225,3 +254,4 @@ class Settings(BaseSettings):
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
     eval_gate: EvalGate = Field(default_factory=EvalGate)
     llm: LLMSettings = Field(default_factory=LLMSettings)
+    page: PageSettings = Field(default_factory=PageSettings)

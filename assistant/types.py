@@ -375,10 +375,11 @@ class Filters(BaseModel):
     since: date | None = None
     until: date | None = None
     doc_type: DocType | None = None
+    council: str | None = Field(None, description="Only this council's records (exactly as indexed)")
 
     def is_empty(self) -> bool:
         """True when no filter is set."""
-        return not any((self.body, self.since, self.until, self.doc_type))
+        return not any((self.body, self.since, self.until, self.doc_type, self.council))
 
 
 class AnswerSentence(BaseModel):
@@ -408,6 +409,7 @@ class Answer(BaseModel):
     )
     note: str | None = Field(None, description="Shown beside the answer, e.g. why the LLM was not used")
     show_council: bool = Field(False, description="Labels name the council (the archive holds several)")
+    filters: Filters | None = Field(None, description="The filters the passages were retrieved under")
     flagged: list[AnswerSentence] = Field(
         default_factory=list,
         description="Retrieved sentences that give orders to the reader instead of recording a meeting "

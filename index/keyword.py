@@ -32,6 +32,7 @@ class KeywordIndex:
     days: np.ndarray
     doc_types: np.ndarray
     bm25: Any = field(repr=False)
+    councils: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
     following: dict[str, str] = field(default_factory=dict)  # chunk id -> the next one in its agenda item
 
     @classmethod
@@ -45,6 +46,7 @@ class KeywordIndex:
         bodies: list[str] = []
         days: list[int] = []
         types: list[str] = []
+        councils: list[str] = []
         corpus: list[list[str]] = []
         places: dict[tuple[str, str | None], list[tuple[int, str]]] = {}
         for chunk in chunks:
@@ -54,6 +56,7 @@ class KeywordIndex:
             bodies.append(body_key(c.body) if c.body else "")
             days.append(day_number(c.meeting_date) if c.meeting_date else 0)
             types.append(c.doc_type or "")
+            councils.append(c.council or "")
             corpus.append(tokenize(retrieval_text(chunk)) or ["_empty_"])
         bm25 = bm25s.BM25()
         if corpus:
@@ -62,8 +65,15 @@ class KeywordIndex:
         for run in places.values():
             run.sort()
             following.update((a, b) for (_, a), (_, b) in zip(run, run[1:], strict=False))
-        kinds = np.array(types, dtype=object)
-        return cls(ids, np.array(bodies, dtype=object), np.array(days), kinds, bm25, following)
+        return cls(
+            ids,
+            np.array(bodies, dtype=object),
+            np.array(days),
+            np.array(types, dtype=object),
+            bm25,
+            np.array(councils, dtype=object),
+            following,
+        )
 
     def next_in_item(self, chunk_id: str) -> str | None:
         """The id of the chunk that follows this one in its agenda item, if any."""
@@ -97,6 +107,8 @@ class KeywordIndex:
             keep &= np.isin(self.body_keys, list(bodies))
         if filters.doc_type:
             keep &= self.doc_types == filters.doc_type
+        if filters.council:
+            keep &= self.councils == filters.council
         if filters.since:
             keep &= self.days >= day_number(filters.since)
         if filters.until:
@@ -128,4 +140,6 @@ class KeywordIndex:
                 obj = pickle.load(fh)
         except (OSError, pickle.PickleError, EOFError, AttributeError):
             return None
-        return obj if isinstance(obj, cls) else None
+        if not isinstance(obj, cls) or len(getattr(obj, "councils", ())) != len(obj.ids):
+            return None  # not an index, or one saved before councils were kept: rebuild it
+        return obj

@@ -87,6 +87,8 @@ def build_where(filters: Filters, bodies: Sequence[str] | None) -> Where | None:
         clauses.append({"body_key": {"$in": list(bodies)}})
     if filters.doc_type:
         clauses.append({"doc_type": filters.doc_type})
+    if filters.council:
+        clauses.append({"council": filters.council})
     if filters.since:
         clauses.append({"meeting_day": {"$gte": day_number(filters.since)}})
     if filters.until:
@@ -343,6 +345,17 @@ class VectorStore:
             chunk_from_record(cid, str(text), dict(meta or {}))
             for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
         ]
+
+    @guarded
+    @catching_up
+    def document_chunks(self, doc_id: str) -> list[Chunk]:
+        """Every stored chunk of one document, in the order of the text."""
+        got = self.chunks.get(where={"doc_id": doc_id}, include=["documents", "metadatas"])
+        chunks = [
+            chunk_from_record(cid, str(text), dict(meta or {}))
+            for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        ]
+        return sorted(chunks, key=lambda c: c.citation.char_start)
 
     @guarded
     @catching_up

@@ -152,7 +152,12 @@ def test_a_long_lived_reader_sees_what_another_process_ingests(
         stderr=subprocess.PIPE,
         text=True,
     )
-    from ui.app import respond  # the page's handler, as the running page calls it
+    from ui.app import respond as page_respond  # the page's handler, as the running page calls it
+
+    def respond(question: str, _history: list[str], page: Assistant) -> str:
+        chat = page_respond(question, None, None, None, None, None, None, page)[0]
+        reply: str = chat[-1]["content"]
+        return reply
 
     asked = 0
     while writer.poll() is None or asked < 5:

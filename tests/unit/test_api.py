@@ -37,7 +37,9 @@ def _imports(path: Path) -> list[tuple[str, str]]:
     return out
 
 
-@pytest.mark.parametrize("path", ["assistant/cli.py", "assistant/cli_archive.py", "ui/app.py"])
+@pytest.mark.parametrize(
+    "path", ["assistant/cli.py", "assistant/cli_archive.py", "ui/app.py", "ui/server.py"]
+)
 def test_frontends_use_only_the_public_api(path: str) -> None:
     for module, name in _imports(ROOT / path):
         if module.split(".")[0] not in INTERNALS or module == "assistant.cli_archive":
@@ -46,7 +48,7 @@ def test_frontends_use_only_the_public_api(path: str) -> None:
         assert name in assistant.__all__, f"{path} imports {name}, which is not in assistant.__all__"
 
 
-@pytest.mark.parametrize("module", ["assistant", "ingest", "index", "ui.app", "assistant.cli"])
+@pytest.mark.parametrize("module", ["assistant", "ingest", "index", "ui.app", "ui.server", "assistant.cli"])
 def test_each_package_imports_on_its_own(module: str) -> None:
     """`import ingest` in a fresh interpreter must not depend on `assistant` being imported first."""
     proc = subprocess.run(

@@ -150,3 +150,17 @@ def test_limerick_questions_cite_one_file_each_that_holds_the_answer() -> None:
         text = " ".join(found[0].read_text(encoding="utf-8").lower().split())
         for fact in [*q.answer_contains, *q.answer_any]:
             assert " ".join(fact.lower().split()) in text, f"{q.id}: {fact!r} not in {found[0].name}"
+
+
+def test_page_load_helpers() -> None:
+    from bench.page_load import answer_text, holds, percentile
+
+    assert percentile([1.0, 2.0, 3.0, 4.0], 50) == 2.0 and percentile([1.0, 2.0, 3.0, 4.0], 95) == 4.0
+    assert holds("It cost £1.2  Million [1]", ["£1.2 million"]) and not holds(
+        "£1.3 million", ["£1.2 million"]
+    )
+    assert (
+        answer_text([{"role": "assistant", "content": "Councillor Moss \\(a\\) \\[1\\]"}])
+        == "Councillor Moss (a) [1]"
+    )
+    assert answer_text([]) == ""

@@ -93,8 +93,8 @@ def test_ask_json(ingested: Path) -> None:
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
     assert set(out) == {
-        "question", "resolved_question", "answer", "short_answer", "refused", "note", "sources", "citations",
-        "flagged", "related",
+        "question", "resolved_question", "answer", "short_answer", "refused", "note", "filters", "sources",
+        "citations", "flagged", "related",
     }  # fmt: skip
     assert out["related"] == []  # only a refusal lists related passages
     assert out["resolved_question"] is None
