@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .answer import REFUSAL
     from .archive import ArchiveCheck, Problem, archive_lock, check_archive
+    from .brief import precedent_json, precedent_markdown, precedent_plain, precedent_rows, write_brief
     from .conversation import Turn, load_turns, resolve
     from .errors import (
         ArchiveBusyError,
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     )
     from .present import answer_json, answer_markdown, answer_plain, escape_markdown
     from .query import parse_query
+    from .records import DECISION_TYPES, DecisionLink, DecisionRecord, Precedent, PrecedentEntry
     from .settings import Settings
     from .types import Answer, AnswerSentence, Chunk, Citation, Filters, Meeting, ScoredChunk
 
@@ -49,6 +51,16 @@ _WHERE = {
     "load_turns": "conversation",
     "resolve": "conversation",
     "parse_query": "query",
+    "precedent_json": "brief",
+    "precedent_markdown": "brief",
+    "precedent_plain": "brief",
+    "precedent_rows": "brief",
+    "write_brief": "brief",
+    "DECISION_TYPES": "records",
+    "DecisionLink": "records",
+    "DecisionRecord": "records",
+    "Precedent": "records",
+    "PrecedentEntry": "records",
     "answer_json": "present",
     "answer_markdown": "present",
     "answer_plain": "present",
@@ -88,6 +100,7 @@ _WHERE = {
 }
 
 __all__ = [
+    "DECISION_TYPES",
     "EMBED_BATCH",
     "REFUSAL",
     "SAMPLE_COUNCIL",
@@ -100,6 +113,8 @@ __all__ = [
     "AssistantError",
     "Chunk",
     "Citation",
+    "DecisionLink",
+    "DecisionRecord",
     "Filters",
     "IndexMissingError",
     "IndexStatus",
@@ -107,6 +122,8 @@ __all__ = [
     "Meeting",
     "ModelError",
     "NoEvidenceError",
+    "Precedent",
+    "PrecedentEntry",
     "Problem",
     "ScoredChunk",
     "Settings",
@@ -128,7 +145,12 @@ __all__ = [
     "load_turns",
     "open_index",
     "parse_query",
+    "precedent_json",
+    "precedent_markdown",
+    "precedent_plain",
+    "precedent_rows",
     "resolve",
+    "write_brief",
 ]
 
 

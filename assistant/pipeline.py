@@ -17,6 +17,8 @@ from .conversation import Turn, merge_filters, resolve
 from .errors import IndexMissingError
 from .generate import generate_answer
 from .ingesting import EMBED_BATCH, IngestReport, collect_files, run_ingest
+from .precedent import find_precedent
+from .records import Precedent
 from .settings import Settings
 from .types import Answer, Filters
 
@@ -89,6 +91,14 @@ class Assistant:
             answer = generate_answer(asked, chunks, answer, settings.llm, index.embedder)
         update = {"question": question, "resolved_question": resolved, "show_council": len(councils) > 1}
         return answer.model_copy(update=update)
+
+    def precedent(self, topic: str, filters: Filters | None = None, types: Sequence[str] = ()) -> Precedent:
+        """Every decision on a matter in date order, each cited, with what later changed it.
+
+        Args:
+            types: only decisions of these types ("rescinded", "recommended", ...); all when empty.
+        """
+        return find_precedent(self.index, topic, filters, types)
 
     def ingest(
         self,
