@@ -26,7 +26,7 @@ from datetime import date
 from index import CouncilIndex, body_key, match_bodies
 
 from .records import DecisionLink, DecisionRecord, LinkMethod, LinkRelation, Precedent, PrecedentEntry
-from .text import cosine, tokenize
+from .text import MONTH_NAMES, cosine, tokenize
 from .types import Filters
 
 _SIMILAR = 0.8  # cosine of two decisions' words for "text similarity"
@@ -40,6 +40,9 @@ _ACTING: dict[str, LinkRelation] = {
 }
 _GENERIC_TITLES = {"minut", "apolog", "absenc", "declar", "interest", "item", "public", "question"}
 _APPLICATION = re.compile(r"^\d{2,4}/\d{3,6}/[A-Z]{2,5}$")
+_NAMES_DECISION = re.compile(
+    rf"\bdecisions?\s+(?:of|on|taken\s+on|made\s+on)\s+\d{{1,2}}\s+(?:{MONTH_NAMES})\s+\d{{4}}"
+)
 _CONFIRMS = re.compile(r"\bbe\s+confirmed\b(?!\s+as\s+a\s+correct\s+record)", re.I)
 
 Method = tuple[LinkMethod, str]
@@ -104,7 +107,8 @@ def link_decisions(
 
     for n, l_ in enumerate(records):
         before = [e for e in records[:n] if _before(e, l_)]
-        linked = [(e, how) for e in before if (how := _how_linked(e, l_, vectors)) is not None]
+        ways = {e.id: _how_linked(e, l_, vectors) for e in before}
+        linked = [(e, ways[e.id][0]) for e in before if ways[e.id]]
         # 1. a recommendation, deferral or call-in taken up by the first later decision on it
         for e, how in linked:
             if e.type in _PENDING and e.id not in taken and _takes_up(e, l_):
@@ -116,19 +120,20 @@ def link_decisions(
             relation = "confirmed"
         if relation is not None:
             targets = [(e, h) for e, h in linked if e.type in _SUBSTANTIVE and e.form != "amendment"]
-            named = [(e, h) for e, h in targets if h[0] == "explicit reference"]
-            chosen = named[-1:] if named else targets[-1:]
+            named = [(e, h) for e, h in targets if _names_day(ways[e.id])]
+            # a rescission that names "the decision of 9 February 2023" acts on that one or none
+            chosen = named[-1:] if named or _NAMES_DECISION.search(l_.text) else targets[-1:]
             for e, how in chosen:
                 add(e, l_, relation, how)
             if chosen:
                 continue
-        # 3. otherwise an explicit reference or a shared identifier: "followed up"
+        # 3. otherwise a shared identifier, or an explicit reference on the same subject: "followed up"
         strong = [
-            (e, h)
-            for e, h in linked
-            if h[0] in ("explicit reference", "shared identifier") and e.type != "recommended by officers"
+            (e, _followed_by(ways[e.id]))
+            for e, _h in linked
+            if e.type not in ("recommended by officers", "lost")
         ]
-        for e, how in strong[-1:]:
+        for e, how in [(e, h) for e, h in strong if h is not None][-1:]:
             add(e, l_, "followed up", how)
     return later, earlier
 
@@ -164,32 +169,52 @@ def _before(e: DecisionRecord, l_: DecisionRecord) -> bool:
     )
 
 
-def _how_linked(e: DecisionRecord, l_: DecisionRecord, vectors: dict[str, list[float]]) -> Method | None:
-    """How two decisions are known to be on the same matter, strongest first; None when they
-    are not, or when their application numbers conflict."""
-    if e.meeting_date is not None:
-        day, month = e.meeting_date.isoformat(), e.meeting_date.isoformat()[:7]
-        if day in l_.refers_to:
-            return "explicit reference", f"names {_long(e.meeting_date)}"
-        if month in l_.refers_to and e.meeting_date.month != (l_.meeting_date or e.meeting_date).month:
-            return "explicit reference", f"names {e.meeting_date:%B %Y}"
-    mine = set(e.matter.identifiers)
-    theirs = set(l_.matter.identifiers) | set(l_.mentions)
-    shared = sorted(mine & theirs)
+def _how_linked(e: DecisionRecord, l_: DecisionRecord, vectors: dict[str, list[float]]) -> list[Method]:
+    """Every way two decisions are known to be on the same matter, strongest first; none when
+    they are not, or when their application numbers conflict."""
     apps_e = {i for i in e.matter.identifiers if _APPLICATION.match(i)}
     apps_l = {i for i in l_.matter.identifiers if _APPLICATION.match(i)}
-    if shared and (not apps_e or not apps_l or apps_e & apps_l):
-        return "shared identifier", shared[0]
     if apps_e and apps_l and not apps_e & apps_l:
-        return None  # two applications: a link is refused even when the site is the same
-    words = _title_words(e.matter.title), _title_words(l_.matter.title)
-    small, large = sorted(words, key=len)
-    if len(small) >= 2 and small <= large:
-        return "item title", f"'{e.matter.title}' / '{l_.matter.title}'"
-    if e.id in vectors and l_.id in vectors:
+        return []  # two applications: no link, even when the site or the meeting is the same
+    found: list[Method] = []
+    if e.meeting_date is not None and e.meeting_date.isoformat() in l_.refers_to:
+        found.append(("explicit reference", f"names {_long(e.meeting_date)}"))
+    shared = sorted(
+        set(e.matter.identifiers) & (set(l_.matter.identifiers) | set(l_.mentions)),
+        key=lambda i: (not _APPLICATION.match(i), i),
+    )
+    if shared:
+        found.append(("shared identifier", shared[0]))
+    if _same_title(e, l_):
+        found.append(("item title", f"'{e.matter.title}' / '{l_.matter.title}'"))
+    if e.meeting_date and l_.meeting_date:
+        month = e.meeting_date.isoformat()[:7]
+        if month in l_.refers_to and month != l_.meeting_date.isoformat()[:7]:
+            found.append(("explicit reference", f"names {e.meeting_date:%B %Y}"))
+    if not found and e.id in vectors and l_.id in vectors:
         similarity = cosine(vectors[e.id], vectors[l_.id])
         if similarity >= _SIMILAR:
-            return "text similarity", f"cosine {similarity:.2f}"
+            found.append(("text similarity", f"cosine {similarity:.2f}"))
+    return found
+
+
+def _same_title(e: DecisionRecord, l_: DecisionRecord) -> bool:
+    """One item's subject words all stand in the other's (at least two of them)."""
+    small, large = sorted((_title_words(e.matter.title), _title_words(l_.matter.title)), key=len)
+    return len(small) >= 2 and small <= large
+
+
+def _names_day(ways: list[Method]) -> bool:
+    """Does the later item name the earlier meeting's full date?"""
+    return any(m == "explicit reference" and evidence[6:7].isdigit() for m, evidence in ways)
+
+
+def _followed_by(ways: list[Method]) -> Method | None:
+    """A shared identifier, or an explicit reference between items on the same subject."""
+    methods = [m for m, _ in ways]
+    for how in ways:
+        if how[0] == "shared identifier" or (how[0] == "explicit reference" and "item title" in methods):
+            return how
     return None
 
 

@@ -384,8 +384,14 @@ def _resolution_type(text: str) -> DecisionType:
             return kind
     if _RECOMMENDED.search(text):
         return "recommended"
-    verbs = {v.lower() for v in _PARTICIPLE.findall(text)}
-    if verbs and verbs <= {"noted", "received", "received and noted"}:
+    clauses = [
+        c for c in re.split(r"\bthat\b|\(\w{1,3}\)|\b\d{1,2}\.\s", text, flags=re.I)[1:] if c.strip(" :-–")
+    ]
+    if clauses and all(
+        re.search(r"\bnoted\b", c, re.I)
+        and {v.lower() for v in _PARTICIPLE.findall(c)} <= {"noted", "received"}
+        for c in clauses
+    ):
         return "noted"
     return "resolved"
 
