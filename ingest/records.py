@@ -17,74 +17,36 @@ Unknown stays empty: a vote is only what the text states.
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from assistant.records import DecisionRecord, DecisionType, Matter, Vote
-from assistant.text import MONTH_NAMES, MONTHS
+from assistant.text import sentence_spans
 from assistant.types import AgendaItem, Chunk, Citation, Decision, DecisionKind, Meeting, Paragraph
 
 from .chunk import item_numbering
 from .decisions import outcome_of, read_decision, resolved_at
+from .votes import UNANIMOUS, read_vote
+from .wording import (
+    DEFERRED,
+    MINUTE,
+    earlier_dates,
+    identifiers_in,
+    matter_title,
+    officer_advice,
+    resolution_type,
+    to_body,
+)
 
-_APPLICATION = re.compile(r"\b\d{2,4}/\d{3,6}/[A-Z]{2,5}\b")
-_ORDER = re.compile(r"\bTree\s+Preservation\s+Order\s+No\.?\s*(\d+)\s+of\s+(\d{4})\b", re.I)
-_ADDRESS = re.compile(
-    r"\b\d{1,4}[A-Za-z]?,?\s+(?:[A-Z][a-z]+\s+){1,3}"
-    r"(?:Street|Road|Lane|Avenue|Close|Drive|Way|Place|Square|Terrace|Walk|Crescent|Row|Hill)\b"
+_WITHDREW = re.compile(r"\bwithdrew\s+(?:the|his|her|their)\s+(?:proposal|motion|amendment)\b", re.I)
+_ON_PROPOSAL = re.compile(r"\b[Oo]n\s+the\s+[Pp]roposal\s+of\b[^.]*\bseconded\s+by\b[^.]*,\s*\w")
+_IT_WAS_AGREED = re.compile(
+    r"^(?:[^.,]{0,60},\s*)?(?:it\s+was\s+(?:also\s+|unanimously\s+)?agreed|the\s+(?:council|committee|members)\s+agreed)"
+    r"\s+(?:to|that)\b",
+    re.I,
 )
-_MINUTE = re.compile(r"\b(?:Minute|Min\.)\s+(?:No\.?\s*)?(\d{1,4}(?:[./]\d{1,4})?)\b")
-_FULL_DATE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({MONTH_NAMES})\s*,?\s+(\d{{4}})\b")
-_MONTH_YEAR = re.compile(rf"\bin\s+({MONTH_NAMES})\s+(\d{{4}})\b")
-_COUNT = {
-    "in_favour": re.compile(r"\b(?:For|In\s+favour)\s*[:\-–]?\s*(\d{1,3})\b", re.I),
-    "against": re.compile(r"\bAgainst\s*[:\-–]?\s*(\d{1,3})\b", re.I),
-    "abstentions": re.compile(
-        r"\bAbstentions?\s*[:\-–]?\s*(\d{1,3})\b|\bAbstain(?:ed)?\s*[:\-–]?\s*(\d{1,3})\b", re.I
-    ),
-}
-_NAMED = {
-    "names_for": re.compile(
-        r"\b(?:FOR|For)\s*(?:\(\d+\))?\s*:\s*((?:Councillors?|Cllrs?\.?)\s+[^:\n]{3,}?)(?=\s*(?:AGAINST|Against|ABSTAIN|Abstain|$))"
-    ),
-    "names_against": re.compile(
-        r"\b(?:AGAINST|Against)\s*(?:\(\d+\))?\s*:\s*((?:Councillors?|Cllrs?\.?)\s+[^:\n]{3,}?)(?=\s*(?:ABSTAIN|Abstain|FOR\b|$))"
-    ),
-    "names_abstaining": re.compile(
-        r"\b(?:ABSTAIN\w*|Abstain\w*)\s*(?:\(\d+\))?\s*:\s*((?:Councillors?|Cllrs?\.?)\s+[^:\n]{3,}?)(?=\s*(?:FOR\b|AGAINST|$))"
-    ),
-}
-_UNANIMOUS = re.compile(r"\bunanimous(?:ly)?\b", re.I)
-_RECORDED = re.compile(r"\brecorded\s+vote\b|\broll[- ]call\b|\bvote\s+by\s+roll\b|\bdivision\s+was\b", re.I)
+_DECIDED_THING = re.compile(r"\b(?:motion|amendment|proposal|recommendation|resolution)s?\b", re.I)
 _OUTCOME_WORDS = re.compile(
-    r"\b(?:carried|lost|defeated|not\s+carried|withdrawn|fell)\b|\bFor\s*:?\s*\d", re.I
+    r"\b(?:carried|lost|defeated|not\s+carried|withdrawn|withdrew|fell)\b|\bFor\s*:?\s*\d", re.I
 )
-_AGAINST_ADVICE = re.compile(
-    r"\b(?:contrary\s+to|against|contrary\s+to\s+the\s+advice\s+of)\s+(?:the\s+)?(?:planning\s+)?"
-    r"officers?['’]?s?\s+(?:recommendation|advice)|\bcontrary\s+to\s+(?:the\s+)?recommendation\b",
-    re.I,
-)
-_WITH_ADVICE = re.compile(
-    r"\bin\s+(?:accordance|line)\s+with\s+(?:the\s+)?(?:planning\s+)?officers?['’]?s?\s+recommendation"
-    r"|\bas\s+recommended\s+(?:by|in)\s+(?:the\s+)?(?:planning\s+)?officers?",
-    re.I,
-)
-_TO_BODY = re.compile(
-    r"\b(?:That\s+)?(?:the\s+)?(?P<a>Full\s+Council|Council|Cabinet|Executive|[A-Z][\w&]*(?:\s+[A-Z&][\w&]*){0,5}"
-    r"\s+(?:Committee|Panel|Board))\s+be\s+recommended\b"
-    r"|\brecommend(?:ed|s)?\s+to\s+(?:the\s+)?(?P<b>Full\s+Council|Council|Cabinet|Executive|"
-    r"[A-Z][\w&]*(?:\s+[A-Z&][\w&]*){0,5}\s+(?:Committee|Panel|Board))\b"
-)
-_TYPE_RULES: list[tuple[DecisionType, re.Pattern[str]]] = [
-    ("rescinded", re.compile(r"\b(?:be|is|was|were|hereby)\s+(?:rescinded|revoked)\b|\brescind\b", re.I)),
-    ("called in", re.compile(r"\bcall(?:ed)?[- ]in\b|\breferred\s+back\b|\bbe\s+referred\s+back\b", re.I)),
-    ("deferred", re.compile(r"\b(?:be|was|were|is|been)\s+(?:deferred|adjourned|postponed)\b|\bDEFERRED\b")),
-    ("amended", re.compile(r"\b(?:be|is|was)\s+(?:amended|varied)\b|\bvariation\b", re.I)),
-    ("withdrawn", re.compile(r"\b(?:be|was|were|been)\s+withdrawn\b", re.I)),
-]
-_RECOMMENDED = re.compile(
-    r"\bbe\s+recommended\b|^\W*RECOMMENDED\b|\brecommend(?:s|ed)?\s+to\s+(?:the\s+)?[A-Z]"
-)
-_PARTICIPLE = re.compile(r"\bbe\s+(\w+)")
 _LIST_START = re.compile(r"^\s*(?:[-•·–]|\(?[a-z]\)|\(?[ivx]{1,5}\)|\(?\d{1,2}\)|\d{1,2}\.)\s")
 _RECOMMENDATIONS = re.compile(r"\brecommendations?\b", re.I)
 
@@ -105,12 +67,16 @@ def record_decisions(meeting: Meeting, chunks: list[Chunk]) -> list[DecisionReco
 class _Open:
     """A motion or amendment being read: its proposal, then its vote and outcome."""
 
-    def __init__(self, para: Paragraph, decision: Decision, amendment: bool) -> None:
+    def __init__(
+        self, para: Paragraph, decision: Decision, amendment: bool, outcome: str | None = None, first: int = 0
+    ) -> None:
+        self.first = first  # its unit's place in the item
         self.paragraphs = [para]
         self.decision = decision
         self.amendment = amendment
-        self.outcome: str | None = None
+        self.outcome: str | None = outcome
         self.vote_text = ""
+        self.mover, self.seconder = decision.mover, decision.seconder
 
     @property
     def text(self) -> str:
@@ -122,11 +88,13 @@ class _ItemReader:
         self.meeting, self.item, self.where = meeting, item, where
         self.numbers = item_numbering(item)
         body = [p for p in item.paragraphs if not (item.label and " ".join(p.text.split()) == item.label)]
-        self.paragraphs = body
+        # sentences are the units (one paragraph may hold an amendment and an adjournment), but a
+        # resolution keeps its paragraph whole
+        self.paragraphs = [u for p in body for u in _units(p)]
         whole = " ".join(p.text for p in item.paragraphs)
-        self.mentions = _identifiers(whole)
-        self.refers_to = _earlier_dates(whole, meeting.meeting_date)
-        ref = _MINUTE.search(" ".join([item.title or "", *(p.text for p in body[:1])]))
+        self.mentions = identifiers_in(whole)
+        self.refers_to = earlier_dates(whole, meeting.meeting_date)
+        ref = MINUTE.search(" ".join([item.title or "", *(p.text for p in body[:1])]))
         self.minute_ref = (
             f"Minute {ref.group(1)}" if ref else (f"Item {item.number}" if item.number else None)
         )
@@ -135,20 +103,23 @@ class _ItemReader:
     def read(self) -> list[DecisionRecord]:
         motion: _Open | None = None
         amendment: _Open | None = None
-        skip_to = -1
+        skip_to = closed_at = -1  # the last unit read into a resolution / that closed a decision
+        agreed_at: tuple[int, int] | None = None  # (record, unit) of the last "It was agreed ..."
         for n, para in enumerate(self.paragraphs):
             if n <= skip_to:
                 continue
             text = " ".join(para.text.split())
             at = resolved_at(text)
-            found = read_decision(text)
+            found = _with_apposed_mover(read_decision(text), text)
             if at is not None:
-                if amendment is not None:
+                if amendment is not None and amendment.outcome:
                     self._emit_open(amendment)
-                    amendment = None
+                amendment = None
+                if agreed_at is not None and agreed_at[0] == len(self.out) - 1 and n - agreed_at[1] <= 2:
+                    self.out.pop()  # "It was agreed that ..." then "Resolved that ...": one decision
                 last = self._resolution_end(n, para, at)
                 self._emit_resolution(para, at, last, motion, found)
-                skip_to = last
+                skip_to = closed_at = last
                 motion = None
                 continue
             if (
@@ -156,10 +127,14 @@ class _ItemReader:
                 and found.mover
                 and (found.kind == "amendment" or "amendment" in text.lower())
             ):
-                if amendment is not None:
+                if amendment is not None and amendment.outcome is None and amendment.mover == found.mover:
+                    amendment.paragraphs.append(para)  # "a Vote be taken on the Amendment proposed by X"
+                    continue
+                if amendment is not None and amendment.outcome:
                     self._emit_open(amendment)
-                amendment = _Open(para, found, amendment=True)
-                self._take_outcome(amendment, text, found)
+                amendment = _Open(para, found, amendment=True, first=n)
+                if outcome_of(text) != "agreed":  # "It was agreed that Amendment No. 1 ... be voted on first"
+                    self._take_outcome(amendment, text, found)
                 if amendment.outcome:
                     self._emit_open(amendment)
                     amendment = None
@@ -167,34 +142,80 @@ class _ItemReader:
             if found is not None and found.mover:
                 if motion is not None and motion.outcome:
                     self._emit_open(motion)
-                motion = _Open(para, found, amendment=False)
+                motion = _Open(para, found, amendment=False, first=n)
                 self._take_outcome(motion, text, found)
+                if motion.outcome is None and _ON_PROPOSAL.search(text):
+                    motion.outcome = (
+                        "carried"  # "On the proposal of X, seconded by Y, the Council approved ..."
+                    )
                 continue
+            if found is None and motion is not None and motion.outcome and _IT_WAS_AGREED.search(text):
+                self._emit_open(motion)  # "It was also agreed that ...": a decision after a decided one
+                motion = None
+            if found is None and amendment is None and _IT_WAS_AGREED.search(text):
+                self._emit_open(
+                    _Open(para, Decision(kind="motion", outcome="agreed"), amendment=False, outcome="carried")
+                )
+                agreed_at = (len(self.out) - 1, n)
+                continue
+            open_now = amendment or motion
+            if found is not None and found.seconder and open_now is not None and open_now.seconder is None:
+                open_now.seconder = found.seconder  # "Seconded by Councillor Y;" on its own line
+                open_now.paragraphs.append(para)
             if not _OUTCOME_WORDS.search(text) and not (found and found.outcome):
                 continue
-            names_amendment = re.search(r"\bamendment\b", text, re.I)
-            if amendment is not None and (names_amendment or motion is None):
-                amendment.paragraphs.append(para)
-                self._take_outcome(amendment, text, found)
+            if motion is None and amendment is None:
+                if not (_DECIDED_THING.search(text) or read_vote(text)):
+                    continue  # "the prize had been withdrawn from the scheme" decides nothing
+                # "The Motion was agreed." with no proposal before it: a motion of unnamed mover
+                anonymous = _Open(para, Decision(kind="motion"), amendment=_names_amendment(text), first=n)
+                self._take_outcome(anonymous, text, found, text)
+                if anonymous.amendment:
+                    self._emit_open(anonymous)
+                else:
+                    motion = anonymous
+                continue
+            if (
+                closed_at == n - 1
+                and self.out
+                and not outcome_of(text)
+                and (vote := read_vote(text)) is not None
+            ):
+                previous = self.out[-1]
+                if previous.form == "amendment" and previous.vote is None:
+                    # "the amendment was LOST. For: 8, Against: 31": its vote comes after its outcome
+                    self.out[-1] = previous.model_copy(update={"vote": vote})
+                    closed_at = n
+                    continue
+            # a vote or outcome belongs to the open amendment (voted on first) unless it names the motion
+            names_motion = re.search(r"\bmotion\b", text, re.I) and not _names_amendment(text)
+            target = amendment if amendment is not None and not names_motion else motion
+            if target is None:
+                continue
+            target.paragraphs.append(para)
+            self._take_outcome(target, text, found, self._span(max(target.first, closed_at + 1), n))
+            if target is amendment and amendment.outcome:
                 self._emit_open(amendment)
-                amendment = None
-            elif motion is not None and not (names_amendment and amendment is None and motion.outcome):
-                motion.paragraphs.append(para)
-                self._take_outcome(motion, text, found)
+                amendment, closed_at = None, n
         for still in (amendment, motion):
             if still is not None and still.outcome:
                 self._emit_open(still)
         return self.out
 
-    def _take_outcome(self, open_: _Open, text: str, found: Decision | None) -> None:
+    def _span(self, first: int, last: int) -> str:
+        return " ".join(p.text for p in self.paragraphs[first : last + 1])
+
+    def _take_outcome(self, open_: _Open, text: str, found: Decision | None, span: str | None = None) -> None:
         outcome = outcome_of(text) or (found.outcome if found else None)
+        if _WITHDREW.search(text):
+            outcome = "withdrawn"
         if outcome and outcome != "agreed":
             open_.outcome = outcome
         elif outcome == "agreed" and open_.outcome is None:
             open_.outcome = "carried"
-        if _vote(text) is not None:
-            open_.vote_text += " " + text
-            open_.outcome = open_.outcome or ("carried" if _UNANIMOUS.search(text) else None)
+        if read_vote(span or text) is not None:
+            open_.vote_text = span or text
+            open_.outcome = open_.outcome or ("carried" if UNANIMOUS.search(text) else None)
 
     def _resolution_end(self, n: int, para: Paragraph, at: int) -> int:
         """The last paragraph of a resolution: its wording may follow a bare "And Resolved:", or a
@@ -203,9 +224,16 @@ class _ItemReader:
         last = n
         if len(text) - at < 25 or text.endswith(":"):
             follow = self.paragraphs[n + 1 :]
+            taken: set[int] = set()
             for k, nxt in enumerate(follow):
+                if read_decision(nxt.text) is not None or _IT_WAS_AGREED.search(nxt.text):
+                    break  # the next proposal ("(ii) Proposed by ...") is a decision of its own
+                if nxt.number in taken:
+                    last = n + 1 + k  # the rest of a paragraph already begun
+                    continue
                 if k == 0 or _LIST_START.match(nxt.text):
                     last = n + 1 + k
+                    taken.add(nxt.number)
                     continue
                 break
         return last
@@ -221,15 +249,15 @@ class _ItemReader:
         words = self.meeting.text[start:end]
         decision_text = " ".join(words.split())
         context = " ".join(p.text for p in (motion.paragraphs if motion else [])) + " " + lead
-        kind = _resolution_type(decision_text)
-        mover = (found.mover if found else None) or (motion.decision.mover if motion else None)
-        seconder = (found.seconder if found else None) or (motion.decision.seconder if motion else None)
-        vote = _vote((motion.vote_text if motion else "") + " " + para.text)
+        kind = resolution_type(decision_text)
+        mover = (found.mover if found else None) or (motion.mover if motion else None)
+        seconder = (found.seconder if found else None) or (motion.seconder if motion else None)
+        vote = read_vote((motion.vote_text if motion else "") + " " + para.text)
         if motion is not None and motion.outcome == "lost":
             self._emit_open(motion)  # the motion fell; the resolution that follows is another decision
             mover = found.mover if found else None
             seconder = found.seconder if found else None
-            vote = _vote(para.text)
+            vote = read_vote(para.text)
         self._add(
             para,
             start,
@@ -240,7 +268,7 @@ class _ItemReader:
             seconder,
             vote,
             decision_text + " " + context,
-            to_body=_to_body(decision_text) if kind == "recommended" else None,
+            to_body=to_body(decision_text) if kind == "recommended" else None,
         )
 
     def _emit_open(self, open_: _Open) -> None:
@@ -249,7 +277,7 @@ class _ItemReader:
         kind: DecisionType = {"lost": "lost", "withdrawn": "withdrawn", "deferred": "deferred"}.get(
             outcome or "", "carried"
         )  # type: ignore[assignment]
-        if kind == "carried" and _TYPE_RULES[2][1].search(open_.text):
+        if kind == "carried" and DEFERRED.search(open_.text):
             kind = "deferred"
         form: DecisionKind = "amendment" if open_.amendment else open_.decision.kind
         self._add(
@@ -258,9 +286,9 @@ class _ItemReader:
             last.char_end,
             kind,
             form,
-            open_.decision.mover,
-            open_.decision.seconder,
-            _vote(open_.vote_text),
+            open_.mover,
+            open_.seconder,
+            read_vote(open_.vote_text),
             open_.text,
         )
 
@@ -297,7 +325,7 @@ class _ItemReader:
             page=para.page,
         )
         text = meeting.text[start:end]
-        identifiers = _identifiers(" ".join([item.title or "", text]))
+        found_ids = identifiers_in(" ".join([item.title or "", text]))
         self.out.append(
             DecisionRecord(
                 id=f"{meeting.doc_id}:{para.number}:{len(self.out)}",
@@ -308,16 +336,56 @@ class _ItemReader:
                 chunk_id=self.where.get(para.number),
                 item_title=item.label,
                 minute_ref=self.minute_ref,
-                matter=Matter(title=_matter_title(item.title, identifiers), identifiers=identifiers),
+                matter=Matter(title=matter_title(item.title, found_ids), identifiers=found_ids),
                 mover=mover,
                 seconder=seconder,
                 vote=vote,
-                officer_advice=_officer_advice(context),
+                officer_advice=officer_advice(context),
                 to_body=to_body,
-                mentions=[i for i in self.mentions if i not in identifiers],
+                mentions=[i for i in self.mentions if i not in found_ids],
                 refers_to=self.refers_to,
             )
         )
+
+
+_APPOSED_MOVER = re.compile(
+    r"(?P<name>(?:Councillor|Cllr\.?)\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}),\s+[^,]{3,90},\s+(?:moved|proposed)\b"
+)
+
+
+def _with_apposed_mover(found: Decision | None, text: str) -> Decision | None:
+    """ "Councillor Tom Brockway, Leader of the Opposition, moved an amendment": the mover behind a
+    title between commas."""
+    match = _APPOSED_MOVER.search(text)
+    if match is None or (found is not None and found.mover):
+        return found
+    kind = "amendment" if _names_amendment(text) else "motion"
+    if found is None:
+        return Decision(kind=kind, mover=match.group("name"))
+    return found.model_copy(update={"mover": match.group("name"), "kind": kind})
+
+
+def _names_amendment(text: str) -> bool:
+    return bool(re.search(r"\bamendment\b", text, re.I))
+
+
+def _units(para: Paragraph) -> list[Paragraph]:
+    """A paragraph as its sentences (same number, their own offsets), or whole when it resolves."""
+    if resolved_at(" ".join(para.text.split())) is not None:
+        return [para]
+    spans = sentence_spans(para.text)
+    if len(spans) <= 1:
+        return [para]
+    return [
+        para.model_copy(
+            update={
+                "text": para.text[a:b],
+                "char_start": para.char_start + a,
+                "char_end": para.char_start + b,
+            }
+        )
+        for a, b in spans
+    ]
 
 
 def _report_records(meeting: Meeting, where: dict[int, str]) -> list[DecisionRecord]:
@@ -333,7 +401,7 @@ def _report_records(meeting: Meeting, where: dict[int, str]) -> list[DecisionRec
         numbers = item_numbering(item)
         in_item, own = numbers.get(first.number, (None, None))
         text = meeting.text[first.char_start : last.char_end]
-        identifiers = _identifiers(" ".join([meeting.title or "", text]))
+        found_ids = identifiers_in(" ".join([meeting.title or "", text]))
         citation = Citation(
             doc_id=meeting.doc_id,
             source=meeting.source,
@@ -361,7 +429,7 @@ def _report_records(meeting: Meeting, where: dict[int, str]) -> list[DecisionRec
                 chunk_id=where.get(first.number),
                 item_title=meeting.title,
                 minute_ref=f"Item {meeting.meeting_item}" if meeting.meeting_item else None,
-                matter=Matter(title=_matter_title(meeting.title, identifiers), identifiers=identifiers),
+                matter=Matter(title=matter_title(meeting.title, found_ids), identifiers=found_ids),
                 to_body=meeting.body,
             )
         )
@@ -375,99 +443,3 @@ def _chunk_of_paragraph(chunks: list[Chunk]) -> dict[int, str]:
         for _offset, number, *_rest in chunk.later_paragraphs:
             out.setdefault(number, chunk.id)
     return out
-
-
-def _resolution_type(text: str) -> DecisionType:
-    """A resolution's type from its own words."""
-    for kind, pattern in _TYPE_RULES:
-        if pattern.search(text):
-            return kind
-    if _RECOMMENDED.search(text):
-        return "recommended"
-    clauses = [
-        c for c in re.split(r"\bthat\b|\(\w{1,3}\)|\b\d{1,2}\.\s", text, flags=re.I)[1:] if c.strip(" :-–")
-    ]
-    if clauses and all(
-        re.search(r"\bnoted\b", c, re.I)
-        and {v.lower() for v in _PARTICIPLE.findall(c)} <= {"noted", "received"}
-        for c in clauses
-    ):
-        return "noted"
-    return "resolved"
-
-
-def _to_body(text: str) -> str | None:
-    match = _TO_BODY.search(text)
-    if not match:
-        return None
-    name = " ".join((match.group("a") or match.group("b")).split())
-    return "Full Council" if name == "Council" else name
-
-
-def _vote(text: str) -> Vote | None:
-    """The vote the text states, or None."""
-    counts: dict[str, int] = {}
-    for key, pattern in _COUNT.items():
-        match = pattern.search(text)
-        if match:
-            counts[key] = int(next(g for g in match.groups() if g))
-    names: dict[str, list[str]] = {}
-    for key, pattern in _NAMED.items():
-        match = pattern.search(text)
-        if match:
-            names[key] = _names(match.group(1))
-    unanimous = bool(_UNANIMOUS.search(text))
-    if not (counts or names or unanimous):
-        return None
-    return Vote(unanimous=unanimous, recorded=bool(_RECORDED.search(text) or names), **counts, **names)
-
-
-def _names(text: str) -> list[str]:
-    text = re.sub(r"^(?:Councillors?|Cllrs?\.?)\s+", "", text.strip().rstrip(".;"))
-    parts = re.split(r",\s*|\s+and\s+|;\s*", text)
-    return [" ".join(p.split()) for p in parts if p.strip()]
-
-
-def _officer_advice(text: str) -> str | None:
-    if _AGAINST_ADVICE.search(text):
-        return "against"
-    if _WITH_ADVICE.search(text):
-        return "followed"
-    return None
-
-
-def _identifiers(text: str) -> list[str]:
-    found: list[str] = []
-    for match in _APPLICATION.finditer(text):
-        found.append(match.group())
-    for match in _ORDER.finditer(text):
-        found.append(f"TPO {match.group(1)}/{match.group(2)}")
-    for match in _ADDRESS.finditer(text):
-        found.append(" ".join(match.group().replace(",", "").split()))
-    return list(dict.fromkeys(found))
-
-
-def _earlier_dates(text: str, meeting_date: date | None) -> list[str]:
-    """Meetings before this one that the text names: full dates, and "in June 2023"."""
-    out: list[str] = []
-    for day, month, year in _FULL_DATE.findall(text):
-        try:
-            d = date(int(year), MONTHS[month.lower()], int(day))
-        except ValueError:
-            continue
-        if meeting_date is None or d < meeting_date:
-            out.append(d.isoformat())
-    for month, year in _MONTH_YEAR.findall(text):
-        m = MONTHS[month.lower()]
-        if meeting_date is None or (int(year), m) < (meeting_date.year, meeting_date.month):
-            out.append(f"{int(year):04d}-{m:02d}")
-    return list(dict.fromkeys(out))
-
-
-def _matter_title(title: str | None, identifiers: list[str]) -> str | None:
-    """The item's subject: its title without application numbers or a part saying what stage it is."""
-    if not title:
-        return None
-    parts = [p.strip() for p in re.split(r"\s+[–—-]\s+", title) if p.strip()]
-    kept = [p for p in parts if not any(p == i for i in identifiers) and not _APPLICATION.fullmatch(p)]
-    return kept[0] if kept else title
