@@ -279,6 +279,9 @@ class _ItemReader:
         )  # type: ignore[assignment]
         if kind == "carried" and DEFERRED.search(open_.text):
             kind = "deferred"
+        recommends = kind == "carried" and resolution_type(open_.text) == "recommended"
+        if recommends:
+            kind = "recommended"  # "it was agreed that the Strategy be recommended to Council"
         form: DecisionKind = "amendment" if open_.amendment else open_.decision.kind
         self._add(
             first,
@@ -290,6 +293,7 @@ class _ItemReader:
             open_.seconder,
             read_vote(open_.vote_text),
             open_.text,
+            to_body=to_body(open_.text) if recommends else None,
         )
 
     def _add(
@@ -353,9 +357,21 @@ _APPOSED_MOVER = re.compile(
 )
 
 
+_COLON_NAME = (
+    r"(?P<name>(?:Councillor|Cllr\.?|Cmhlr\.?)\s+[A-Z][\w'’-]+(?:\s+(?:\([A-Z]{1,2}\)|[A-Z][\w'’-]+)){0,2})"
+)
+_COLON_MOVER = re.compile(rf"^\W*Proposed(?:\s+by)?\s*:\**\s*{_COLON_NAME}")
+_COLON_SECONDER = re.compile(rf"^\W*Seconded(?:\s+by)?\s*:\**\s*{_COLON_NAME}")
+
+
 def _with_apposed_mover(found: Decision | None, text: str) -> Decision | None:
     """ "Councillor Tom Brockway, Leader of the Opposition, moved an amendment": the mover behind a
-    title between commas."""
+    title between commas; and "Proposed: Cllr. X" / "Seconded by: Councillor Y" on their own lines."""
+    for pattern, field in ((_COLON_MOVER, "mover"), (_COLON_SECONDER, "seconder")):
+        colon = pattern.search(text)
+        if colon and (found is None or getattr(found, field) is None):
+            name = re.sub(r"^Cllr\.?\s", "Councillor ", colon.group("name"))
+            found = (found or Decision(kind="motion")).model_copy(update={field: name})
     match = _APPOSED_MOVER.search(text)
     if match is None or (found is not None and found.mover):
         return found

@@ -7,8 +7,12 @@ import re
 from assistant.records import Vote
 
 _COUNT = {
-    "in_favour": re.compile(r"\b(?:For|In\s+favour)\s*[:\-–]?\s*(\d{1,3})\b", re.I),
-    "against": re.compile(r"\bAgainst\s*[:\-–]?\s*(\d{1,3})\b", re.I),
+    # a count is a vote only beside the other side's ("For: 17, Against: 25"), so "permission for 24
+    # flats" is not one
+    "in_favour": re.compile(
+        r"\b(?:For|FOR|In\s+favour)\s*[:\-–]?\s*(\d{1,3})\b(?=[^.]{0,40}\b(?:Against|AGAINST)\b)"
+    ),
+    "against": re.compile(r"(?<=\b(?:For|FOR)\b)[^.]{0,40}\b(?:Against|AGAINST)\s*[:\-–]?\s*(\d{1,3})\b"),
     "abstentions": re.compile(
         r"\bAbstentions?\s*[:\-–]?\s*(\d{1,3})\b|\bAbstain(?:ed)?\s*[:\-–]?\s*(\d{1,3})\b", re.I
     ),

@@ -55,7 +55,7 @@ _TO_BODY = re.compile(
 _TYPE_RULES: list[tuple[DecisionType, re.Pattern[str]]] = [
     ("rescinded", re.compile(r"\b(?:be|is|was|were|hereby)\s+(?:rescinded|revoked)\b|\brescind\b", re.I)),
     ("called in", re.compile(r"\bcall(?:ed)?[- ]in\b|\breferred\s+back\b|\bbe\s+referred\s+back\b", re.I)),
-    ("deferred", re.compile(r"\b(?:be|was|were|is|been)\s+(?:deferred|adjourned|postponed)\b|\bDEFERRED\b")),
+    ("deferred", re.compile(r"\b(?:be|was|were|is|been)\s+(?:deferred|postponed)\b|\bDEFERRED\b")),
     ("amended", re.compile(r"\b(?:be|is|was)\s+(?:amended|varied)\b|\bvariation\b", re.I)),
     ("withdrawn", re.compile(r"\b(?:be|was|were|been)\s+withdrawn\b", re.I)),
 ]
