@@ -121,6 +121,13 @@ def link_decisions(
         if relation is not None:
             targets = [(e, h) for e, h in linked if e.type in _SUBSTANTIVE and e.form != "amendment"]
             named = [(e, h) for e, h in targets if _names_day(ways[e.id])]
+            # of the decisions of the day it names, the one on the same subject
+            same = [
+                (e, h)
+                for e, h in named
+                if any(m in ("item title", "shared identifier") for m, _ in ways[e.id])
+            ]
+            named = same or named
             # a rescission that names "the decision of 9 February 2023" acts on that one or none
             chosen = named[-1:] if named or _NAMES_DECISION.search(l_.text) else targets[-1:]
             for e, how in chosen:
@@ -218,8 +225,12 @@ def _followed_by(ways: list[Method]) -> Method | None:
     return None
 
 
+# words of an item title that say what stage a matter is at, not what it is
+_STAGE_WORDS = "call in future decision reconsideration following review update report outcome consultation proposed draft final"
+
+
 def _title_words(title: str | None) -> frozenset[str]:
-    words = frozenset(tokenize(title or ""))
+    words = frozenset(tokenize(title or "")) - frozenset(tokenize(_STAGE_WORDS))
     return frozenset() if words & _GENERIC_TITLES and len(words) <= 2 else words
 
 
