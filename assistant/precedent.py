@@ -226,7 +226,8 @@ def _followed_by(ways: list[Method]) -> Method | None:
 
 
 # words of an item title that say what stage a matter is at, not what it is
-_STAGE_WORDS = "call in future decision reconsideration following review update report outcome consultation proposed draft final"
+_STAGE_WORDS = "call in future decision reconsideration following review update report outcome consultation"
+_STAGE_WORDS += " proposed draft final"
 
 
 def _title_words(title: str | None) -> frozenset[str]:
