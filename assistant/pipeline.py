@@ -18,6 +18,7 @@ from .errors import IndexMissingError
 from .generate import generate_answer
 from .ingesting import EMBED_BATCH, IngestReport, collect_files, run_ingest
 from .precedent import find_precedent
+from .precedent_chat import precedent_reply
 from .records import Precedent
 from .settings import Settings
 from .types import Answer, Filters
@@ -84,12 +85,15 @@ class Assistant:
             resolved, stated = resolve(question, history, bodies, date.today())
             filters = merge_filters(stated, filters)
         asked = resolved or question
+        update = {"question": question, "resolved_question": resolved, "show_council": len(councils) > 1}
+        # "what did we decide about ...", "has the council ever ...": the precedent search answers
+        if (precedent := precedent_reply(asked, filters or Filters(), index)) is not None:
+            return precedent.model_copy(update=update)
         chunks = index.retrieve(asked, filters or Filters(), k or settings.answer.k)
         keyword = index.keyword()
         answer = answer_question(asked, chunks, settings.answer, index.embedder, keyword.rarity, bodies)
         if settings.llm.enabled:
             answer = generate_answer(asked, chunks, answer, settings.llm, index.embedder)
-        update = {"question": question, "resolved_question": resolved, "show_council": len(councils) > 1}
         return answer.model_copy(update=update)
 
     def precedent(self, topic: str, filters: Filters | None = None, types: Sequence[str] = ()) -> Precedent:
