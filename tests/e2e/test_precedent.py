@@ -116,3 +116,33 @@ def test_cli_precedent_json_and_both_briefs(sample_council: Settings, tmp_path: 
 
     bad = run.invoke(cli, [*args, "--brief", str(tmp_path / "brief.pdf")])
     assert bad.exit_code != 0 and "FILE.md or FILE.docx" in bad.output
+
+
+def test_chat_precedent_questions_go_through_the_precedent_search(opened: Assistant) -> None:
+    answer = opened.ask("What has the council decided about Northgate Library over the years?", history=[])
+    want = json.loads(CHAINS.read_text(encoding="utf-8"))["Northgate Library"]["decisions"]
+    assert not answer.refused and len(answer.sources) == len(want)
+    assert "later rescinded: Cabinet, 9 Mar 2023, item 4 (explicit reference)" in answer.text
+    for s in answer.sentences:  # every line's quote is the record's text at its offsets
+        text = opened.index.document_text(s.citation.doc_id) or ""
+        assert text[s.citation.char_start : s.citation.char_end] == s.quote
+    planning = opened.ask(
+        "Has the planning committee ever refused an application against the officer recommendation?"
+    )
+    assert [c.label for c in planning.citations] == ["Planning Committee, 13 Oct 2022, item 5, para 6"]
+    assert "22/00951/FUL be REFUSED" in planning.text
+    single = opened.ask("What did Cabinet decide about the Mill Lane cycle lane in January 2024?")
+    assert "decision(s) on" not in single.text  # one decision asked for: answered as before
+
+
+def test_cli_chat_routes_a_precedent_question(sample_council: Settings) -> None:
+    result = CliRunner().invoke(
+        cli,
+        ["--data-dir", str(sample_council.data_dir), "chat"],
+        input="What have we decided before about the Mill Lane cycle lane?\n",
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    assert "decision(s) on 'the Mill Lane cycle lane', oldest first" in result.output
+    assert "later deferred: Cabinet, 15 Jun 2023, item 5" in result.output
+    assert "Sources:" in result.output
