@@ -146,3 +146,25 @@ def test_cli_chat_routes_a_precedent_question(sample_council: Settings) -> None:
     assert "decision(s) on 'the Mill Lane cycle lane', oldest first" in result.output
     assert "later deferred: Cabinet, 15 Jun 2023, item 5" in result.output
     assert "Sources:" in result.output
+
+
+@pytest.mark.shared
+def test_seeds_give_their_resolutions_with_dates_and_bodies(
+    seeds_settings: Settings, real_embedder: SentenceTransformerEmbedder
+) -> None:
+    found = Assistant(seeds_settings, real_embedder).precedent("Slough Children's Services Trust")
+    got = [(e.decision.type, e.decision.meeting_date, e.decision.body) for e in found.entries]
+    body = "Joint Overview and Scrutiny Committee and Education and Children's Services Scrutiny Panel"
+    assert got == [
+        ("recommended by officers", date(2016, 10, 26), body),
+        ("resolved", date(2016, 10, 26), body),
+    ]
+    assert found.entries[1].decision.text.startswith("Resolved:")
+    chair = (
+        Assistant(seeds_settings, real_embedder).precedent("Chair for the Joint meeting").entries[0].decision
+    )
+    assert (chair.mover, chair.seconder, chair.vote and chair.vote.unanimous) == (
+        "Councillor Nazir",
+        "Councillor Pantelic",
+        True,
+    )
