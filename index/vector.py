@@ -264,6 +264,7 @@ class VectorStore:
         }
         for doc_id in orphans:
             self.chunks.delete(where={"doc_id": doc_id})
+            self.decisions.delete(where={"doc_id": doc_id})
         if orphans:
             self._bump()
         return len(orphans)
