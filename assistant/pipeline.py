@@ -86,10 +86,10 @@ class Assistant:
             filters = merge_filters(stated, filters)
         asked = resolved or question
         update = {"question": question, "resolved_question": resolved, "show_council": len(councils) > 1}
+        chunks = index.retrieve(asked, filters or Filters(), k or settings.answer.k)
         # "what did we decide about ...", "has the council ever ...": the precedent search answers
         if (precedent := precedent_reply(asked, filters or Filters(), index)) is not None:
-            return precedent.model_copy(update=update)
-        chunks = index.retrieve(asked, filters or Filters(), k or settings.answer.k)
+            return precedent.model_copy(update={**update, "retrieved": chunks})
         keyword = index.keyword()
         answer = answer_question(asked, chunks, settings.answer, index.embedder, keyword.rarity, bodies)
         if settings.llm.enabled:

@@ -56,10 +56,11 @@ def precedent_reply(question: str, filters: Filters, index: CouncilIndex) -> Ans
     if body and not filters.body:
         filters = filters.model_copy(update={"body": body})
     found = find_precedent(index, topic, filters)
+    # chat answers with what bodies decided; officers' recommendations stay in the brief
+    entries = [e for e in found.entries if e.decision.type != "recommended by officers"]
     if advice:
-        found = found.model_copy(
-            update={"entries": [e for e in found.entries if e.decision.officer_advice == advice]}
-        )
+        entries = [e for e in entries if e.decision.officer_advice == advice]
+    found = found.model_copy(update={"entries": entries})
     return precedent_answer(question, found) if found.entries else None
 
 

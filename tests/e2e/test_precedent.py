@@ -121,7 +121,8 @@ def test_cli_precedent_json_and_both_briefs(sample_council: Settings, tmp_path: 
 def test_chat_precedent_questions_go_through_the_precedent_search(opened: Assistant) -> None:
     answer = opened.ask("What has the council decided about Northgate Library over the years?", history=[])
     want = json.loads(CHAINS.read_text(encoding="utf-8"))["Northgate Library"]["decisions"]
-    assert not answer.refused and len(answer.sources) == len(want)
+    assert not answer.refused and len(answer.sources) == len([d for d in want if "by officers" not in d])
+    assert answer.retrieved  # retrieval still runs: the page and the evals see what it found
     assert "later rescinded: Cabinet, 9 Mar 2023, item 4 (explicit reference)" in answer.text
     for s in answer.sentences:  # every line's quote is the record's text at its offsets
         text = opened.index.document_text(s.citation.doc_id) or ""
