@@ -9,7 +9,7 @@ from index import CouncilIndex
 
 from .precedent import find_precedent
 from .records import Precedent
-from .types import Answer, AnswerSentence, Filters
+from .types import Answer, AnswerSentence, Filters, short_body
 
 _BODY = r"(?:the\s+)?(?P<body>council|we|cabinet|[a-z][\w&' -]{1,50}?\s(?:committee|panel|board|council))"
 _ASKS = [
@@ -96,19 +96,28 @@ def read_precedent_question(question: str) -> tuple[str, str | None, str | None]
 
 
 def precedent_answer(question: str, found: Precedent) -> Answer:
-    """The decisions as an answer: one cited line each, oldest first, with what happened next."""
+    """The decisions as an answer: one cited line each, oldest first, its meeting's date and body
+    before the verbatim words; the type, vote and what happened next in the note beside it."""
     sentences: list[AnswerSentence] = []
-    lines = [f"{len(found.entries)} decision(s) on '{found.topic}', oldest first:"]
+    lines: list[str] = []
+    notes = [f"{len(found.entries)} decision(s) on '{found.topic}', oldest first."]
     for n, entry in enumerate(found.entries, start=1):
         d = entry.decision
-        facts = [d.vote.label] if d.vote and d.vote.label else []
-        facts += [link.label for link in entry.later]
-        what = d.type if d.form != "amendment" else f"amendment {d.type}"
-        extra = f" ({'; '.join(facts)})" if facts else ""
         quote = " ".join(d.text.split())
-        lines.append(f"{d.where}: {what}{extra} — {quote} [{n}]")
+        when = d.meeting_date
+        head = (
+            f"{when.day} {when:%b %Y}" + (f" ({short_body(d.body)})" if d.body else "") + ": " if when else ""
+        )
+        lines.append(f"{head}{quote} [{n}]")
         sentences.append(AnswerSentence(text=quote, quote=d.text, citation=d.citation, marker=n))
-    lines.append(found.not_found)
+        what = d.type if d.form != "amendment" else f"amendment {d.type}"
+        facts = [what, *([d.vote.label] if d.vote and d.vote.label else []), *(x.label for x in entry.later)]
+        notes.append(f"[{n}] " + "; ".join(facts))
+    notes.append(found.not_found)
     return Answer(
-        question=question, text="\n".join(lines), sentences=sentences, show_council=found.show_council
+        question=question,
+        text="\n".join(lines),
+        sentences=sentences,
+        note="\n".join(notes),
+        show_council=found.show_council,
     )

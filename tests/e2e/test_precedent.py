@@ -9,6 +9,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from answer_checks import assert_marked_quotes
 from click.testing import CliRunner
 
 from assistant import Assistant, Filters, Precedent, Settings
@@ -123,7 +124,8 @@ def test_chat_precedent_questions_go_through_the_precedent_search(opened: Assist
     want = json.loads(CHAINS.read_text(encoding="utf-8"))["Northgate Library"]["decisions"]
     assert not answer.refused and len(answer.sources) == len([d for d in want if "by officers" not in d])
     assert answer.retrieved  # retrieval still runs: the page and the evals see what it found
-    assert "later rescinded: Cabinet, 9 Mar 2023, item 4 (explicit reference)" in answer.text
+    assert_marked_quotes(answer)  # the house shape: each line the meeting's date and body, then the words
+    assert "later rescinded: Cabinet, 9 Mar 2023, item 4 (explicit reference)" in (answer.note or "")
     for s in answer.sentences:  # every line's quote is the record's text at its offsets
         text = opened.index.document_text(s.citation.doc_id) or ""
         assert text[s.citation.char_start : s.citation.char_end] == s.quote
@@ -132,8 +134,9 @@ def test_chat_precedent_questions_go_through_the_precedent_search(opened: Assist
     )
     assert [c.label for c in planning.citations] == ["Planning Committee, 13 Oct 2022, item 5, para 6"]
     assert "22/00951/FUL be REFUSED" in planning.text
+    assert_marked_quotes(planning)
     single = opened.ask("What did Cabinet decide about the Mill Lane cycle lane in January 2024?")
-    assert "decision(s) on" not in single.text  # one decision asked for: answered as before
+    assert "decision(s) on" not in (single.note or "")  # one decision asked for: answered as before
 
 
 def test_cli_chat_routes_a_precedent_question(sample_council: Settings) -> None:
