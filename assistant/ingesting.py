@@ -27,12 +27,14 @@ from ingest import (
     over_limit,
     parse_meeting,
     read_document,
+    record_decisions,
     safe_text,
 )
 from ingest import display_path as display_path  # public: how the CLI shows a file's name
 
 from .archive import ArchiveCheck, inspect_archive
 from .errors import AssistantError, SourceError
+from .records import DecisionRecord
 from .settings import Settings
 from .types import Chunk, RawDocument
 
@@ -121,6 +123,7 @@ class _Prepared:
     chunks: list[Chunk]
     meta: DocumentMeta
     sources: list[str]
+    decisions: list[DecisionRecord]
 
 
 class Ingest:
@@ -208,6 +211,7 @@ class Ingest:
             limits.check_time()
             with self.report.timing("chunk"):
                 chunks = chunk_meeting(meeting, self.settings.ingest)
+                decisions = record_decisions(meeting, chunks)
             limits.check("chunks", len(chunks), "max_chunks_per_file")
         except SourceError as exc:
             raise SourceError(f"{name}: {exc}") from exc
@@ -227,7 +231,8 @@ class Ingest:
                 meta[key] = value
         if meeting.meeting_date:
             meta["meeting_date"] = meeting.meeting_date.isoformat()
-        self.pending[digest] = _Prepared(path, raw, chunks, meta, [source])
+        meta["decisions"] = len(decisions)
+        self.pending[digest] = _Prepared(path, raw, chunks, meta, [source], decisions)
         self._pending_chunks += len(chunks)
         self._pending_chars += len(raw.text)
 
@@ -291,7 +296,7 @@ class Ingest:
     def _write(self, prepared: _Prepared, vectors: Sequence[Sequence[float]]) -> None:
         doc_id = prepared.raw.doc_id
         prepared.meta["sources"] = list(prepared.sources)
-        self.index.add_document(prepared.raw, prepared.chunks, prepared.meta, vectors)
+        self.index.add_document(prepared.raw, prepared.chunks, prepared.meta, vectors, prepared.decisions)
         self.sources[doc_id] = list(prepared.sources)
         for source in prepared.sources:
             self.holders.setdefault(source, set()).add(doc_id)
