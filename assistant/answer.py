@@ -157,8 +157,9 @@ def _answers(cand: Candidate, part: Part, settings: AnswerSettings) -> bool:
             return False  # "what interest rate ...": a sentence that names no rate is a near miss
     if concrete:
         return True
-    if "decision" in part.wants and settings.decision_needs_outcome:
-        # "What did Cabinet decide about X?" is answered by a decision, not by talk of one
+    if "decision" in part.wants and "reason" not in part.wants and settings.decision_needs_outcome:
+        # "What did Cabinet decide about X?" is answered by a decision, not by talk of one; "why was
+        # it refused?" by the reason, which need not repeat the decision
         return has("decision", cand.quote) or cand.chunk.decision is not None
     return True
 

@@ -37,6 +37,11 @@ _WANTS = {
         re.I,
     ),
     "vote": re.compile(r"\bvot(?:e|es|ed|ing)\b|\bunanimous|\bmajority\b|\babstain", re.I),
+    "reason": re.compile(
+        r"^\s*(?:and\s+)?why\b|\bon what grounds\b|\bfor what reasons?\b"
+        r"|\bwhat (?:were|was) the (?:reasons?|grounds)\b",
+        re.I,
+    ),
     "decision": re.compile(
         r"\bdecid|\bdecision|\bresolv|\bagree|\bapprov|\brefus|\bdefer|\boutcome\b|\bcarried\b|\bvote"
         r"|\bconfirm|\bturned down\b|\bgo-ahead\b|\bpermission\b|\bgranted\b"
@@ -107,6 +112,14 @@ _HAS = {
         re.I,
     ),
     "vote": re.compile(_VOTE, re.I),
+    # a reason as minutes give one: "because", "would harm", "contrary to Policy TC2", "(1) the ..."
+    "reason": re.compile(
+        r"\bbecause\b|\bdue to\b|\bowing to\b|\bas a result of\b|\bcontrary to\b"
+        r"|\bwould (?:fail|harm|result|cause|lead|not)\b|\bharmful\b|\bunacceptable\b"
+        r"|\bin order to\b|\bso that\b|\bgiven that\b|\breasons?\b"
+        r"|\bgrounds?\b|^\s*\(\d+\)\s",
+        re.I,
+    ),
     "decision": re.compile(r"\b(?:" + "|".join(OUTCOME_WORDS) + r"|was lost)\b"),
 }
 # The verbatim span a short answer leads with, for each kind asked.

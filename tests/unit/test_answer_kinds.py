@@ -326,3 +326,22 @@ def test_the_application_a_question_names_is_the_one_answered(fake_embedder: Fak
     weights = {c.citation.agenda_item: _matter(asked, c) for c in chunks if c.citation.agenda_item}
     assert sorted(weights.values()) == [-1.0, 1.0], weights
     assert _matter(set(), chunks[-1]) == 0.0
+
+
+TAKEAWAY = """WENBURY BOROUGH COUNCIL
+
+Minutes of the meeting of the Planning Committee held on 12 October 2023.
+
+5. 14 Market Street – Hot Food Takeaway
+
+Members considered that the extraction flue would cause odour nuisance to the flats above, contrary to Policy EN4.
+"""
+
+
+def test_a_why_question_is_answered_with_the_reason(fake_embedder: FakeEmbedder) -> None:
+    # the passage gives the reason, not the resolution: "why was it refused?" is answered by it,
+    # not refused for want of a sentence recording the decision
+    _, chunks = chunks_of(TAKEAWAY, "2023-10-12_planning-committee_minutes.txt")
+    answer = _ask("Why was the takeaway at 14 Market Street refused?", chunks, fake_embedder)
+    assert not answer.refused, answer.text
+    assert "odour nuisance" in answer.sentences[0].quote, answer.text
