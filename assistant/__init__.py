@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .answer import REFUSAL
     from .archive import ArchiveCheck, Problem, archive_lock, check_archive
+    from .brief import precedent_json, precedent_markdown, precedent_plain, precedent_rows, write_brief
     from .chat import Conversation
     from .conversation import Turn, load_turns, resolve
     from .errors import (
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
         status_markdown,
     )
     from .query import parse_query
+    from .records import DECISION_TYPES, DecisionLink, DecisionRecord, Precedent, PrecedentEntry
     from .settings import PageSettings, Settings
     from .sources import SourceParagraph, SourceView, media_type
     from .types import Answer, AnswerSentence, Chunk, Citation, Filters, Meeting, ScoredChunk
@@ -71,6 +73,16 @@ _WHERE = {
     "load_turns": "conversation",
     "resolve": "conversation",
     "parse_query": "query",
+    "precedent_json": "brief",
+    "precedent_markdown": "brief",
+    "precedent_plain": "brief",
+    "precedent_rows": "brief",
+    "write_brief": "brief",
+    "DECISION_TYPES": "records",
+    "DecisionLink": "records",
+    "DecisionRecord": "records",
+    "Precedent": "records",
+    "PrecedentEntry": "records",
     "answer_json": "present",
     "answer_markdown": "present",
     "answer_plain": "present",
@@ -110,6 +122,7 @@ _WHERE = {
 }
 
 __all__ = [
+    "DECISION_TYPES",
     "EMBED_BATCH",
     "REFUSAL",
     "SAMPLE_COUNCIL",
@@ -123,6 +136,8 @@ __all__ = [
     "Chunk",
     "Citation",
     "Conversation",
+    "DecisionLink",
+    "DecisionRecord",
     "Filters",
     "IndexMissingError",
     "IndexStatus",
@@ -131,6 +146,8 @@ __all__ = [
     "ModelError",
     "NoEvidenceError",
     "PageSettings",
+    "Precedent",
+    "PrecedentEntry",
     "Problem",
     "ScoredChunk",
     "Settings",
@@ -157,10 +174,15 @@ __all__ = [
     "media_type",
     "open_index",
     "parse_query",
+    "precedent_json",
+    "precedent_markdown",
+    "precedent_plain",
+    "precedent_rows",
     "resolve",
     "source_html",
     "status_line",
     "status_markdown",
+    "write_brief",
 ]
 
 

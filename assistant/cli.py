@@ -11,6 +11,7 @@ from typing import Any, Literal
 import click
 
 from . import (
+    DECISION_TYPES,
     Answer,
     Assistant,
     AssistantError,
@@ -20,6 +21,9 @@ from . import (
     answer_json,
     answer_plain,
     load_turns,
+    precedent_json,
+    precedent_plain,
+    write_brief,
 )
 
 DOC_TYPE_CHOICES = ["minutes", "report", "agenda"]
@@ -141,6 +145,66 @@ def ask_command(
 
 def _print_answer(answer: Answer) -> None:
     click.echo(answer_plain(answer))
+
+
+@cli.command(name="precedent")
+@click.argument("topic")
+@click.option("--body", help='Only decisions of this body, e.g. "Cabinet" (links still reach other bodies).')
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only meetings on or after YYYY-MM-DD.")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Only meetings on or before YYYY-MM-DD.")
+@click.option(
+    "--type",
+    "types",
+    multiple=True,
+    type=click.Choice(DECISION_TYPES),
+    help="Only decisions of this type (repeatable).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the decisions as JSON rows.")
+@click.option(
+    "--brief",
+    "brief_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help='Also write a "Previous decisions" brief: FILE.md or FILE.docx.',
+)
+@ACCESS_OPTION
+@click.pass_context
+def precedent_command(
+    ctx: click.Context,
+    topic: str,
+    body: str | None,
+    since: Any,
+    until: Any,
+    types: tuple[str, ...],
+    as_json: bool,
+    brief_file: Path | None,
+    access: Literal["public", "restricted"],
+) -> None:
+    """Every decision on TOPIC in date order: its type, vote, mover and what later changed it.
+
+    \b
+    e.g.  councilqa precedent "Northgate Library"
+          councilqa precedent "Mill Lane cycle lane" --body Cabinet --brief previous.docx
+    """
+    settings = _settings(ctx)
+    since_d: date | None = since.date() if since else None
+    until_d: date | None = until.date() if until else None
+    if since_d and until_d and since_d > until_d:
+        raise click.BadParameter("--since is after --until", param_hint="--since")
+    if brief_file is not None and brief_file.suffix.lower() not in (".md", ".docx"):
+        raise click.BadParameter("the brief is written as FILE.md or FILE.docx", param_hint="--brief")
+    filters = Filters(body=body, since=since_d, until=until_d, access=access)
+    try:
+        found = _open(settings).precedent(topic, filters, types)
+        if brief_file is not None:
+            write_brief(found, brief_file)
+    except (AssistantError, ValueError, OSError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps(precedent_json(found), indent=2, ensure_ascii=False))
+    else:
+        click.echo(precedent_plain(found))
+    if brief_file is not None:
+        click.echo(f"Brief written to {brief_file}", err=True)
 
 
 @cli.command()

@@ -27,12 +27,14 @@ from ingest import (
     over_limit,
     parse_meeting,
     read_document,
+    record_decisions,
     safe_text,
 )
 from ingest import display_path as display_path  # public: how the CLI shows a file's name
 
 from .archive import ArchiveCheck, inspect_archive
 from .errors import AssistantError, SourceError
+from .records import DecisionRecord
 from .settings import Settings
 from .types import Chunk, RawDocument
 
@@ -122,6 +124,7 @@ class _Prepared:
     chunks: list[Chunk]
     meta: DocumentMeta
     sources: list[str]
+    decisions: list[DecisionRecord]
     restricted: list[str] = field(default_factory=list)  # what is restricted and why, per item
 
 
@@ -210,6 +213,7 @@ class Ingest:
             limits.check_time()
             with self.report.timing("chunk"):
                 chunks = chunk_meeting(meeting, self.settings.ingest)
+                decisions = record_decisions(meeting, chunks)
             limits.check("chunks", len(chunks), "max_chunks_per_file")
         except SourceError as exc:
             raise SourceError(f"{name}: {exc}") from exc
@@ -231,7 +235,8 @@ class Ingest:
                 meta[key] = value
         if meeting.meeting_date:
             meta["meeting_date"] = meeting.meeting_date.isoformat()
-        self.pending[digest] = _Prepared(path, raw, chunks, meta, [source], restricted)
+        meta["decisions"] = len(decisions)
+        self.pending[digest] = _Prepared(path, raw, chunks, meta, [source], decisions, restricted)
         self._pending_chunks += len(chunks)
         self._pending_chars += len(raw.text)
 
@@ -295,7 +300,7 @@ class Ingest:
     def _write(self, prepared: _Prepared, vectors: Sequence[Sequence[float]]) -> None:
         doc_id = prepared.raw.doc_id
         prepared.meta["sources"] = list(prepared.sources)
-        self.index.add_document(prepared.raw, prepared.chunks, prepared.meta, vectors)
+        self.index.add_document(prepared.raw, prepared.chunks, prepared.meta, vectors, prepared.decisions)
         self.sources[doc_id] = list(prepared.sources)
         for source in prepared.sources:
             self.holders.setdefault(source, set()).add(doc_id)

@@ -20,6 +20,9 @@ from .conversation import Turn, merge_filters, resolve
 from .errors import IndexMissingError
 from .generate import generate_answer
 from .ingesting import EMBED_BATCH, IngestReport, collect_files, run_ingest
+from .precedent import find_precedent
+from .precedent_chat import precedent_reply
+from .records import Precedent
 from .scoring import awaits_outcome, records_outcome
 from .settings import Settings
 from .sources import SourceView, open_source, source_file, visible_documents
@@ -113,19 +116,30 @@ class Assistant:
             filters = merge_filters(stated, filters)
         asked = resolved or question
         filters = (filters or Filters()).model_copy(update={"access": access})
-        chunks = index.retrieve(asked, filters, k or settings.answer.k)
-        chunks = index.follow_on(chunks, awaits_outcome, records_outcome, access=access)
-        keyword = index.keyword(access)
-        answer = answer_question(asked, chunks, settings.answer, index.embedder, keyword.rarity, bodies)
-        if settings.llm.enabled:
-            answer = generate_answer(asked, chunks, answer, settings.llm, index.embedder)
         update = {
             "question": question,
             "resolved_question": resolved,
             "show_council": len(councils) > 1,
             "filters": filters,
         }
+        chunks = index.retrieve(asked, filters, k or settings.answer.k)
+        # "what did we decide about ...", "has the council ever ...": the precedent search answers
+        if (precedent := precedent_reply(asked, filters, index)) is not None:
+            return precedent.model_copy(update={**update, "retrieved": chunks})
+        chunks = index.follow_on(chunks, awaits_outcome, records_outcome, access=access)
+        keyword = index.keyword(access)
+        answer = answer_question(asked, chunks, settings.answer, index.embedder, keyword.rarity, bodies)
+        if settings.llm.enabled:
+            answer = generate_answer(asked, chunks, answer, settings.llm, index.embedder)
         return answer.model_copy(update=update)
+
+    def precedent(self, topic: str, filters: Filters | None = None, types: Sequence[str] = ()) -> Precedent:
+        """Every decision on a matter in date order, each cited, with what later changed it.
+
+        Args:
+            types: only decisions of these types ("rescinded", "recommended", ...); all when empty.
+        """
+        return find_precedent(self.index, topic, filters, types)
 
     def ingest(
         self,

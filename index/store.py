@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from assistant.records import DecisionRecord
 from assistant.settings import Settings
 from assistant.types import AccessLevel, Chunk, Filters, RawDocument, ScoredChunk, may_see
 
@@ -49,11 +50,13 @@ class CouncilIndex:
         chunks: Sequence[Chunk],
         meta: DocumentMeta,
         vectors: Sequence[Sequence[float]] | None = None,
+        decisions: Sequence[DecisionRecord] = (),
     ) -> None:
-        """Store a document's chunks and its extracted text, embedding them unless `vectors` are given."""
+        """Store a document's chunks, decisions and extracted text, embedding the chunks unless
+        `vectors` are given."""
         if vectors is None:
             vectors = self.embed_chunks(chunks)
-        self.vectors.add_document(raw.doc_id, raw.text, meta, chunks, vectors)
+        self.vectors.add_document(raw.doc_id, raw.text, meta, chunks, vectors, decisions)
 
     # -- reading --------------------------------------------------------------------------
     def keyword(self, access: AccessLevel = "public") -> KeywordIndex:

@@ -1,7 +1,9 @@
 """Chroma read/write: chunks with our own embeddings, and a registry of whole documents.
 
-Two collections:
+Three collections:
 - `<name>`: one record per chunk; metadata is the chunk's Citation plus filter fields.
+- `<name>-decisions`: one record per decision (`assistant.records.DecisionRecord`), written with
+  its document's chunks and removed with them.
 - `<name>-docs`: one record per document, holding its extracted text (so every citation
   can be reopened, even from another process talking to the same Chroma server). A
   document's record is written *after* all its chunks: chunks whose document has no
@@ -24,6 +26,7 @@ from datetime import date
 from typing import Any
 
 from assistant.errors import ArchiveError, IndexMissingError
+from assistant.records import DecisionRecord
 from assistant.settings import Settings
 from assistant.text import fold_body
 from assistant.types import Chunk, Citation, Decision, Filters
@@ -143,6 +146,9 @@ class VectorStore:
             cfg.collection, configuration=space, embedding_function=None
         )
         self.docs = self.client.get_or_create_collection(f"{cfg.collection}-docs", embedding_function=None)
+        self.decisions = self.client.get_or_create_collection(
+            f"{cfg.collection}-decisions", embedding_function=None
+        )
         self._max_batch = int(self.client.get_max_batch_size())
 
     # -- generation: how each process notices writes by another --------------------------
@@ -199,9 +205,18 @@ class VectorStore:
         meta: DocumentMeta,
         chunks: Sequence[Chunk],
         embeddings: Sequence[Sequence[float]],
+        decisions: Sequence[DecisionRecord] = (),
     ) -> None:
-        """Write a document's chunks, then its record: the record marks it complete."""
+        """Write a document's chunks and decisions, then its record: the record marks it complete."""
         self.delete_document(doc_id, bump=False)
+        for start in range(0, len(decisions), self._max_batch):
+            batch = decisions[start : start + self._max_batch]
+            self.decisions.add(
+                ids=[d.id for d in batch],
+                documents=[d.text for d in batch],
+                metadatas=[d.to_metadata() for d in batch],
+                embeddings=[[1.0]] * len(batch),
+            )
         for start in range(0, len(chunks), self._max_batch):
             part = chunks[start : start + self._max_batch]
             self.chunks.add(
@@ -237,6 +252,7 @@ class VectorStore:
     def delete_document(self, doc_id: str, bump: bool = True) -> None:
         """Remove a document's record first, then its chunks."""
         self.docs.delete(ids=[doc_id])
+        self.decisions.delete(where={"doc_id": doc_id})
         self.chunks.delete(where={"doc_id": doc_id})
         if bump:
             self._bump()
@@ -253,9 +269,20 @@ class VectorStore:
         }
         for doc_id in orphans:
             self.chunks.delete(where={"doc_id": doc_id})
+            self.decisions.delete(where={"doc_id": doc_id})
         if orphans:
             self._bump()
         return len(orphans)
+
+    @guarded
+    @catching_up
+    def decision_records(self, where: Where | None = None) -> list[DecisionRecord]:
+        """The stored decisions (of complete documents) matching a Chroma `where` on `body`,
+        `meeting_day`, `type` or `doc_id`."""
+        got = self.decisions.get(where=where, include=["metadatas"])
+        complete = {i for i, _ in self.documents()}
+        records = [DecisionRecord.from_metadata(m or {}) for m in got["metadatas"]]
+        return [r for r in records if r.citation.doc_id in complete]
 
     # -- chunks ---------------------------------------------------------------------------
     @guarded

@@ -6,6 +6,7 @@ from .chunk import chunk_meeting
 from .limits import Limits, display_path, over_limit, safe_text
 from .parse import parse_meeting
 from .readers import SUPPORTED_SUFFIXES, file_digest, read_document
+from .records import record_decisions
 
 __all__ = [
     "SUPPORTED_SUFFIXES",
@@ -16,6 +17,7 @@ __all__ = [
     "over_limit",
     "parse_meeting",
     "read_document",
+    "record_decisions",
     "safe_text",
     "sentence_spans",
 ]

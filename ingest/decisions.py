@@ -146,3 +146,14 @@ def _signal(text: str) -> bool:
 
 def _ends_with_colon_resolved(text: str) -> bool:
     return bool(re.search(r"resolved\s*[:–-]?\s*$", text, re.I))
+
+
+def resolved_at(text: str) -> int | None:
+    """Where a passage's "RESOLVED" (or "it was resolved") begins, or None when it records none."""
+    match = _RESOLVED.search(text)
+    return match.start() if match else None
+
+
+def outcome_of(text: str) -> Outcome | None:
+    """How a passage says a motion or amendment ended ("The amendment was LOST"), or None."""
+    return next((name for name, pattern in _OUTCOMES if pattern.search(text)), None)

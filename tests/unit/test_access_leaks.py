@@ -198,3 +198,18 @@ def test_the_cli_answers_public_by_default(archive: Assistant, fake_model: FakeE
     assert chat.exit_code == 0 and _traces(chat.stdout, QUESTIONS[3]) == []
     status = CliRunner().invoke(cli, [*data, "status", "--json"], catch_exceptions=False)
     assert json.loads(status.stdout)["documents"] == 1 and _traces(status.stdout) == []
+
+
+def test_the_precedent_search_finds_no_restricted_decision(archive: Assistant) -> None:
+    public = archive.precedent("Larkspur Road")
+    member = archive.precedent("Larkspur Road", Filters(access="restricted"))
+    assert public.entries == [] and member.entries
+    assert all(e.decision.citation.access == "restricted" for e in member.entries)
+    assert public.searched < member.searched and "Staffing Panel" not in public.bodies
+    assert _traces(public.model_dump(mode="json"), "Larkspur Road") == []
+    for question in (
+        "What have we decided about Larkspur Road over the years?",
+        "Has the council ever agreed a severance payment?",
+    ):
+        answer = archive.ask(question)
+        assert _traces(_everything(answer), question) == [], question

@@ -271,19 +271,20 @@ def test_two_parts_sharing_a_best_sentence_split_where_it_costs_least() -> None:
     from assistant.answer import _distinct
 
     def sentence(n: int, score: float) -> SimpleNamespace:
-        return SimpleNamespace(chunk=SimpleNamespace(id="c"), index=n, score=score)
+        return SimpleNamespace(chunk=SimpleNamespace(id="c"), index=n, score=score, vector=())
+
+    part = SimpleNamespace(vector=None)  # no part vectors: only the scores decide
 
     # "How many tenders ... and what did X score?": both parts' best is the sentence with the score;
     # the count part has a nearly-as-good sentence of its own, the score part has none
     shared_1, shared_2 = sentence(1, 2.40), sentence(1, 2.35)
     count_part = [shared_1, sentence(2, 2.23)]
     score_part = [shared_2]
-    picks = _distinct([("count", count_part), ("score", score_part)])  # type: ignore[list-item]
+    picks = _distinct([(part, count_part), (part, score_part)])  # type: ignore[list-item]
     assert [p.index for _, p in picks] == [2, 1]
     # when giving it up costs the other part less, that part moves instead
-    picks = _distinct(
-        [("a", [sentence(1, 2.4), sentence(3, 1.0)]), ("b", [sentence(1, 2.4), sentence(4, 2.3)])]
-    )  # type: ignore[list-item]
+    first, second = [sentence(1, 2.4), sentence(3, 1.0)], [sentence(1, 2.4), sentence(4, 2.3)]
+    picks = _distinct([(part, first), (part, second)])  # type: ignore[list-item]
     assert [p.index for _, p in picks] == [1, 4]
 
 
