@@ -181,6 +181,7 @@ def _citation_json(answer: Answer, c: Citation) -> dict[str, Any]:
         "char_start": c.char_start,
         "char_end": c.char_end,
         "page": c.page,
+        "access": c.access,
     }
 
 
