@@ -14,6 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from index import CouncilIndex, Embedder
+from index.vector import body_key
 
 from .answer import answer_question
 from .conversation import Turn, merge_filters, resolve
@@ -107,9 +108,15 @@ class Assistant:
             raise ValueError("The question is empty.")
         settings, index = self.settings, self.index
         docs = index.documents()
-        bodies = sorted({str(meta["body"]) for _, meta in docs if meta.get("body")})
-        councils = {str(meta["council"]) for _, meta in docs if meta.get("council")}
         access: AccessLevel = filters.access if filters is not None else "public"
+        # only the bodies and councils the caller may see: a body that met only in private is not
+        # read from a public caller's question, nor does it make labels name their council
+        seen = index.keyword(access)
+        seen_bodies, seen_councils = set(seen.bodies()), set(seen.councils.tolist())
+        bodies = sorted(
+            {str(m["body"]) for _, m in docs if m.get("body") and body_key(str(m["body"])) in seen_bodies}
+        )
+        councils = {str(m["council"]) for _, m in docs if m.get("council") and m["council"] in seen_councils}
         resolved = None
         if history is not None:
             resolved, stated = resolve(question, history, bodies, date.today())

@@ -118,6 +118,18 @@ def test_filters_never_reach_restricted_records(archive: Assistant, filters: Fil
         assert _traces(_everything(answer), f"{question} {filters.body or ''}") == []
 
 
+def test_a_body_that_met_only_in_private_reads_like_one_that_never_met(archive: Assistant) -> None:
+    # as a conversation's first turn, where a body the question names becomes a filter
+    private = archive.ask("What did the Staffing Panel decide in June 2024?", history=[])
+    unknown = archive.ask("What did the Grounds Panel decide in June 2024?", history=[])
+    assert private.filters == unknown.filters and private.filters is not None and private.filters.body is None
+    assert private.text.replace("Staffing", "Grounds") == unknown.text
+    member = archive.ask(
+        "What did the Staffing Panel decide in June 2024?", Filters(access="restricted"), history=[]
+    )
+    assert member.filters is not None and member.filters.body == "Staffing Panel"
+
+
 def test_index_counts_leave_restricted_records_out(archive: Assistant) -> None:
     public, member = archive.status("public"), archive.status("restricted")
     assert member.documents == 3 and public.documents == 1  # only the minutes have public business
