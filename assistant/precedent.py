@@ -26,7 +26,7 @@ from datetime import date
 from index import CouncilIndex, body_key, match_bodies
 
 from .records import DecisionLink, DecisionRecord, LinkMethod, LinkRelation, Precedent, PrecedentEntry
-from .text import MONTH_NAMES, cosine, tokenize
+from .text import APPLICATION_NUMBER, MONTH_NAMES, cosine, tokenize
 from .types import Filters, may_see
 
 _SIMILAR = 0.8  # cosine of two decisions' words for "text similarity"
@@ -39,7 +39,6 @@ _ACTING: dict[str, LinkRelation] = {
     "deferred": "deferred",
 }
 _GENERIC_TITLES = {"minut", "apolog", "absenc", "declar", "interest", "item", "public", "question"}
-_APPLICATION = re.compile(r"^\d{2,4}/\d{3,6}/[A-Z]{2,5}$")
 _NAMES_DECISION = re.compile(
     rf"\bdecisions?\s+(?:of|on|taken\s+on|made\s+on)\s+\d{{1,2}}\s+(?:{MONTH_NAMES})\s+\d{{4}}"
 )
@@ -180,8 +179,8 @@ def _before(e: DecisionRecord, l_: DecisionRecord) -> bool:
 def _how_linked(e: DecisionRecord, l_: DecisionRecord, vectors: dict[str, list[float]]) -> list[Method]:
     """Every way two decisions are known to be on the same matter, strongest first; none when
     they are not, or when their application numbers conflict."""
-    apps_e = {i for i in e.matter.identifiers if _APPLICATION.match(i)}
-    apps_l = {i for i in l_.matter.identifiers if _APPLICATION.match(i)}
+    apps_e = {i for i in e.matter.identifiers if APPLICATION_NUMBER.fullmatch(i)}
+    apps_l = {i for i in l_.matter.identifiers if APPLICATION_NUMBER.fullmatch(i)}
     if apps_e and apps_l and not apps_e & apps_l:
         return []  # two applications: no link, even when the site or the meeting is the same
     found: list[Method] = []
@@ -189,7 +188,7 @@ def _how_linked(e: DecisionRecord, l_: DecisionRecord, vectors: dict[str, list[f
         found.append(("explicit reference", f"names {_long(e.meeting_date)}"))
     shared = sorted(
         set(e.matter.identifiers) & (set(l_.matter.identifiers) | set(l_.mentions)),
-        key=lambda i: (not _APPLICATION.match(i), i),
+        key=lambda i: (not APPLICATION_NUMBER.fullmatch(i), i),
     )
     if shared:
         found.append(("shared identifier", shared[0]))

@@ -18,7 +18,7 @@ from index import Embedder
 
 from .query import find_body
 from .signals import QuestionSignals, furniture, has, mentions_period
-from .text import cosine, gives_orders, holds, sentence_spans, tokenize
+from .text import APPLICATION_NUMBER, cosine, gives_orders, holds, sentence_spans, tokenize
 from .types import Chunk, Citation, ScoredChunk
 
 _RECOMMENDATION_ITEM = re.compile(r"recommend", re.I)
@@ -59,6 +59,7 @@ W_BODY = 0.3
 W_REPORT = 0.2
 W_ORDER = 0.25
 W_ASKED_FOR = 0.4
+W_MATTER = 0.5
 
 
 @dataclass
@@ -159,6 +160,7 @@ def candidates_of(
     vectors = embedder.embed([q.text] + [p[3] for p in pieces])
     q_vec = vectors[0]
     named_body, _ = find_body(q.text, bodies)
+    asked_numbers = set(APPLICATION_NUMBER.findall(q.text))
     dates = sorted({c.chunk.citation.meeting_date for c in chunks if c.chunk.citation.meeting_date})
     out: list[Candidate] = []
     per_chunk: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
@@ -174,6 +176,7 @@ def candidates_of(
             "body": _body(named_body, chunk),
             "report": _report(q, chunk),
             "order": _order(q, chunk, dates),
+            "matter": _matter(asked_numbers, chunk),
         }
         base = sum(_weight(name) * value for name, value in features.items())
         tokens = frozenset(tokenize(text))
@@ -255,6 +258,17 @@ def _paragraph_before(
         and which(s.chunk)
     ]
     return max(before, key=lambda b: b.citation.char_end) if before else None
+
+
+def _matter(asked: set[str], chunk: Chunk) -> float:
+    """+1 for a passage naming the application the question names, -1 for one naming only others:
+    "23/00412/FUL" is not "22/00951/FUL", however alike their refusals read."""
+    if not asked:
+        return 0.0
+    named = set(APPLICATION_NUMBER.findall(f"{chunk.context} {chunk.text}"))
+    if named & asked:
+        return 1.0
+    return -1.0 if named else 0.0
 
 
 def _weight(name: str) -> float:

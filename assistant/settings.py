@@ -116,7 +116,7 @@ class AnswerSettings(BaseModel):
         "terms reaches this; calibrated on the sample council's eval set (README)",
     )
     sentence_margin: float = Field(
-        0.2, ge=0, le=10, description="Leave out sentences scoring more than this below the best one"
+        0.15, ge=0, le=10, description="Leave out sentences scoring more than this below the best one"
     )
     answer_margin: float = Field(
         0.2,

@@ -36,6 +36,9 @@ MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if 
 MONTHS["sept"] = 9
 MONTH_NAMES = "|".join(calendar.month_name[1:])  # "January|February|...", for patterns
 
+# A planning application's number, the identifier that names one matter: "23/00412/FUL".
+APPLICATION_NUMBER = re.compile(r"\b\d{2,4}/\d{3,6}/[A-Z]{2,5}\b")
+
 # Words that record how a decision ended, as minutes write them.
 OUTCOME_WORDS = (
     "RESOLVED", "resolved", "APPROVED", "approved", "AGREED", "agreed", "REFUSED", "refused",

@@ -7,10 +7,7 @@ import re
 from datetime import date
 
 from assistant.records import DecisionType
-from assistant.text import MONTH_NAMES, MONTHS
-
-_APPLICATION = re.compile(r"\b\d{2,4}/\d{3,6}/[A-Z]{2,5}\b")
-
+from assistant.text import APPLICATION_NUMBER, MONTH_NAMES, MONTHS
 
 _ORDER = re.compile(r"\bTree\s+Preservation\s+Order\s+No\.?\s*(\d+)\s+of\s+(\d{4})\b", re.I)
 
@@ -106,7 +103,7 @@ def officer_advice(text: str) -> str | None:
 
 def identifiers_in(text: str) -> list[str]:
     found: list[str] = []
-    for match in _APPLICATION.finditer(text):
+    for match in APPLICATION_NUMBER.finditer(text):
         found.append(match.group())
     for match in _ORDER.finditer(text):
         found.append(f"TPO {match.group(1)}/{match.group(2)}")
@@ -137,7 +134,7 @@ def matter_title(title: str | None, identifiers: list[str]) -> str | None:
     if not title:
         return None
     parts = [p.strip() for p in re.split(r"\s+[–—-]\s+", title) if p.strip()]
-    kept = [p for p in parts if not any(p == i for i in identifiers) and not _APPLICATION.fullmatch(p)]
+    kept = [p for p in parts if not any(p == i for i in identifiers) and not APPLICATION_NUMBER.fullmatch(p)]
     return kept[0] if kept else title
 
 

@@ -295,3 +295,34 @@ def test_words_the_council_uses_for_the_same_thing() -> None:
     for asked in ("paid", "favour", "fund"):
         assert holds(tokenize(asked)[0], minutes), asked
     assert not holds(tokenize("refused")[0], minutes)
+
+
+PLANNING = """WENBURY BOROUGH COUNCIL
+
+Minutes of the meeting of the Planning Committee held on 14 June 2023.
+
+6. Planning Application 23/00412/FUL – Old Tannery
+
+RESOLVED: That planning application 23/00412/FUL be REFUSED because the height and bulk of the building would be overbearing.
+
+7. Planning Application 22/00951/FUL – Riverside Yard
+
+RESOLVED: That planning application 22/00951/FUL be REFUSED on the grounds that the application site lies within Flood Zone 3.
+"""
+
+
+def test_the_application_a_question_names_is_the_one_answered(fake_embedder: FakeEmbedder) -> None:
+    _, chunks = chunks_of(PLANNING, "2023-06-14_planning-committee_minutes.txt")
+    # the other application's refusal shares more of the question's words ("grounds", "application")
+    for number, reason in (("23/00412/FUL", "overbearing"),):
+        answer = _ask(f"On what grounds was application {number} refused?", chunks, fake_embedder)
+        assert not answer.refused, answer.text
+        assert reason in answer.sentences[0].quote, (number, answer.text)
+        assert all(number in s.quote for s in answer.sentences), answer.text
+    # the passage naming the asked application weighs up, one naming only another weighs down
+    from assistant.scoring import _matter
+
+    asked = {"23/00412/FUL"}
+    weights = {c.citation.agenda_item: _matter(asked, c) for c in chunks if c.citation.agenda_item}
+    assert sorted(weights.values()) == [-1.0, 1.0], weights
+    assert _matter(set(), chunks[-1]) == 0.0
