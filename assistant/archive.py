@@ -140,7 +140,7 @@ def inspect_archive(index: CouncilIndex, *, thorough: bool = True) -> ArchiveChe
             Problem(doc_id, source, f"{_plural(counts[doc_id], 'chunk')} belong to no document record{note}")
         )
     if thorough:
-        keyword = set(index.keyword().ids)
+        keyword = set(index.keyword("restricted").ids)  # every chunk
         missing: Counter[str] = Counter(ids_of[i] for i in set(ids_of) - keyword)
         for doc_id, n in sorted(missing.items()):
             if doc_id in records:

@@ -6,7 +6,7 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import click
 
@@ -72,6 +72,16 @@ def cli(ctx: click.Context, data_dir: Path | None) -> None:
     ctx.obj = settings
 
 
+ACCESS_OPTION = click.option(
+    "--access",
+    type=click.Choice(["public", "restricted"]),
+    default="public",
+    show_default=True,
+    help="Whose view of the records: public never sees exempt / Part II / confidential items; "
+    "restricted (members, officers) sees them, marked so.",
+)
+
+
 def _open(settings: Settings) -> Assistant:
     """The archive opened once for this command; an empty new one gets the sample council first."""
     return Assistant.open(settings, say=lambda line: click.echo(line, err=True))
@@ -91,6 +101,7 @@ def _open(settings: Settings) -> Assistant:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Earlier turns of the conversation (JSON list or JSON Lines), so QUESTION can be a follow-up.",
 )
+@ACCESS_OPTION
 @click.pass_context
 def ask_command(
     ctx: click.Context,
@@ -102,6 +113,7 @@ def ask_command(
     k: int | None,
     as_json: bool,
     history_file: Path | None,
+    access: Literal["public", "restricted"],
 ) -> None:
     """Answer QUESTION from the records, citing meeting, agenda item and paragraph.
 
@@ -119,7 +131,7 @@ def ask_command(
     until_d: date | None = until.date() if until else None
     if since_d and until_d and since_d > until_d:
         raise click.BadParameter("--since is after --until", param_hint="--since")
-    filters = Filters(body=body, since=since_d, until=until_d, doc_type=doc_type)
+    filters = Filters(body=body, since=since_d, until=until_d, doc_type=doc_type, access=access)
     try:
         history = load_turns(history_file) if history_file else None
         answer = _open(settings).ask(question, filters, k, history=history)
@@ -154,6 +166,7 @@ def _print_answer(answer: Answer) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help='Also write a "Previous decisions" brief: FILE.md or FILE.docx.',
 )
+@ACCESS_OPTION
 @click.pass_context
 def precedent_command(
     ctx: click.Context,
@@ -164,6 +177,7 @@ def precedent_command(
     types: tuple[str, ...],
     as_json: bool,
     brief_file: Path | None,
+    access: Literal["public", "restricted"],
 ) -> None:
     """Every decision on TOPIC in date order: its type, vote, mover and what later changed it.
 
@@ -178,7 +192,7 @@ def precedent_command(
         raise click.BadParameter("--since is after --until", param_hint="--since")
     if brief_file is not None and brief_file.suffix.lower() not in (".md", ".docx"):
         raise click.BadParameter("the brief is written as FILE.md or FILE.docx", param_hint="--brief")
-    filters = Filters(body=body, since=since_d, until=until_d)
+    filters = Filters(body=body, since=since_d, until=until_d, access=access)
     try:
         found = _open(settings).precedent(topic, filters, types)
         if brief_file is not None:
@@ -198,8 +212,9 @@ def precedent_command(
 @click.option(
     "--json", "as_json", is_flag=True, help="Print each answer as one JSON line (a valid --history file)."
 )
+@ACCESS_OPTION
 @click.pass_context
-def chat(ctx: click.Context, k: int | None, as_json: bool) -> None:
+def chat(ctx: click.Context, k: int | None, as_json: bool, access: Literal["public", "restricted"]) -> None:
     """Ask question after question; follow-ups ("who seconded it?") carry the conversation on.
 
     Reads one question per line from standard input until end of input or "quit".
@@ -219,7 +234,7 @@ def chat(ctx: click.Context, k: int | None, as_json: bool) -> None:
                 break
             if not question:
                 continue
-            answer = conversation.ask(opened, question, k=k)
+            answer = conversation.ask(opened, question, Filters(access=access), k=k)
             if as_json:
                 click.echo(json.dumps(answer_json(answer), ensure_ascii=False))
             else:
@@ -232,8 +247,13 @@ def chat(ctx: click.Context, k: int | None, as_json: bool) -> None:
 @cli.command()
 @click.option("--host", help="Address to listen on (default 127.0.0.1; env COUNCILQA_PAGE__HOST).")
 @click.option("--port", type=click.IntRange(1, 65535), help="Port (default 7860; env COUNCILQA_PAGE__PORT).")
+@click.option(
+    "--access",
+    type=click.Choice(["public", "restricted"]),
+    help="What the page's users may read (default public; env COUNCILQA_PAGE__ACCESS).",
+)
 @click.pass_context
-def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
+def serve(ctx: click.Context, host: str | None, port: int | None, access: str | None) -> None:
     """Start the chat page; it prints its address once it is ready to answer.
 
     \b
@@ -243,7 +263,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
     """
     settings = _settings(ctx)
     page = settings.page.model_copy(
-        update={k: v for k, v in (("host", host), ("port", port)) if v is not None}
+        update={k: v for k, v in (("host", host), ("port", port), ("access", access)) if v is not None}
     )
     settings = settings.model_copy(update={"page": page})
     try:
@@ -284,14 +304,22 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
     is_flag=True,
     help="Exit 1 when a figure falls below its floor in the settings (COUNCILQA_EVAL_GATE__MRR=...).",
 )
+@ACCESS_OPTION
 @click.pass_context
 def eval_command(
-    ctx: click.Context, questions_file: Path | None, k: int | None, split: str, as_json: bool, gate: bool
+    ctx: click.Context,
+    questions_file: Path | None,
+    k: int | None,
+    split: str,
+    as_json: bool,
+    gate: bool,
+    access: Literal["public", "restricted"],
 ) -> None:
     """Run a question file through the same path as `ask` and report accuracy figures.
 
     With no --questions, runs the sample council's question set (indexing the sample council
-    first when the archive is empty)."""
+    first when the archive is empty). A question that names the access it needs ("access":
+    "restricted": it asks about an exempt item) runs with it; the rest run with --access."""
     from evals.run import QUESTIONS, QuestionFileError, load_questions, run_eval, select_split
     from evals.run import gate as check_gate
 
@@ -301,7 +329,7 @@ def eval_command(
         if not questions:
             raise click.ClickException(f"No questions in the {split} split of {questions_file or QUESTIONS}.")
         opened = _open(settings) if questions_file is None else Assistant(settings)
-        summary, outcomes = run_eval(questions, settings, k, assistant=opened)
+        summary, outcomes = run_eval(questions, settings, k, assistant=opened, access=access)
     except (QuestionFileError, AssistantError) as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:

@@ -7,7 +7,7 @@ import contextlib
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import click
 
@@ -40,6 +40,7 @@ def report_json(report: IngestReport) -> dict[str, Any]:
         "failed": [{"source": s, "reason": r} for s, r in report.failed],
         "repaired": report.repaired,
         "problems": report.problems,
+        "restricted": [{"source": s, "why": why} for s, why in report.restricted],
         "chunks": report.chunks,
         "seconds": round(report.seconds, 2),
         "stages": {stage: round(secs, 3) for stage, secs in report.stages.items()},
@@ -63,6 +64,10 @@ def _print_report(report: IngestReport, as_json: bool) -> None:
     if report.repaired:
         click.echo(f"Repaired {len(report.repaired)} document(s) by ingesting their files again.")
     click.echo("Time: " + ", ".join(f"{stage} {secs:.1f}s" for stage, secs in report.stages.items()))
+    if report.restricted:
+        click.echo(f"Restricted (members and officers only): {len(report.restricted)} agenda item(s)")
+        for source, why in report.restricted:
+            click.echo(f"  restricted: {source.replace(chr(92), '/').rsplit('/', 1)[-1]}, {why}")
     for _source, reason in report.failed:
         click.echo(f"  failed: {reason}", err=True)
     if report.problems:
@@ -170,11 +175,18 @@ def ingest(
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.option(
+    "--access",
+    type=click.Choice(["public", "restricted"]),
+    default="public",
+    show_default=True,
+    help="Whose view to count: public counts no restricted passage, nor a document holding only those.",
+)
 @click.pass_context
-def status(ctx: click.Context, as_json: bool) -> None:
+def status(ctx: click.Context, as_json: bool, access: Literal["public", "restricted"]) -> None:
     """Show what is indexed: documents, meetings, bodies, dates and chunks."""
     try:
-        st = index_status(_settings(ctx))
+        st = index_status(_settings(ctx), access)
     except AssistantError as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:

@@ -245,7 +245,9 @@ def load_turns(path: Path) -> list[Turn]:
                     answer=str(row.get("answer") or ""),
                     filters=Filters.model_validate(row["filters"]) if row.get("filters") else None,
                     citations=[
-                        Citation.from_metadata({"doc_id": "", **c}) for c in row.get("citations") or []
+                        # what a citation says of its own access only labels it: history never grants access
+                        Citation.from_metadata({"doc_id": "", "access": "public", **c})
+                        for c in row.get("citations") or []
                     ],
                 )
             )

@@ -54,6 +54,7 @@ class IngestReport:
     failed: list[tuple[str, str]] = field(default_factory=list)
     repaired: list[str] = field(default_factory=list)  # documents --repair ingested again (their files)
     problems: list[str] = field(default_factory=list)  # what the check at the end found wrong, one line each
+    restricted: list[tuple[str, str]] = field(default_factory=list)  # (file, what is restricted and why)
     chunks: int = 0
     seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
@@ -124,6 +125,7 @@ class _Prepared:
     meta: DocumentMeta
     sources: list[str]
     decisions: list[DecisionRecord]
+    restricted: list[str] = field(default_factory=list)  # what is restricted and why, per item
 
 
 class Ingest:
@@ -224,7 +226,9 @@ class Ingest:
             "format": raw.format,
             "chunks": len(chunks),
             "ingested_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "access": meeting.access,  # restricted when any part is: the original file holds it
         }
+        restricted = meeting.restricted
         for key in ("council", "body", "doc_type"):
             value = getattr(meeting, key)
             if value:
@@ -232,7 +236,7 @@ class Ingest:
         if meeting.meeting_date:
             meta["meeting_date"] = meeting.meeting_date.isoformat()
         meta["decisions"] = len(decisions)
-        self.pending[digest] = _Prepared(path, raw, chunks, meta, [source], decisions)
+        self.pending[digest] = _Prepared(path, raw, chunks, meta, [source], decisions, restricted)
         self._pending_chunks += len(chunks)
         self._pending_chars += len(raw.text)
 
@@ -302,6 +306,7 @@ class Ingest:
             self.holders.setdefault(source, set()).add(doc_id)
             self._forget_elsewhere(source, keep=doc_id)  # the file's old version, if it changed
         self.report.ingested.append(prepared.sources[0])
+        self.report.restricted.extend((prepared.sources[0], why) for why in prepared.restricted)
         self.report.chunks += len(prepared.chunks)
 
     # -- bookkeeping -----------------------------------------------------------------------

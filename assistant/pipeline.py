@@ -14,6 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from index import CouncilIndex, Embedder
+from index.vector import body_key
 
 from .answer import answer_question
 from .conversation import Turn, merge_filters, resolve
@@ -25,8 +26,8 @@ from .precedent_chat import precedent_reply
 from .records import Precedent
 from .scoring import awaits_outcome, records_outcome
 from .settings import Settings
-from .sources import SourceView, open_source, source_file
-from .types import Answer, Citation, Filters
+from .sources import SourceView, open_source, source_file, visible_documents
+from .types import AccessLevel, Answer, Citation, Filters
 
 SAMPLE_COUNCIL = Path(__file__).parent / "sample_council"
 
@@ -81,7 +82,8 @@ class Assistant:
     def warm(self) -> None:
         """Load the encoder and the keyword index now, so the first question is as fast as the tenth."""
         self.index.embedder.embed(["warm up"])
-        self.index.keyword()
+        for access in ("public", "restricted"):
+            self.index.keyword(access)
 
     def ask(
         self,
@@ -96,20 +98,31 @@ class Assistant:
         With `history` (the conversation so far, maybe empty) the question is first resolved: a
         follow-up such as "who seconded it?" takes the last turn's topic and filters, dates and
         bodies it names become filters, and `filters` given here override them.
+
+        The caller's access is `filters.access` (public when no filters are given): it holds for
+        the whole question, whatever the history or the question itself says, and restricted
+        passages are never retrieved, ranked, quoted or counted for a public caller.
         """
         question = question.strip()
         if not question:
             raise ValueError("The question is empty.")
         settings, index = self.settings, self.index
         docs = index.documents()
-        bodies = sorted({str(meta["body"]) for _, meta in docs if meta.get("body")})
-        councils = {str(meta["council"]) for _, meta in docs if meta.get("council")}
+        access: AccessLevel = filters.access if filters is not None else "public"
+        # only the bodies and councils the caller may see: a body that met only in private is not
+        # read from a public caller's question, nor does it make labels name their council
+        seen = index.keyword(access)
+        seen_bodies, seen_councils = set(seen.bodies()), set(seen.councils.tolist())
+        bodies = sorted(
+            {str(m["body"]) for _, m in docs if m.get("body") and body_key(str(m["body"])) in seen_bodies}
+        )
+        councils = {str(m["council"]) for _, m in docs if m.get("council") and m["council"] in seen_councils}
         resolved = None
         if history is not None:
             resolved, stated = resolve(question, history, bodies, date.today())
             filters = merge_filters(stated, filters)
         asked = resolved or question
-        filters = filters or Filters()
+        filters = (filters or Filters()).model_copy(update={"access": access})
         update = {
             "question": question,
             "resolved_question": resolved,
@@ -120,8 +133,8 @@ class Assistant:
         # "what did we decide about ...", "has the council ever ...": the precedent search answers
         if (precedent := precedent_reply(asked, filters, index)) is not None:
             return precedent.model_copy(update={**update, "retrieved": chunks})
-        chunks = index.follow_on(chunks, awaits_outcome, records_outcome)
-        keyword = index.keyword()
+        chunks = index.follow_on(chunks, awaits_outcome, records_outcome, access=access)
+        keyword = index.keyword(access)
         answer = answer_question(asked, chunks, settings.answer, index.embedder, keyword.rarity, bodies)
         if settings.llm.enabled:
             answer = generate_answer(asked, chunks, answer, settings.llm, index.embedder)
@@ -165,14 +178,17 @@ class Assistant:
             repair=repair,
         )
 
-    def source(self, citation: Citation) -> SourceView:
-        """A cited passage reopened: its paragraph highlighted in its agenda item, and its file."""
+    def source(self, citation: Citation, access: AccessLevel = "public") -> SourceView:
+        """A cited passage reopened: its paragraph highlighted in its agenda item, and its file.
+        A caller with `access` sees only the paragraphs (and the file) it may; a citation of a
+        passage it may not see is not found (SourceError)."""
         councils = {str(m["council"]) for _, m in self.index.documents() if m.get("council")}
-        return open_source(self.index, citation, show_council=len(councils) > 1)
+        return open_source(self.index, citation, show_council=len(councils) > 1, access=access)
 
-    def source_file(self, doc_id: str) -> Path | None:
-        """The original file of an indexed document (None when it is unknown or gone from disk)."""
-        return source_file(self.index, doc_id)
+    def source_file(self, doc_id: str, access: AccessLevel = "public") -> Path | None:
+        """The original file of an indexed document (None when it is unknown, gone from disk, or
+        holds anything restricted and the caller is public)."""
+        return source_file(self.index, doc_id, access)
 
     def ingest_uploads(
         self, files: Sequence[Path], *, on_file: Callable[[Path, str], None] | None = None
@@ -184,10 +200,13 @@ class Assistant:
         kept = [_keep_upload(Path(f), folder) for f in files]
         return self.ingest(kept, on_file=on_file)
 
-    def status(self) -> IndexStatus:
-        """Count documents, meetings, bodies, councils, dates and chunks in the archive."""
+    def status(self, access: AccessLevel = "public") -> IndexStatus:
+        """Count documents, meetings, bodies, councils, dates and chunks in the archive, as a caller
+        with `access` may see it: a public caller's counts leave out every restricted passage, and
+        every document holding nothing public."""
         index = self.index
-        docs = [meta for _, meta in index.documents()]
+        seen = visible_documents(index, access)
+        docs = [meta for doc_id, meta in index.documents() if doc_id in seen]
         dates = sorted(date.fromisoformat(str(m["meeting_date"])) for m in docs if m.get("meeting_date"))
         meetings = {(m.get("body"), m.get("meeting_date")) for m in docs if m.get("meeting_date")}
         by_type: dict[str, int] = {}
@@ -198,7 +217,7 @@ class Assistant:
             location=index.vectors.location,
             documents=len(docs),
             meetings=len(meetings),
-            chunks=index.vectors.count(),
+            chunks=sum(seen.values()) if access == "public" else index.vectors.count(),
             bodies=sorted({str(m["body"]) for m in docs if m.get("body")}),
             first_date=dates[0] if dates else None,
             last_date=dates[-1] if dates else None,
@@ -320,9 +339,9 @@ class IndexStatus:
     last_ingest: datetime | None = None  # when the latest document went in
 
 
-def index_status(settings: Settings) -> IndexStatus:
-    """`Assistant(settings).status()`."""
-    return Assistant(settings).status()
+def index_status(settings: Settings, access: AccessLevel = "public") -> IndexStatus:
+    """`Assistant(settings).status(access)`."""
+    return Assistant(settings).status(access)
 
 
 def is_empty(settings: Settings) -> bool:

@@ -27,7 +27,7 @@ from index import CouncilIndex, body_key, match_bodies
 
 from .records import DecisionLink, DecisionRecord, LinkMethod, LinkRelation, Precedent, PrecedentEntry
 from .text import APPLICATION_NUMBER, MONTH_NAMES, cosine, tokenize
-from .types import Filters
+from .types import Filters, may_see
 
 _SIMILAR = 0.8  # cosine of two decisions' words for "text similarity"
 _SUBSTANTIVE = ("resolved", "carried", "amended", "rescinded", "deferred", "noted")
@@ -55,7 +55,8 @@ def find_precedent(
     if not topic:
         raise ValueError("The topic is empty.")
     filters = filters or Filters()
-    records = index.vectors.decision_records()
+    # only the decisions the caller may see: a restricted one is never found, linked or counted
+    records = [r for r in index.vectors.decision_records() if may_see(filters.access, r.citation.access)]
     on_topic = sorted((r for r in records if _on_topic(topic, r)), key=_order)
     later, earlier = link_decisions(on_topic, index)
     keys = sorted({body_key(r.body) for r in records if r.body})

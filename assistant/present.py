@@ -181,6 +181,7 @@ def _citation_json(answer: Answer, c: Citation) -> dict[str, Any]:
         "char_start": c.char_start,
         "char_end": c.char_end,
         "page": c.page,
+        "access": c.access,
     }
 
 
@@ -312,6 +313,9 @@ def ingest_report_markdown(report: IngestReport) -> str:
     ]
     lines += [f"- added: {escape_markdown(_name(s))}" for s in report.ingested]
     lines += [f"- failed: {escape_markdown(reason)}" for _, reason in report.failed]
+    lines += [
+        f"- restricted: {escape_markdown(_name(s))}, {escape_markdown(why)}" for s, why in report.restricted
+    ]
     lines += [f"- problem: {escape_markdown(p)}" for p in report.problems[:10]]
     return "\n".join(lines)
 

@@ -156,6 +156,7 @@ class DecisionRecord(BaseModel):
         """Flat Chroma metadata: filter fields plus the whole record as JSON."""
         meta: dict[str, str | int] = {"record": self.model_dump_json(), "type": self.type}
         meta["doc_id"] = self.citation.doc_id
+        meta["access"] = self.citation.access
         if self.citation.body:
             meta["body"] = self.citation.body
         if self.citation.meeting_date:
@@ -165,8 +166,13 @@ class DecisionRecord(BaseModel):
 
     @classmethod
     def from_metadata(cls, meta: Mapping[str, Any]) -> DecisionRecord:
-        """The record stored by `to_metadata`."""
-        return cls.model_validate(json.loads(str(meta["record"])))
+        """The record stored by `to_metadata`; one stored before access levels counts as restricted."""
+        record = cls.model_validate(json.loads(str(meta["record"])))
+        if meta.get("access") != record.citation.access:
+            record = record.model_copy(
+                update={"citation": record.citation.model_copy(update={"access": "restricted"})}
+            )
+        return record
 
 
 class DecisionLink(BaseModel):

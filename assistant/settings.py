@@ -226,6 +226,11 @@ class PageSettings(BaseModel):
         None, description="With a password, the page asks for this login (COUNCILQA_PAGE__USERNAME)"
     )
     password: SecretStr | None = Field(None, description="The login's password (COUNCILQA_PAGE__PASSWORD)")
+    access: Literal["public", "restricted"] = Field(
+        "public",
+        description="What the page's users may read: public (never a restricted record), or restricted "
+        "(members and officers: exempt / Part II items too, marked so); `serve --access`",
+    )
     uploads: bool = Field(
         False,
         description="Show officers an upload box that ingests new files into the archive; keep it off on "

@@ -14,7 +14,8 @@ from pathlib import Path
 from index import CouncilIndex
 from index.vector import document_sources
 
-from .types import Chunk, Citation
+from .errors import NoEvidenceError
+from .types import AccessLevel, Chunk, Citation, may_see
 
 CONTEXT_PARAGRAPHS = 2  # paragraphs of the same item shown on each side of the cited one
 
@@ -62,10 +63,25 @@ class SourceView:
         return self.citation.page
 
 
-def source_file(index: CouncilIndex, doc_id: str) -> Path | None:
-    """The original file of an indexed document, when one of its files is still on disk."""
+def visible_documents(index: CouncilIndex, access: AccessLevel) -> dict[str, int]:
+    """doc_id -> how many of its passages a caller with `access` may see, for every document with
+    at least one (a public caller's view of the archive never counts a restricted passage)."""
+    seen: dict[str, int] = {}
+    if access == "restricted":
+        return {doc_id: int(str(meta.get("chunks", 0) or 0)) for doc_id, meta in index.documents()}
+    complete = {doc_id for doc_id, _ in index.documents()}
+    for _cid, _text, meta, _vector in index.vectors.chunk_records():
+        doc_id = str(meta.get("doc_id", ""))
+        if doc_id in complete and may_see(access, meta.get("access")):
+            seen[doc_id] = seen.get(doc_id, 0) + 1
+    return seen
+
+
+def source_file(index: CouncilIndex, doc_id: str, access: AccessLevel = "public") -> Path | None:
+    """The original file of an indexed document, when one of its files is still on disk and the
+    caller may read all of it: a file holding anything restricted is for restricted callers only."""
     record = index.vectors.document_record(doc_id)
-    if record is None:
+    if record is None or not may_see(access, record[1].get("access")):
         return None
     for source in document_sources(record[1]):
         if "://" in source:
@@ -81,11 +97,25 @@ def media_type(path: Path) -> str:
     return _MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream")
 
 
-def open_source(index: CouncilIndex, citation: Citation, show_council: bool = False) -> SourceView:
-    """The cited paragraph in its agenda item, the quoted span marked, and the file to download."""
+def open_source(
+    index: CouncilIndex, citation: Citation, show_council: bool = False, access: AccessLevel = "public"
+) -> SourceView:
+    """The cited paragraph in its agenda item, the quoted span marked, and the file to download;
+    only what `access` may see (the paragraphs around it, the file), and a passage it may not see
+    is not found, whatever the citation given says of itself."""
     record = index.vectors.document_record(citation.doc_id)
     text = record[0] if record else None
-    chunks = [c for c in index.vectors.document_chunks(citation.doc_id) if _same_item(c, citation)]
+    chunks = [
+        c
+        for c in index.vectors.document_chunks(citation.doc_id)
+        if _same_item(c, citation) and may_see(access, c.citation.access)
+    ]
+    if access == "public" and not any(
+        c.citation.char_start <= citation.char_start < c.citation.char_end
+        or c.citation.char_start == citation.char_start
+        for c in chunks
+    ):
+        raise NoEvidenceError("That passage is not in the records.")  # the same as for one never indexed
     spans = _paragraph_spans(chunks, text)
     paragraphs = [_paragraph(start, end, body, citation) for start, end, body in spans]
     cited = [i for i, p in enumerate(paragraphs) if p.cited]
@@ -96,7 +126,7 @@ def open_source(index: CouncilIndex, citation: Citation, show_council: bool = Fa
         )
     else:
         lo, hi = 0, len(paragraphs)
-    file = source_file(index, citation.doc_id)
+    file = source_file(index, citation.doc_id, access)
     name = Path(citation.source.replace("\\", "/")).name
     return SourceView(
         citation=citation,

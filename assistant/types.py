@@ -11,6 +11,17 @@ from pydantic import BaseModel, ConfigDict, Field
 
 DocType = Literal["minutes", "report", "agenda", "transcript"]
 DOC_TYPES: tuple[str, ...] = ("minutes", "report", "agenda", "transcript")
+# who may read a record: `public` (anyone) or `restricted` (exempt / Part II / confidential
+# business: members and officers only). A caller's access is the most it may see.
+AccessLevel = Literal["public", "restricted"]
+ACCESS_LEVELS: tuple[str, ...] = ("public", "restricted")
+
+
+def may_see(caller: AccessLevel, record: str | None) -> bool:
+    """True when a caller with `caller` access may see a record classified `record`; a record
+    with no classification (indexed before access levels) counts as restricted."""
+    return caller == "restricted" or record == "public"
+
 
 _CITATION_INT_FIELDS = ("paragraph", "item_paragraph", "char_start", "char_end", "page")
 
@@ -43,6 +54,9 @@ class Citation(BaseModel):
     char_start: int = Field(ge=0, description="Start of the cited text in the extracted text")
     char_end: int = Field(ge=0, description="End (exclusive) of the cited text")
     page: int | None = Field(None, ge=1, description="1-based PDF page of the cited text")
+    access: AccessLevel = Field(
+        "public", description="public, or restricted (exempt / Part II / confidential business)"
+    )
 
     @property
     def item_number(self) -> str | None:
@@ -74,7 +88,8 @@ class Citation(BaseModel):
         if not (who or when):
             parts.append(self.source.replace("\\", "/").rsplit("/", 1)[-1])
         parts.append(f"para {self.para_number or self.item_paragraph or self.paragraph}")
-        return ", ".join(parts + ([f"p. {self.page}"] if self.page is not None else []))
+        label = ", ".join(parts + ([f"p. {self.page}"] if self.page is not None else []))
+        return f"{label} (restricted)" if self.access == "restricted" else label
 
     def _who(self, show_council: bool) -> str | None:
         body = short_body(self.body) if self.body else None
@@ -109,6 +124,8 @@ class Citation(BaseModel):
         for key in _CITATION_INT_FIELDS:
             if key in fields:
                 fields[key] = int(fields[key])
+        if fields.get("access") not in ACCESS_LEVELS:
+            fields["access"] = "restricted"  # unclassified (an older archive): when in doubt, restricted
         return cls.model_validate(fields)
 
 
@@ -230,6 +247,8 @@ class Paragraph(BaseModel):
     char_end: int
     page: int | None = None
     decision: Decision | None = Field(None, description="The decision this paragraph helps record")
+    access: AccessLevel = Field("public", description="public, or restricted (ingest/access.py)")
+    access_reason: str | None = Field(None, description="Why it is restricted, in words")
 
 
 class AgendaItem(BaseModel):
@@ -245,6 +264,11 @@ class AgendaItem(BaseModel):
         if self.number and self.title:
             return f"{self.number}. {self.title}"
         return self.title or self.number
+
+    @property
+    def access(self) -> AccessLevel:
+        """restricted when any of its paragraphs is."""
+        return "restricted" if any(p.access == "restricted" for p in self.paragraphs) else "public"
 
 
 class Meeting(BaseModel):
@@ -262,6 +286,25 @@ class Meeting(BaseModel):
         None, description='For a report: the number of the agenda item it went to, e.g. "6"'
     )
     items: list[AgendaItem] = Field(default_factory=list)
+
+    @property
+    def access(self) -> AccessLevel:
+        """restricted when any of its items is: its original file holds restricted text."""
+        return "restricted" if any(i.access == "restricted" for i in self.items) else "public"
+
+    @property
+    def restricted(self) -> list[str]:
+        """What is restricted and why, one line per agenda item: "item 8 Disposal of Land: 'PART II'"."""
+        out: list[str] = []
+        for item in self.items:
+            reasons = list(
+                dict.fromkeys(
+                    p.access_reason or "restricted" for p in item.paragraphs if p.access == "restricted"
+                )
+            )
+            if reasons:
+                out.append(f"{'item ' + item.label if item.label else 'preamble'}: {'; '.join(reasons)}")
+        return out
 
     @property
     def label(self) -> str:
@@ -376,9 +419,12 @@ class Filters(BaseModel):
     until: date | None = None
     doc_type: DocType | None = None
     council: str | None = Field(None, description="Only this council's records (exactly as indexed)")
+    access: AccessLevel = Field(
+        "public", description="The caller's access: public callers never see restricted records"
+    )
 
     def is_empty(self) -> bool:
-        """True when no filter is set."""
+        """True when no filter is set (the caller's access is not a filter the answer names)."""
         return not any((self.body, self.since, self.until, self.doc_type, self.council))
 
 

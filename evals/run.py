@@ -62,6 +62,10 @@ class Question(BaseModel):
         None, description="dev: tune weights and thresholds on it; test: held out, CI gates on it"
     )
     filters: EvalFilters | None = None
+    access: Literal["public", "restricted"] | None = Field(
+        None,
+        description="The access the question needs (it asks about an exempt item); None: the run's own",
+    )
 
 
 class QuestionFileError(ValueError):
@@ -223,11 +227,13 @@ def run_eval(
     asker: Callable[..., Answer] | None = None,
     *,
     assistant: Assistant | None = None,
+    access: Literal["public", "restricted"] = "public",
 ) -> tuple[dict[str, Any], list[Outcome]]:
     """Ask every question through the same path as the CLI and the page, and score it.
 
     Args:
         assistant: the archive to ask (default: opened from `settings`).
+        access: the caller's access for every question that does not name the access it needs.
         asker: called as `asker(question, settings, filters, k)` instead, e.g. a fake in tests.
     """
     k = k or settings.answer.k
@@ -240,7 +246,7 @@ def run_eval(
     outcomes: list[Outcome] = []
     for q in questions:
         f = q.filters
-        filters = Filters.model_validate(f.model_dump()) if f else Filters()
+        filters = Filters.model_validate({**(f.model_dump() if f else {}), "access": q.access or access})
         started = time.perf_counter()
         answer = asker(q.question, settings, filters, k)
         outcomes.append(judge(q, answer, time.perf_counter() - started, k))

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from assistant.settings import IndexSettings
 from assistant.text import cosine
-from assistant.types import Chunk, Filters, ScoredChunk
+from assistant.types import Chunk, Filters, ScoredChunk, may_see
 
 from .embed import Embedder
 from .keyword import KeywordIndex
@@ -78,7 +78,8 @@ def retrieve_chunks(
     keyword: KeywordIndex,
     settings: IndexSettings,
 ) -> list[ScoredChunk]:
-    """The `k` chunks that best match the question under the filters, best first."""
+    """The `k` chunks that best match the question under the filters, best first. `keyword` must be
+    the BM25 index of what `filters.access` may see; Chroma's query carries the access too."""
     bodies = match_bodies(filters.body, keyword.bodies()) if filters.body else None
     if bodies is not None and not bodies:
         return []
@@ -102,6 +103,8 @@ def retrieve_chunks(
     for cid in top:
         if cid not in chunks:
             continue  # deleted since the keyword index was built
+        if not may_see(filters.access, chunks[cid].citation.access):
+            continue  # never reached with the right keyword index; checked again all the same
         out.append(
             ScoredChunk(
                 chunk=chunks[cid],

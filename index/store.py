@@ -7,7 +7,7 @@ from typing import Any
 
 from assistant.records import DecisionRecord
 from assistant.settings import Settings
-from assistant.types import Chunk, Filters, RawDocument, ScoredChunk
+from assistant.types import AccessLevel, Chunk, Filters, RawDocument, ScoredChunk, may_see
 
 from .embed import Embedder, SentenceTransformerEmbedder
 from .keyword import KeywordIndex
@@ -20,7 +20,7 @@ from .vector import DocumentMeta, VectorStore
 # and keeps a paragraph of megabytes (a single-line file) from ballooning the tokenizer.
 _CHARS_PER_TOKEN = 16
 # Bumped when the saved keyword index gains a field, so an older file is rebuilt, not misread.
-KEYWORD_FORMAT = 2
+KEYWORD_FORMAT = 3
 
 
 class CouncilIndex:
@@ -30,8 +30,9 @@ class CouncilIndex:
         self.settings = settings
         self.embedder: Embedder = embedder or SentenceTransformerEmbedder(settings.index)
         self.vectors = VectorStore(settings, create=create)
-        self._keyword: KeywordIndex | None = None
-        self._keyword_generation = -1
+        # one BM25 index per access level, each built only from the chunks that level may see, so
+        # a public query is never ranked, nor its words weighed, by restricted text
+        self._keyword: dict[str, tuple[int, KeywordIndex]] = {}
 
     # -- writing --------------------------------------------------------------------------
     def lock(self, timeout: float | None = None) -> ArchiveLock:
@@ -58,21 +59,26 @@ class CouncilIndex:
         self.vectors.add_document(raw.doc_id, raw.text, meta, chunks, vectors, decisions)
 
     # -- reading --------------------------------------------------------------------------
-    def keyword(self) -> KeywordIndex:
-        """The BM25 index, rebuilt from Chroma when another write moved the generation on."""
+    def keyword(self, access: AccessLevel = "public") -> KeywordIndex:
+        """The BM25 index of the chunks a caller with `access` may see, rebuilt from Chroma when
+        another write moved the generation on."""
         generation = self.vectors.generation()
-        if self._keyword is not None and generation == self._keyword_generation:
-            return self._keyword
+        cached = self._keyword.get(access)
+        if cached is not None and cached[0] == generation:
+            return cached[1]
         folder = self.settings.data_dir / "keyword"
-        path = folder / f"{self.settings.index.collection}-{generation}.v{KEYWORD_FORMAT}.pkl"
+        name = self.settings.index.collection
+        path = folder / f"{name}-{generation}-{access}.v{KEYWORD_FORMAT}.pkl"
         index = KeywordIndex.load(path)
         if index is None:
-            index = KeywordIndex.build(self.vectors.iter_chunks())
+            index = KeywordIndex.build(
+                c for c in self.vectors.iter_chunks() if may_see(access, c.citation.access)
+            )
             index.save(path)
-            for old in folder.glob(f"{self.settings.index.collection}-*.pkl"):
-                if old != path:
+            for old in folder.glob(f"{name}-*.pkl"):
+                if old != path and not old.name.startswith(f"{name}-{generation}-"):
                     old.unlink(missing_ok=True)
-        self._keyword, self._keyword_generation = index, generation
+        self._keyword[access] = (generation, index)
         return index
 
     def forget_keyword(self) -> None:
@@ -80,7 +86,7 @@ class CouncilIndex:
         folder = self.settings.data_dir / "keyword"
         for old in folder.glob(f"{self.settings.index.collection}-*.pkl"):
             old.unlink(missing_ok=True)
-        self._keyword, self._keyword_generation = None, -1
+        self._keyword.clear()
 
     def follow_on(
         self,
@@ -88,12 +94,13 @@ class CouncilIndex:
         opens: Callable[[Chunk], bool],
         closes: Callable[[Chunk], bool],
         reach: int = 3,
+        access: AccessLevel = "public",
     ) -> list[ScoredChunk]:
         """The retrieved chunks, then for each that `opens` something (a motion moved) the first of
         the next `reach` paragraphs of its agenda item that `closes` it (how the motion ended), ranked
         after them all with the similarity of the chunk it follows."""
         have = {s.chunk.id for s in retrieved}
-        keyword = self.keyword()
+        keyword = self.keyword(access)
         extra: list[ScoredChunk] = []
         for scored in retrieved:
             if not opens(scored.chunk):
@@ -104,7 +111,7 @@ class CouncilIndex:
                 if nxt is None or nxt in have:
                     break
                 found = self.vectors.get_chunks([nxt])
-                if not found:
+                if not found or not may_see(access, found[0].citation.access):
                     break
                 if closes(found[0]):
                     have.add(nxt)
@@ -114,14 +121,15 @@ class CouncilIndex:
         return [*retrieved, *extra]
 
     def retrieve(self, question: str, filters: Filters, k: int) -> list[ScoredChunk]:
-        """Hybrid retrieval of the `k` best chunks for a question."""
+        """Hybrid retrieval of the `k` best chunks for a question, among those the caller's access
+        (`filters.access`) may see."""
         return retrieve_chunks(
             question,
             filters,
             k,
             embedder=self.embedder,
             vectors=self.vectors,
-            keyword=self.keyword(),
+            keyword=self.keyword(filters.access),
             settings=self.settings.index,
         )
 

@@ -84,8 +84,11 @@ def body_key(body: str) -> str:
 
 
 def build_where(filters: Filters, bodies: Sequence[str] | None) -> Where | None:
-    """A Chroma `where` for the filters; `bodies` are the body keys the body filter matched."""
+    """A Chroma `where` for the filters; `bodies` are the body keys the body filter matched. A
+    public caller's query holds only chunks classified public (an unclassified one never matches)."""
     clauses: list[Where] = []
+    if filters.access == "public":
+        clauses.append({"access": "public"})
     if bodies is not None:
         clauses.append({"body_key": {"$in": list(bodies)}})
     if filters.doc_type:

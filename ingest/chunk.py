@@ -46,6 +46,7 @@ def chunk_meeting(meeting: Meeting, settings: IngestSettings) -> list[Chunk]:
                     char_start=start,
                     char_end=end,
                     page=head[0].page,
+                    access="restricted" if any(p.access == "restricted" for p in group) else "public",
                 )
                 later = [
                     (p.char_start - start, p.number, p.page, *numbers[p.number])
@@ -122,6 +123,7 @@ def _merge_short(paragraphs: list[Paragraph], min_chars: int, max_chars: int) ->
                 and para.char_end - group[0].char_start <= max_chars
                 and not (stands_alone(para) and any(stands_alone(p) for p in group))
                 and (decided is None or para.decision is None or para.decision == decided)
+                and para.access == group[-1].access  # a public passage never hides in a restricted one
             ):
                 group.append(para)
                 continue

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from assistant.types import AgendaItem, Meeting, Paragraph, RawDocument
 
+from .access import classify_access
 from .decisions import tag_decisions
 from .metadata import find_body, find_council, find_date, find_dates, find_doc_type
 from .sidecar import apply_overrides
@@ -52,7 +53,7 @@ def parse_meeting(raw: RawDocument) -> Meeting:
         meeting_item=find_meeting_item(header) if doc_type == "report" else None,
         items=items,
     )
-    return apply_overrides(meeting, raw.meta)
+    return classify_access(apply_overrides(meeting, raw.meta), raw.meta.get("access"))
 
 
 # a report's subject in its header: "SUBJECT: Mill Lane ...", "Report title: ...", "Title: ..."

@@ -327,6 +327,7 @@ class _ItemReader:
             char_start=start,
             char_end=end,
             page=para.page,
+            access=para.access,
         )
         text = meeting.text[start:end]
         found_ids = identifiers_in(" ".join([item.title or "", text]))
@@ -434,6 +435,7 @@ def _report_records(meeting: Meeting, where: dict[int, str]) -> list[DecisionRec
             char_start=first.char_start,
             char_end=last.char_end,
             page=first.page,
+            access="restricted" if any(p.access == "restricted" for p in body) else "public",
         )
         out.append(
             DecisionRecord(

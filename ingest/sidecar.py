@@ -14,7 +14,10 @@ Two ways to give it, both optional; when both name a field, the `.meta.json` fil
        {"path": "2024/03/minutes.pdf", "body": "Planning Committee", "meeting_date": "2024-03-14"}
 
 Fields: `council`, `body`, `meeting_date` (ISO `YYYY-MM-DD`), `doc_type` (minutes, report,
-agenda or transcript) and `title`. Other keys are ignored, so a manifest written for another
+agenda or transcript), `title` and `access` (`public` or `restricted`: who may read the whole
+file, over what its text says; ingest/access.py). A manifest entry whose `path` names a folder
+(`"exempt/"`) applies to every file under it; an entry for the file itself wins over it.
+Other keys are ignored, so a manifest written for another
 purpose does no harm; a field that is missing, empty or null leaves what the text says. A
 sidecar that cannot be read or parsed is ignored (the file still ingests from its text).
 """
@@ -27,9 +30,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from assistant.types import DOC_TYPES, Meeting
+from assistant.types import ACCESS_LEVELS, DOC_TYPES, Meeting
 
-FIELDS = ("council", "body", "meeting_date", "doc_type", "title")
+FIELDS = ("council", "body", "meeting_date", "doc_type", "title", "access")
 _MANIFEST = "manifest.jsonl"
 _MAX_LEVELS = 8
 
@@ -42,8 +45,11 @@ def load_sidecar(path: Path) -> dict[str, str]:
     for root in reversed(manifests):  # a nearer manifest overrides a farther one
         manifest = root / _MANIFEST
         if manifest.is_file():
-            entry = _manifest_index(manifest, manifest.stat().st_mtime_ns).get(_key(path, root))
-            entry = entry or _manifest_index(manifest, manifest.stat().st_mtime_ns).get(path.name)
+            entries = _manifest_index(manifest, manifest.stat().st_mtime_ns)
+            key = _key(path, root)
+            for folder_key in _folders(key):  # a folder's entry, the nearest folder last
+                meta.update(entries.get(folder_key + "/", {}))
+            entry = entries.get(key) or entries.get(path.name)
             if entry:
                 meta.update(entry)
     own = path.with_name(path.name + ".meta.json")
@@ -53,6 +59,12 @@ def load_sidecar(path: Path) -> dict[str, str]:
         except (OSError, ValueError):
             pass
     return meta
+
+
+def _folders(key: str) -> list[str]:
+    """The folders above a relative path, outermost first: "a/b/c.pdf" -> ["a", "a/b"]."""
+    parts = key.split("/")[:-1]
+    return ["/".join(parts[: n + 1]) for n in range(len(parts))]
 
 
 def _key(path: Path, root: Path) -> str:
@@ -82,6 +94,9 @@ def _manifest_index(manifest: Path, _mtime: int) -> dict[str, dict[str, str]]:
         if not fields:
             continue
         rel = row["path"].strip("/")
+        if row["path"].endswith("/") or (manifest.parent / rel).is_dir():
+            index[rel + "/"] = fields  # a folder: every file under it
+            continue
         index[rel] = fields
         names.setdefault(rel.rsplit("/", 1)[-1], []).append(fields)
     for name, entries in names.items():
@@ -107,7 +122,9 @@ def _clean(row: Any) -> dict[str, str]:
                 continue
         if key == "doc_type" and value.lower() not in DOC_TYPES:
             continue
-        out[key] = value.lower() if key == "doc_type" else value
+        if key == "access" and value.lower() not in ACCESS_LEVELS:
+            continue
+        out[key] = value.lower() if key in ("doc_type", "access") else value
     return out
 
 

@@ -176,6 +176,6 @@ def check_consistent(index: CouncilIndex) -> dict[str, list[str]]:
         assert meta["source"] == sources[doc_id][0]
     every = [s for files in sources.values() for s in files]
     assert len(every) == len(set(every)), "a file is listed by two documents"
-    keyword = index.keyword()
+    keyword = index.keyword("restricted")  # every chunk
     assert sorted(keyword.ids) == sorted(ids), "the keyword index and Chroma hold different chunks"
     return sources

@@ -123,7 +123,9 @@ def respond(
     if not message or not message.strip():
         raise gr.Error("Please type a question.")
     conversation = conversation if conversation is not None else Conversation()
-    filters = page_filters(council, body, since, until, doc_type)
+    filters = page_filters(council, body, since, until, doc_type).model_copy(
+        update={"access": assistant.settings.page.access}  # the page's users' access, never an input
+    )
     try:
         conversation.ask(assistant, message, filters)
     except (AssistantError, ValueError) as exc:
@@ -146,7 +148,7 @@ def show_source(choice: str | None, conversation: Conversation | None, assistant
     except (ValueError, IndexError):
         return NO_SOURCE
     try:
-        view = assistant.source(citation)
+        view = assistant.source(citation, assistant.settings.page.access)
     except AssistantError as exc:
         raise gr.Error(str(exc)) from exc
     return source_html(view, f"source/{citation.doc_id}" if view.file else None)
@@ -160,7 +162,7 @@ def new_conversation() -> tuple[None, list[dict[str, str]], Any, str]:
 def refresh(assistant: Assistant) -> tuple[str, str, Any, Any]:
     """What is indexed now, and the filters' choices that follow from it."""
     try:
-        status = assistant.status()
+        status = assistant.status(assistant.settings.page.access)
     except AssistantError as exc:
         raise gr.Error(str(exc)) from exc
     bodies = gr.update(choices=[ANY_BODY, *status.bodies])
@@ -190,8 +192,8 @@ def upload(
 
 
 def build_app(assistant: Assistant) -> gr.Blocks:
-    """The chat page for an opened archive."""
-    status = assistant.status()
+    """The chat page for an opened archive, showing what `settings.page.access` may see."""
+    status = assistant.status(assistant.settings.page.access)
     settings = assistant.settings
     with gr.Blocks(title="councilqa: council records, cited") as demo:
         gr.Markdown(

@@ -67,7 +67,7 @@ def create_server(assistant: Assistant) -> FastAPI:
     def source(doc_id: str, request: Request, download: bool = False) -> FileResponse:
         if page.login and not _logged_in(mounted.get("gradio"), request):
             raise HTTPException(status_code=401, detail="Log in to the page first.")
-        path = assistant.source_file(doc_id) if doc_id.isalnum() else None
+        path = assistant.source_file(doc_id, page.access) if doc_id.isalnum() else None
         if path is None:
             raise HTTPException(
                 status_code=404, detail="No such document in the archive (or its file is gone)."

@@ -91,7 +91,7 @@ def _shot(page: Any, name: str) -> Path:
 def test_ask_then_open_the_source_and_download_it(browser: Any, site: RunningPage) -> None:
     page = _open(browser, site.url)
     _shot(page, "first-visit.png")
-    assert "Answers come from 35 documents of Wenbury Borough Council" in page.inner_text("#status-line")
+    assert "Answers come from 36 documents of Wenbury Borough Council" in page.inner_text("#status-line")
     answer = _ask(page, MILL_LANE)
     assert "£1.475 million" in answer and "[1]" in answer
     assert "Sources" in answer and "Cabinet, 13 Mar 2025, item 5" in answer

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 CITATION_KEYS = {
     "label", "source", "council", "body", "meeting_date", "doc_type", "title", "agenda_item", "meeting_item",
     "paragraph", "item_paragraph", "para_number", "char_start", "char_end", "page", "text", "passage", "marker",
+    "access",
 }  # fmt: skip
 
 
@@ -71,8 +72,9 @@ def test_ingest_json(
     out = json.loads(result.stdout)
     assert set(out) == {
         "ingested", "unchanged", "duplicates", "removed", "failed", "repaired", "problems", "chunks",
-        "seconds", "stages",
+        "seconds", "stages", "restricted",
     }  # fmt: skip
+    assert out["restricted"] == []  # the tiny corpus is all public business
     assert set(out["stages"]) == {"read", "parse", "chunk", "embed", "write"}
     assert all(secs >= 0 for secs in out["stages"].values()) and out["stages"]["write"] > 0
     assert (

@@ -146,9 +146,9 @@ def test_keyword_index_rebuilds_when_generation_changes(
     top = reader.retrieve("Mill Lane houses refused highway", Filters(), 3)[0]
     assert top.chunk.citation.body == "Planning Committee"
     assert top.keyword_rank == 1
-    # one pickle per collection: the stale one was removed
+    # one pickle per collection and access level: the stale one was removed
     assert [p.name for p in (settings.data_dir / "keyword").iterdir()] == [
-        f"councilqa-{reader.vectors.generation()}.v{KEYWORD_FORMAT}.pkl"
+        f"councilqa-{reader.vectors.generation()}-public.v{KEYWORD_FORMAT}.pkl"
     ]
 
 
@@ -249,9 +249,12 @@ def test_match_bodies() -> None:
 
 
 def test_build_where() -> None:
-    assert build_where(Filters(), None) is None
-    assert build_where(Filters(doc_type="report"), None) == {"doc_type": "report"}
-    assert build_where(Filters(since=date(2024, 1, 2), until=date(2024, 3, 4)), ["a"]) == {
+    assert build_where(Filters(access="restricted"), None) is None
+    assert build_where(Filters(), None) == {"access": "public"}  # a public caller's query, always
+    assert build_where(Filters(doc_type="report", access="restricted"), None) == {"doc_type": "report"}
+    assert build_where(
+        Filters(since=date(2024, 1, 2), until=date(2024, 3, 4), access="restricted"), ["a"]
+    ) == {
         "$and": [
             {"body_key": {"$in": ["a"]}},
             {"meeting_day": {"$gte": 20240102}},

@@ -52,7 +52,7 @@ def test_citation_metadata_round_trip(citation: Citation) -> None:
 
 def test_to_metadata_drops_none_and_writes_iso_dates() -> None:
     meta = BARE.to_metadata()
-    assert set(meta) == {"doc_id", "source", "paragraph", "char_start", "char_end"}
+    assert set(meta) == {"doc_id", "source", "paragraph", "char_start", "char_end", "access"}
     assert FULL.to_metadata()["meeting_date"] == "2024-03-14"
 
 
