@@ -128,7 +128,7 @@ class Candidate:
         cues = [k for k in part.wants if k not in part.asks]
         typed = sum(1 for k in part.asks if has(k, self.quote)) / len(part.asks) if part.asks else 0.0
         typed += W_CUE * (sum(1 for k in cues if has(k, self.quote)) / len(cues) if cues else 0.0)
-        named = float(any(holds(t, self.quote_tokens) for t in part.asked_for)) if part.asked_for else 0.0
+        named = float(bool(part.asked_for & self.quote_tokens))  # the very word asked: "responses"
         self.subject = 0.7 * subject + 0.3 * passage
         self.features.update(subject=subject, passage=passage, typed=typed, asked_for=named)
         return base + W_SUBJECT * subject + W_PASSAGE * passage + W_TYPED * typed + W_ASKED_FOR * named
