@@ -212,7 +212,7 @@ def test_gate_ceilings_and_prose_words() -> None:
     failures = gate(summary, EvalGate(), k=6)
     assert "median_words 64.000 > 45.000" in failures
     refused = summarise([judge(q, Answer(question="How much?", text="No.", refused=True), 0.1, k=6)], k=6)
-    assert "answerable_refused 1.000 > 0.100" in gate(refused, EvalGate(), k=6)
+    assert "answerable_refused 1.000 > 0.080" in gate(refused, EvalGate(), k=6)
 
 
 def test_splits_are_selected_and_balanced() -> None:
