@@ -30,23 +30,8 @@ def chunk_meeting(meeting: Meeting, settings: IngestSettings) -> list[Chunk]:
             spans = _pieces(meeting.text, first.char_start, group[-1].char_end, settings.max_chunk_chars)
             for part, (start, end) in enumerate(spans):
                 head = [p for p in group if p.char_start <= start][-1:] or [first]
-                citation = Citation(
-                    doc_id=meeting.doc_id,
-                    source=meeting.source,
-                    council=meeting.council,
-                    body=meeting.body,
-                    meeting_date=meeting.meeting_date,
-                    doc_type=meeting.doc_type,
-                    title=meeting.title,
-                    agenda_item=item.label,
-                    meeting_item=meeting.meeting_item,
-                    paragraph=head[0].number,
-                    item_paragraph=numbers[head[0].number][0],
-                    para_number=numbers[head[0].number][1],
-                    char_start=start,
-                    char_end=end,
-                    page=head[0].page,
-                    access="restricted" if any(p.access == "restricted" for p in group) else "public",
+                citation = paragraph_citation(
+                    meeting, item, head[0], numbers, start, end, restricted=any_restricted(group)
                 )
                 later = [
                     (p.char_start - start, p.number, p.page, *numbers[p.number])
@@ -69,6 +54,44 @@ def chunk_meeting(meeting: Meeting, settings: IngestSettings) -> list[Chunk]:
 # the document's own paragraph number: "2.2 That the scheme ...", "8.1. Under section 25 ..."
 _OWN_NUMBER = re.compile(r"^(?:[-•·–]\s+)?(\d{1,3}(?:\.\d{1,3}){1,2})\.?(?=\s)")
 _LIST_ITEM = re.compile(r"^(?:[•·▪◦●■➢►✓\-–—*]|\(?[a-z]\)|\(?[ivx]{1,5}\)|\(\d{1,2}\))\s")
+
+
+def paragraph_citation(
+    meeting: Meeting,
+    item: AgendaItem,
+    para: Paragraph,
+    numbers: dict[int, tuple[int, str | None]],
+    start: int,
+    end: int,
+    *,
+    restricted: bool,
+) -> Citation:
+    """The citation of `meeting.text[start:end]`, which begins in `para` of `item`; `numbers` is
+    `item_numbering(item)`."""
+    in_item, own = numbers.get(para.number, (None, None))
+    return Citation(
+        doc_id=meeting.doc_id,
+        source=meeting.source,
+        council=meeting.council,
+        body=meeting.body,
+        meeting_date=meeting.meeting_date,
+        doc_type=meeting.doc_type,
+        title=meeting.title,
+        agenda_item=item.label,
+        meeting_item=meeting.meeting_item,
+        paragraph=para.number,
+        item_paragraph=in_item,
+        para_number=own,
+        char_start=start,
+        char_end=end,
+        page=para.page,
+        access="restricted" if restricted else "public",
+    )
+
+
+def any_restricted(paragraphs: list[Paragraph]) -> bool:
+    """Does any of these paragraphs hold restricted (Part II) business?"""
+    return any(p.access == "restricted" for p in paragraphs)
 
 
 def item_numbering(item: AgendaItem) -> dict[int, tuple[int, str | None]]:

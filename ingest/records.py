@@ -20,9 +20,9 @@ import re
 
 from assistant.records import DecisionRecord, DecisionType, Matter, Vote
 from assistant.text import sentence_spans
-from assistant.types import AgendaItem, Chunk, Citation, Decision, DecisionKind, Meeting, Paragraph
+from assistant.types import AgendaItem, Chunk, Decision, DecisionKind, Meeting, Paragraph
 
-from .chunk import item_numbering
+from .chunk import any_restricted, item_numbering, paragraph_citation
 from .decisions import outcome_of, read_decision, resolved_at
 from .votes import UNANIMOUS, read_vote
 from .wording import (
@@ -310,24 +310,8 @@ class _ItemReader:
         to_body: str | None = None,
     ) -> None:
         meeting, item = self.meeting, self.item
-        in_item, own = self.numbers.get(para.number, (None, None))
-        citation = Citation(
-            doc_id=meeting.doc_id,
-            source=meeting.source,
-            council=meeting.council,
-            body=meeting.body,
-            meeting_date=meeting.meeting_date,
-            doc_type=meeting.doc_type,
-            title=meeting.title,
-            agenda_item=item.label,
-            meeting_item=meeting.meeting_item,
-            paragraph=para.number,
-            item_paragraph=in_item,
-            para_number=own,
-            char_start=start,
-            char_end=end,
-            page=para.page,
-            access=para.access,
+        citation = paragraph_citation(
+            meeting, item, para, self.numbers, start, end, restricted=para.access == "restricted"
         )
         text = meeting.text[start:end]
         found_ids = identifiers_in(" ".join([item.title or "", text]))
@@ -416,26 +400,10 @@ def _report_records(meeting: Meeting, where: dict[int, str]) -> list[DecisionRec
             continue
         first, last = body[0], body[-1]
         numbers = item_numbering(item)
-        in_item, own = numbers.get(first.number, (None, None))
         text = meeting.text[first.char_start : last.char_end]
         found_ids = identifiers_in(" ".join([meeting.title or "", text]))
-        citation = Citation(
-            doc_id=meeting.doc_id,
-            source=meeting.source,
-            council=meeting.council,
-            body=meeting.body,
-            meeting_date=meeting.meeting_date,
-            doc_type=meeting.doc_type,
-            title=meeting.title,
-            agenda_item=item.label,
-            meeting_item=meeting.meeting_item,
-            paragraph=first.number,
-            item_paragraph=in_item,
-            para_number=own,
-            char_start=first.char_start,
-            char_end=last.char_end,
-            page=first.page,
-            access="restricted" if any(p.access == "restricted" for p in body) else "public",
+        citation = paragraph_citation(
+            meeting, item, first, numbers, first.char_start, last.char_end, restricted=any_restricted(body)
         )
         out.append(
             DecisionRecord(
