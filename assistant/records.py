@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -33,19 +33,7 @@ DecisionType = Literal[
     "called in",
     "rescinded",
 ]
-DECISION_TYPES: tuple[str, ...] = (
-    "resolved",
-    "recommended",
-    "recommended by officers",
-    "noted",
-    "deferred",
-    "withdrawn",
-    "carried",
-    "lost",
-    "amended",
-    "called in",
-    "rescinded",
-)
+DECISION_TYPES: tuple[str, ...] = get_args(DecisionType)  # for --type choices and checks
 # How a link between two decisions was found, strongest first.
 LinkMethod = Literal["explicit reference", "shared identifier", "item title", "text similarity"]
 # What the later decision did to the earlier one.
