@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from index import Embedder
 
 from .query import find_body
-from .signals import QuestionSignals, furniture, has, mentions_period
+from .signals import QuestionSignals, furniture, has, mentions_period, names_other_year
 from .text import APPLICATION_NUMBER, cosine, gives_orders, holds, sentence_spans, tokenize
 from .types import Chunk, Citation, ScoredChunk
 
@@ -201,7 +201,11 @@ def candidates_of(
                 rank,
                 features=features,
                 vector=vec,
-                off_period=bool(q.years) and not features["period"] and not _on_period(q, chunk, chunk.text),
+                off_period=bool(q.years)
+                and (
+                    names_other_year(text, q.years)
+                    or not (features["period"] or _on_period(q, chunk, chunk.text))
+                ),
             )
         )
     _join_outcomes(out, chunks)

@@ -378,6 +378,35 @@ def mentions_period(text: str, meeting_date: date | None, years: tuple[str, ...]
     return False
 
 
+def names_other_year(text: str, years: tuple[str, ...]) -> bool:
+    """Does a sentence state a financial year of its own, and none of the ones asked about?
+
+    "... for 2026/27" is not answered by "£9.6 million in 2024/25", even inside an item that covers
+    2024/25 to 2026/27."""
+    asked = {y for y in years if "/" in y}
+    own = {y for y in text_years(text) if "/" in y}
+    return bool(asked and own) and not asked & own
+
+
+# "46 hours a week", "a 14-week closure", "for three months": a length of time, not a count of things
+_DURATION = re.compile(
+    r"\b(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty)[\s-]"
+    r"(?:minute|hour|day|week|month|year)s?\b",
+    re.I,
+)
+_COUNTS_TIME = re.compile(r"\bhow many (?:\w+ )?(?:minutes|hours|days|weeks|months|years)\b", re.I)
+
+
+def counts_time(question: str) -> bool:
+    """Does the question count a length of time ("how many hours a week ...")?"""
+    return bool(_COUNTS_TIME.search(question))
+
+
+def counts_only_time(text: str) -> bool:
+    """Is every figure in the sentence a length of time ("open 46 hours a week")?"""
+    return has("count", text) and not has("count", _DURATION.sub(" ", text))
+
+
 def has(kind: str, text: str) -> bool:
     """Does the sentence hold the kind of thing the question asks for (a name, a sum, a count...)?"""
     text = _SECTION_NUMBER.sub("", text)  # "5.1 In total..." : 5.1 is no figure
