@@ -159,7 +159,7 @@ def candidates_of(
         return []
     vectors = embedder.embed([q.text] + [p[3] for p in pieces])
     q_vec = vectors[0]
-    named_body, _ = find_body(q.text, bodies)
+    named_body, _ = find_body(q.text, bodies, acting=True)
     asked_numbers = set(APPLICATION_NUMBER.findall(q.text))
     dates = sorted({c.chunk.citation.meeting_date for c in chunks if c.chunk.citation.meeting_date})
     out: list[Candidate] = []

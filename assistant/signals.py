@@ -57,7 +57,7 @@ _ASKS = {
     ),
     "money": re.compile(
         r"\bhow much\b|\bwhat (?:was|is|were|are|will be)? ?(?:the )?(?:\w+ )?"
-        r"(?:cost|price|fee|charge|sum|value|balance)s?\b",
+        r"(?:cost|price|fee|charge|sum|value|balance)s?\b|\bwhat (?:\w+ ){1,4}to cost\b",
         re.I,
     ),
     "date": re.compile(
@@ -296,6 +296,8 @@ def analyse(question: str) -> QuestionSignals:
     """Read the cues in a question."""
     order = "earliest" if _EARLIEST.search(question) else "latest" if _LATEST.search(question) else None
     parts = tuple(p.strip(" ,?") for p in _PART_BREAK.split(question) if len(p.split()) >= 2)
+    if _SUBORDINATE_WHEN.search(question):
+        parts = parts[1:]  # "When it was first put to Cabinet, what did it cost?" asks one thing
     return QuestionSignals(
         text=question,
         tokens=frozenset(t for t in tokenize(question) if t not in _QUESTION_WORDS),
