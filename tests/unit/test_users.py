@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
@@ -20,6 +21,9 @@ from assistant import (
 )
 from assistant.cli import cli
 from assistant.users import role_access
+
+if TYPE_CHECKING:
+    from conftest import FakeEmbedder
 
 
 def _settings(tmp_path: Path, **page: object) -> Settings:
@@ -191,3 +195,20 @@ def test_the_users_commands(tmp_path: Path) -> None:
     assert bad_role.exit_code == 2
     nowhere = runner.invoke(cli, ["users", "list"])
     assert nowhere.exit_code == 1 and "COUNCILQA_PAGE__USERS_FILE" in nowhere.output
+
+
+def test_serve_stops_with_the_users_files_message(
+    tiny_index: tuple[Settings, FakeEmbedder],
+    fake_model: FakeEmbedder,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = tmp_path / "users.json"
+    path.write_text(
+        '{"users": [{"name": "ann", "role": "member", "password": "hunter22"}]}', encoding="utf-8"
+    )
+    monkeypatch.setenv("COUNCILQA_PAGE__USERS_FILE", str(path))
+    data = ["--data-dir", str(tiny_index[0].data_dir)]
+    got = CliRunner().invoke(cli, [*data, "serve", "--port", "1"])
+    assert got.exit_code == 1 and "user 1 (ann): password is not a scrypt hash" in got.output
+    assert "Traceback" not in got.output
