@@ -279,7 +279,11 @@ def test_a_hostile_record_is_shown_as_text_and_fetches_nothing(
 
 DEPOT = "Who bought the land at Depot Road, and for how much?"
 DEPOT_SECRETS = ("Ashcombe", "2,350,000", "Harlow Park", "WBC/PL/0417")
-LOGINS = {"resident": ("public", "resident pass"), "cllr": ("member", "member pass")}
+LOGINS = {
+    "resident": ("public", "resident pass"),
+    "cllr": ("member", "member pass"),
+    "clerk": ("officer", "officer pass"),
+}
 
 
 @pytest.fixture(scope="module")
@@ -288,14 +292,17 @@ def guarded(
     real_embedder: SentenceTransformerEmbedder,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[RunningPage, Path, Assistant]]:
-    """The sample council behind a users file (a resident and a councillor) and an audit log."""
+    """The sample council behind a users file (a resident, a councillor, an officer), an audit log
+    and the upload switch on."""
     from assistant import add_user
 
     folder = tmp_path_factory.mktemp("roles")
     for name, (role, password) in LOGINS.items():
         add_user(folder / "users.toml", name, role, password)  # type: ignore[arg-type]
     audit = folder / "audit.jsonl"
-    running = _serve(sample_council, real_embedder, users_file=folder / "users.toml", audit_log=audit)
+    running = _serve(
+        sample_council, real_embedder, users_file=folder / "users.toml", audit_log=audit, uploads=True
+    )
     yield running, audit, Assistant(sample_council, real_embedder)
     running.close()
 
@@ -328,7 +335,6 @@ def test_a_public_user_sees_no_part_two_and_a_member_sees_it_marked(
     assert [s for s in DEPOT_SECRETS if s in shown] == [] and "(restricted)" not in shown
     assert resident.request.get(f"{site.url}source/{depot_report}").status == 404
     assert resident.request.get(f"{site.url}source/{'0' * 64}").status == 404  # the same as a missing one
-    assert resident.locator("#upload").count() == 0  # no officer: no upload box
     _shot(resident, "public-user-part-two.png")
     member = _log_in(browser, site.url, "cllr", LOGINS["cllr"][1])
     member.wait_for_selector("#question textarea", timeout=WAIT)
@@ -343,6 +349,12 @@ def test_a_public_user_sees_no_part_two_and_a_member_sees_it_marked(
     assert resident.locator('[data-testid="user"]').count() == 3  # each kept their own conversation
     assert member.locator('[data-testid="user"]').count() == 1
     _shot(member, "member-part-two.png")
+    clerk = _log_in(browser, site.url, "clerk", LOGINS["clerk"][1])
+    for user, officer in ((resident, False), (member, False), (clerk, True)):
+        user.get_by_role("tab", name="What is indexed").click()
+        user.wait_for_selector("#index-status table", timeout=WAIT)
+        user.wait_for_timeout(500)
+        assert user.locator("#upload").is_visible() is officer  # uploads are for officers only
     lines = [json.loads(line) for line in audit.read_text(encoding="utf-8").splitlines()]
     answers = [e for e in lines if e["event"] == "answer"]
     assert [(e["user"], e["role"]) for e in answers] == [("resident", "public")] * 3 + [("cllr", "member")]
