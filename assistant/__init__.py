@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .answer import REFUSAL
     from .archive import ArchiveCheck, Problem, archive_lock, check_archive
+    from .audit import append_audit, ask_as, audit_path, open_source_as, source_file_as
     from .brief import precedent_json, precedent_markdown, precedent_plain, precedent_rows, write_brief
     from .chat import Conversation
     from .conversation import Turn, load_turns, resolve
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
         ModelError,
         NoEvidenceError,
         SourceError,
+        UsersFileError,
     )
     from .ingesting import display_path
     from .pipeline import (
@@ -56,8 +58,23 @@ if TYPE_CHECKING:
     from .settings import PageSettings, Settings
     from .sources import SourceParagraph, SourceView, media_type
     from .types import Answer, AnswerSentence, Chunk, Citation, Filters, Meeting, ScoredChunk
+    from .users import ROLES, PageUser, PageUsers, Role, add_user, hash_password, read_users, verify_password
 
 _WHERE = {
+    "append_audit": "audit",
+    "ask_as": "audit",
+    "audit_path": "audit",
+    "open_source_as": "audit",
+    "source_file_as": "audit",
+    "UsersFileError": "errors",
+    "ROLES": "users",
+    "PageUser": "users",
+    "PageUsers": "users",
+    "Role": "users",
+    "add_user": "users",
+    "hash_password": "users",
+    "read_users": "users",
+    "verify_password": "users",
     "REFUSAL": "answer",
     "Turn": "conversation",
     "Conversation": "chat",
@@ -125,13 +142,14 @@ __all__ = [
     "DECISION_TYPES",
     "EMBED_BATCH",
     "REFUSAL",
+    "ROLES",
     "SAMPLE_COUNCIL",
     "Answer",
     "AnswerSentence",
-    "Assistant",
     "ArchiveBusyError",
     "ArchiveCheck",
     "ArchiveError",
+    "Assistant",
     "AssistantError",
     "Chunk",
     "Citation",
@@ -146,42 +164,55 @@ __all__ = [
     "ModelError",
     "NoEvidenceError",
     "PageSettings",
+    "PageUser",
+    "PageUsers",
     "Precedent",
     "PrecedentEntry",
     "Problem",
+    "Role",
     "ScoredChunk",
     "Settings",
     "SourceError",
     "SourceParagraph",
     "SourceView",
     "Turn",
+    "UsersFileError",
+    "add_user",
     "answer_json",
     "answer_markdown",
     "answer_plain",
+    "append_audit",
     "archive_lock",
     "ask",
+    "ask_as",
+    "audit_path",
     "check_archive",
     "collect_files",
     "describe_filters",
     "display_path",
     "ensure_sample_council",
     "escape_markdown",
+    "hash_password",
     "index_status",
-    "ingest_report_markdown",
     "ingest_paths",
+    "ingest_report_markdown",
     "is_empty",
     "load_turns",
     "media_type",
     "open_index",
+    "open_source_as",
     "parse_query",
     "precedent_json",
     "precedent_markdown",
     "precedent_plain",
     "precedent_rows",
+    "read_users",
     "resolve",
+    "source_file_as",
     "source_html",
     "status_line",
     "status_markdown",
+    "verify_password",
     "write_brief",
 ]
 
