@@ -19,20 +19,10 @@ from datetime import date
 from index import Embedder
 
 from .compose import compose
+from .facts import answer_spans, counts_only_time, has
 from .scoring import Candidate, Part, candidates_of, outcome_after, rank_for
 from .settings import AnswerSettings
-from .signals import (
-    QuestionSignals,
-    analyse,
-    answer_spans,
-    asked_for,
-    asked_kinds,
-    counts_only_time,
-    counts_time,
-    has,
-    mentions_period,
-    wanted,
-)
+from .signals import QuestionSignals, analyse, asked_for, asked_kinds, counts_time, mentions_period, wanted
 from .text import cosine, gives_orders, holds, sentence_spans, tokenize
 from .types import Answer, AnswerSentence, ScoredChunk
 

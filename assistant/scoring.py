@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 
 from index import Embedder
 
+from .facts import has
 from .query import find_body
-from .signals import QuestionSignals, furniture, has, mentions_period, names_other_year
+from .signals import QuestionSignals, furniture, mentions_period, names_other_year
 from .text import APPLICATION_NUMBER, cosine, gives_orders, holds, sentence_spans, tokenize
 from .types import Chunk, Citation, ScoredChunk
 

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 from test_answer_kinds import _ask, chunks_of
 
-from assistant.signals import counts_only_time, counts_time, names_other_year, question_years
+from assistant.facts import counts_only_time
+from assistant.signals import counts_time, names_other_year, question_years
 
 if TYPE_CHECKING:
     from conftest import FakeEmbedder
