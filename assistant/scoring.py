@@ -347,8 +347,8 @@ def _order(q: QuestionSignals, chunk: Chunk, dates: Sequence[object]) -> float:
 
 def _run_on(cand: Candidate, part: Part) -> None:
     """Take in the next sentence when this one only introduces it ("...as follows:", "A vote was taken."),
-    or when this one moves a motion and the next says how it ended (a motion's outcome and vote belong
-    with it)."""
+    or when this one moves a motion and the next says how it ended, or states an outcome and the next
+    the vote (a motion's outcome and vote belong with it)."""
     cand.end_index = cand.index
     kinds = part.asks or part.wants
     for _ in range(2):
@@ -361,10 +361,18 @@ def _run_on(cand: Candidate, part: Part) -> None:
         ends_motion = (
             "decision" in part.wants and bool(_MOTION.search(text)) and bool(_OUTCOME.search(following))
         )
+        # "... the amendment was LOST. For: 15, Against: 27, Abstentions: 1.": the vote it was lost by
+        tallies_outcome = (
+            ("decision" in part.wants or "vote" in kinds)
+            and bool(_OUTCOME.search(text))
+            and has("vote", following)
+            and not has("vote", text)
+        )
         if (
             text.rstrip().endswith(":")
             or (gives_nothing and any(has(kind, following) for kind in kinds))
             or ends_motion
+            or tallies_outcome
         ):
             cand.end_index = nxt
         else:
