@@ -4,6 +4,7 @@ from assistant.text import tokenize  # the shared word rule, re-exported
 
 from .embed import Embedder, SentenceTransformerEmbedder, bundled_model_path
 from .keyword import KeywordIndex
+from .light_embed import LightEmbedder, query_embedder
 from .lock import ArchiveLock
 from .retrieve import embedding_text, fuse, fuse_candidates, match_bodies, rank_fused
 from .store import CouncilIndex
@@ -14,6 +15,7 @@ __all__ = [
     "CouncilIndex",
     "Embedder",
     "KeywordIndex",
+    "LightEmbedder",
     "SentenceTransformerEmbedder",
     "VectorStore",
     "body_key",
@@ -23,6 +25,7 @@ __all__ = [
     "fuse",
     "fuse_candidates",
     "match_bodies",
+    "query_embedder",
     "rank_fused",
     "tokenize",
 ]
