@@ -2,6 +2,7 @@
 
 from assistant.text import tokenize  # the shared word rule, re-exported
 
+from .documents import DocumentRecord, StoredChunk
 from .embed import Embedder, SentenceTransformerEmbedder, bundled_model_path
 from .keyword import KeywordIndex
 from .light_embed import LightEmbedder, query_embedder
@@ -13,10 +14,12 @@ from .vector import VectorStore, body_key, build_where
 __all__ = [
     "ArchiveLock",
     "CouncilIndex",
+    "DocumentRecord",
     "Embedder",
     "KeywordIndex",
     "LightEmbedder",
     "SentenceTransformerEmbedder",
+    "StoredChunk",
     "VectorStore",
     "body_key",
     "build_where",

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
 
 from assistant.records import DecisionRecord
 from assistant.settings import Settings
 from assistant.types import AccessLevel, Chunk, Filters, RawDocument, ScoredChunk, may_see
 
+from .documents import DocumentRecord, StoredChunk
 from .embed import Embedder, SentenceTransformerEmbedder
 from .keyword import KeywordIndex
 from .light_embed import query_embedder
 from .lock import ArchiveLock
 from .retrieve import RetrievalTimes, embedding_text, retrieve_chunks
-from .vector import DocumentMeta, VectorStore
+from .vector import VectorStore
 
 # The encoder reads at most max_seq_length tokens; a token is rarely more than a few
 # characters, so cutting the text at this many characters per token changes no vector
@@ -54,7 +54,7 @@ class CouncilIndex:
         self,
         raw: RawDocument,
         chunks: Sequence[Chunk],
-        meta: DocumentMeta,
+        record: DocumentRecord,
         vectors: Sequence[Sequence[float]] | None = None,
         decisions: Sequence[DecisionRecord] = (),
     ) -> None:
@@ -62,7 +62,7 @@ class CouncilIndex:
         `vectors` are given."""
         if vectors is None:
             vectors = self.embed_chunks(chunks)
-        self.vectors.add_document(raw.doc_id, raw.text, meta, chunks, vectors, decisions)
+        self.vectors.add_document(raw.doc_id, raw.text, record, chunks, vectors, decisions)
 
     # -- reading --------------------------------------------------------------------------
     def keyword(self, access: AccessLevel = "public") -> KeywordIndex:
@@ -146,6 +146,15 @@ class CouncilIndex:
         record = self.vectors.document_record(doc_id)
         return record[0] if record else None
 
-    def documents(self) -> list[tuple[str, dict[str, Any]]]:
-        """(doc_id, metadata) of every complete document."""
+    def documents(self) -> list[DocumentRecord]:
+        """Every complete document's record."""
         return self.vectors.documents()
+
+    def document(self, doc_id: str) -> DocumentRecord | None:
+        """One document's record, or None when it is not (or no longer) indexed."""
+        record = self.vectors.document_record(doc_id)
+        return record[1] if record else None
+
+    def stored_chunks(self, full: bool = False) -> Iterator[StoredChunk]:
+        """Every stored chunk's record (with its text and vector when `full`), a page at a time."""
+        return self.vectors.chunk_records(full)

@@ -87,7 +87,7 @@ def test_changed_file_replaces_its_old_version(
     assert len(index.documents()) == 1
     chunks = source_chunks(index, path)
     assert len(chunks) == new_count == index.vectors.count()
-    assert {c.citation.doc_id for c in chunks} == {index.documents()[0][0]}
+    assert {c.citation.doc_id for c in chunks} == {index.documents()[0].doc_id}
 
 
 def test_same_content_under_two_names_is_indexed_once(
@@ -103,7 +103,7 @@ def test_same_content_under_two_names_is_indexed_once(
     assert report.duplicates == [(copy, a)]
     index = CouncilIndex(settings, fake_embedder)
     assert len(index.documents()) == 1
-    assert index.documents()[0][1]["sources"] == [a, copy]
+    assert index.documents()[0].sources == (a, copy)
     assert index.vectors.count() == report.chunks
 
 
@@ -296,7 +296,7 @@ def test_keyword_index_search_and_mask() -> None:
 def test_remove_incomplete_deletes_orphan_chunks(tiny_index: tuple[Settings, FakeEmbedder]) -> None:
     settings, embedder = tiny_index
     index = CouncilIndex(settings, embedder)
-    doc_id, _ = index.documents()[0]
+    doc_id = index.documents()[0].doc_id
     total = index.vectors.count()
     orphaned = sum(1 for c in index.vectors.iter_chunks() if c.citation.doc_id == doc_id)
     index.vectors.docs.delete(ids=[doc_id])  # an ingest that died before writing the record
@@ -312,10 +312,10 @@ def test_interrupted_ingest_is_redone(tiny_index: tuple[Settings, FakeEmbedder],
     settings, embedder = tiny_index
     index = CouncilIndex(settings, embedder)
     total = index.vectors.count()
-    doc_id, meta = index.documents()[0]
-    index.vectors.docs.delete(ids=[doc_id])
+    record = index.documents()[0]
+    index.vectors.docs.delete(ids=[record.doc_id])
     report = assistant.ingest_paths([tiny_corpus], settings, embedder=embedder)
-    assert report.ingested == [meta["source"]]
+    assert report.ingested == [record.source]
     assert index.vectors.count() == total
 
 
