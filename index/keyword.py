@@ -115,6 +115,16 @@ class KeywordIndex:
             keep &= (self.days > 0) & (self.days <= day_number(filters.until))
         return keep.astype(np.float32)
 
+    def passing(self, filters: Filters, bodies: Sequence[str] | None) -> list[str]:
+        """The ids of the chunks that pass the filters, of those this index holds (which are the
+        ones its access level may see), in index order."""
+        mask = self.mask(filters, bodies)
+        if mask is None:
+            return list(self.ids)
+        if getattr(self, "_id_array", None) is None or len(self._id_array) != len(self.ids):
+            self._id_array = np.array(self.ids, dtype=object)
+        return list(self._id_array[mask > 0].tolist())
+
     def search(self, query: str, n: int, mask: np.ndarray | None = None) -> list[tuple[str, float]]:
         """Up to `n` (chunk id, score) pairs with a positive BM25 score."""
         tokens = tokenize(query)

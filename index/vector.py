@@ -334,11 +334,14 @@ class VectorStore:
         return self.chunks.get(include=list(include), limit=page, offset=offset)
 
     @guarded
-    def query(self, embedding: Sequence[float], n: int, where: Where | None) -> list[tuple[Chunk, float]]:
-        """The `n` nearest chunks with their cosine similarity."""
-        if n <= 0 or self.count() == 0:
+    def query(
+        self, embedding: Sequence[float], n: int, where: Where | None = None, ids: Sequence[str] | None = None
+    ) -> list[tuple[Chunk, float]]:
+        """The `n` nearest chunks with their cosine similarity, among those matching `where` and, when
+        `ids` is given, only among those ids."""
+        if n <= 0 or (ids is not None and not ids) or self.count() == 0:
             return []
-        got = self._query(embedding, n, where)
+        got = self._query(embedding, n, where, ids)
         out: list[tuple[Chunk, float]] = []
         for cid, text, meta, dist in zip(
             got["ids"][0],
@@ -351,11 +354,14 @@ class VectorStore:
         return out
 
     @catching_up
-    def _query(self, embedding: Sequence[float], n: int, where: Where | None) -> Any:
+    def _query(
+        self, embedding: Sequence[float], n: int, where: Where | None, ids: Sequence[str] | None
+    ) -> Any:
         return self.chunks.query(
             query_embeddings=[list(embedding)],
             n_results=n,
             where=where,
+            ids=None if ids is None else list(ids),
             include=["documents", "metadatas", "distances"],
         )
 
