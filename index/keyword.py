@@ -121,9 +121,10 @@ class KeywordIndex:
         mask = self.mask(filters, bodies)
         if mask is None:
             return list(self.ids)
-        if getattr(self, "_id_array", None) is None or len(self._id_array) != len(self.ids):
-            self._id_array = np.array(self.ids, dtype=object)
-        return list(self._id_array[mask > 0].tolist())
+        ids: np.ndarray | None = getattr(self, "_id_array", None)  # made once per loaded index
+        if ids is None or len(ids) != len(self.ids):
+            ids = self._id_array = np.array(self.ids, dtype=object)
+        return list(ids[mask > 0].tolist())
 
     def search(self, query: str, n: int, mask: np.ndarray | None = None) -> list[tuple[str, float]]:
         """Up to `n` (chunk id, score) pairs with a positive BM25 score."""
