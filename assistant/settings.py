@@ -68,6 +68,14 @@ class IndexSettings(BaseModel):
         "torch; the same vectors within cosine 0.999, so a cold ask starts in about a second) or "
         "sentence-transformers; ingest always uses sentence-transformers",
     )
+    query_threads: int = Field(
+        1,
+        ge=0,
+        le=256,
+        description="BLAS threads the light encoder uses (0: the library's default); one was faster "
+        "on 2 shared cores (bench: README), and a page answering several questions at once gains "
+        "nothing from more",
+    )
     batch_size: int = Field(16, ge=1, le=4096, description="Passages per encoder batch")
     max_seq_length: int = Field(256, ge=16, le=512, description="Encoder token limit per passage")
     collection: str = Field(

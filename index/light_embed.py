@@ -73,6 +73,7 @@ class LightEmbedder:
     def __init__(self, settings: IndexSettings) -> None:
         self.settings = settings
         self._model: _Bert | None = None
+        self._threads: Any = None  # threadpoolctl's controller of numpy's BLAS, made at load
 
     @property
     def model(self) -> _Bert:
@@ -85,13 +86,22 @@ class LightEmbedder:
                     "set COUNCILQA_INDEX__QUERY_ENCODER=sentence-transformers."
                 )
             self._model = _Bert(folder, self.settings.max_seq_length)
+            if self.settings.query_threads:
+                from threadpoolctl import ThreadpoolController
+
+                self._threads = ThreadpoolController()
         return self._model
 
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
         """Encode texts into normalised vectors, as sentence-transformers would."""
         if not texts:
             return []
-        return self.model.encode(list(texts)).tolist()  # type: ignore[no-any-return]
+        model = self.model
+        if self._threads is None:
+            return model.encode(list(texts)).tolist()  # type: ignore[no-any-return]
+        # small matrices on busy shared cores: BLAS threads wait on each other more than they help
+        with self._threads.limit(limits=self.settings.query_threads, user_api="blas"):
+            return model.encode(list(texts)).tolist()  # type: ignore[no-any-return]
 
 
 class _Bert:

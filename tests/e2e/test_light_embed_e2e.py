@@ -53,6 +53,8 @@ def test_light_vectors_match_sentence_transformers(real_embedder: SentenceTransf
     cosines = _cosines(light, real_embedder.embed(texts))
     assert cosines.min() >= 0.999, [t[:40] for t, c in zip(texts, cosines, strict=True) if c < 0.999]
     assert np.allclose(np.linalg.norm(np.array(light), axis=1), 1.0, atol=1e-5)
+    # BLAS left to its own threads computes the same vectors
+    assert _cosines(LightEmbedder(IndexSettings(query_threads=0)).embed(texts), light).min() >= 0.99999
     # one text alone gets the same vector as inside a batch (padding never leaks into it)
     alone = LightEmbedder(Settings().index).embed([TEXTS[0]])
     assert _cosines(alone, light[:1])[0] >= 0.99999
