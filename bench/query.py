@@ -6,8 +6,9 @@ ARCHIVE is a councilqa data folder. With `--build`, an empty ARCHIVE is first fi
 of the Limerick records: N files spread evenly over `manifest.jsonl` (records only, never the
 folder READMEs), plus every file the question sets cite, ingested in bfloat16. Then one process
 opens the archive, loads the encoder and the keyword index, and asks each question (the first N
-of the question files, cycled) three ways: no filter, a body filter (the body with the most
-passages) and a date range (the middle year of the archive). Each ask is timed whole and split
+of the question files, cycled) three ways: no filter, a body filter and a date range (the body
+and the year of the document the question cites, so the answer stays in; the busiest body and
+the middle year for a question citing nothing indexed). Each ask is timed whole and split
 into embed question, dense (Chroma), BM25, fusion, and answer (everything else: the archive's
 documents, the follow-on passages, weighing the sentences). Figures: p50 and p95 in ms per stage
 and filter, written to bench/results/query.json. SEE: issue 13.
@@ -29,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant import Assistant, Filters, Settings, ingest_paths
-from evals.run import load_questions
+from evals.run import Question, load_questions
 
 HERE = Path(__file__).resolve().parent
 QUESTION_FILES = [HERE / "limerick_questions.jsonl", HERE / "limerick_new_questions.jsonl"]
@@ -75,27 +76,36 @@ def percentiles(values: Sequence[float]) -> dict[str, float]:
     return {"p50_ms": round(statistics.median(ordered) * 1000, 1), "p95_ms": round(p95 * 1000, 1)}
 
 
-def filter_modes(assistant: Assistant) -> dict[str, Filters]:
-    """No filter; the body with the most passages; the middle year of the archive."""
+def filter_modes(assistant: Assistant, questions: Sequence[Question]) -> dict[str, list[Filters]]:
+    """Per question: no filter; the body of the document it cites; the year of that document's
+    meeting (a filter that keeps the answer in). A question citing nothing in the archive gets the
+    body with the most passages and the archive's middle year."""
     status = assistant.status()
     keys = Counter(b for b in assistant.index.keyword().body_keys.tolist() if b)
-    modes = {"none": Filters()}
-    if keys:
-        modes["body"] = Filters(body=keys.most_common(1)[0][0])
-    if status.first_date and status.last_date:
-        year = (status.first_date.year + status.last_date.year) // 2
-        modes["date range"] = Filters(since=date(year, 1, 1), until=date(year, 12, 31))
-    return modes
+    body = keys.most_common(1)[0][0] if keys else None
+    first, last = status.first_date, status.last_date
+    year = (first.year + last.year) // 2 if first and last else date.today().year
+    documents = assistant.index.documents()
+    by_body, by_year = [], []
+    for q in questions:
+        names = [c.source.lower() for c in q.cites if c.source]
+        cited = next((d for d in documents if any(d.source.lower().endswith(n) for n in names)), None)
+        by_body.append(Filters(body=cited.body if cited and cited.body else body))
+        y = cited.meeting_date.year if cited and cited.meeting_date else year
+        by_year.append(Filters(since=date(y, 1, 1), until=date(y, 12, 31)))
+    return {"none": [Filters()] * len(questions), "body": by_body, "date range": by_year}
 
 
-def measure(assistant: Assistant, questions: Sequence[str], filters: Filters) -> dict[str, Any]:
-    """Ask each question under the filters; p50/p95 per stage."""
-    assistant.ask(questions[0], filters)  # untimed: first use of this filter
+def measure(
+    assistant: Assistant, questions: Sequence[Question], filters: Sequence[Filters]
+) -> dict[str, Any]:
+    """Ask each question under its filters; p50/p95 per stage."""
+    assistant.ask(questions[0].question, filters[0])  # untimed: first use of this filter
     taken: dict[str, list[float]] = {stage: [] for stage in STAGES}
     refused = 0
-    for question in questions:
+    for q, question_filters in zip(questions, filters, strict=True):
         started = time.perf_counter()
-        answer = assistant.ask(question, filters)
+        answer = assistant.ask(q.question, question_filters)
         total = time.perf_counter() - started
         t = assistant.index.last_retrieval
         refused += int(answer.refused)
@@ -104,14 +114,16 @@ def measure(assistant: Assistant, questions: Sequence[str], filters: Filters) ->
         taken["answer"].append(total - (t.embed + t.dense + t.keyword + t.fusion))
         taken["total"].append(total)
     return {
-        "filters": filters.model_dump(mode="json", exclude_defaults=True),
+        "filters": sorted({json.dumps(f.model_dump(mode="json", exclude_defaults=True)) for f in filters})[
+            :5
+        ],
         "questions": len(questions),
         "refused": refused,
         **{stage: percentiles(values) for stage, values in taken.items()},
     }
 
 
-def run(archive: Path, questions: Sequence[str]) -> dict[str, Any]:
+def run(archive: Path, questions: Sequence[Question]) -> dict[str, Any]:
     """Open the archive once, warm it, and time the questions under each filter."""
     assistant = Assistant(Settings(data_dir=archive))
     started = time.perf_counter()
@@ -122,7 +134,9 @@ def run(archive: Path, questions: Sequence[str]) -> dict[str, Any]:
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}",
         "archive": {"documents": status.documents, "chunks": status.chunks},
         "warm_s": round(time.perf_counter() - started, 2),
-        "modes": {name: measure(assistant, questions, f) for name, f in filter_modes(assistant).items()},
+        "modes": {
+            name: measure(assistant, questions, f) for name, f in filter_modes(assistant, questions).items()
+        },
     }
 
 
@@ -150,8 +164,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         built = build(args.archive, args.build, args.files, files)
     elif not (args.archive / "chroma").exists():
         parser.error(f"{args.archive} holds no archive (build one with --build LIMERICK_DIR)")
-    texts = [q.question for file in files for q in load_questions(file)]
-    asked = [texts[i % len(texts)] for i in range(args.n)]
+    loaded = [q for file in files for q in load_questions(file)]
+    asked = [loaded[i % len(loaded)] for i in range(args.n)]
     figures = run(args.archive, asked)
     if built is not None:
         figures["built"] = built
