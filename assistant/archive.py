@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from index import ArchiveLock, CouncilIndex
 from index.lock import writer_gone
-from index.vector import document_sources
 
 from .settings import Settings
 
@@ -71,7 +70,7 @@ def inspect_archive(index: CouncilIndex, *, thorough: bool = True) -> ArchiveChe
             keyword index; without it only the chunk metadata is read (what ingest runs at its end).
     """
     vectors = index.vectors
-    records = dict(vectors.documents())
+    records = {d.doc_id: d for d in index.documents()}
     counts: Counter[str] = Counter()
     cited: dict[str, set[str]] = {}
     writers: dict[str, set[str | None]] = {}
@@ -80,13 +79,12 @@ def inspect_archive(index: CouncilIndex, *, thorough: bool = True) -> ArchiveChe
     ids_of: dict[str, str] = {}
     texts: dict[str, str | None] = {}
     dim: int | None = None
-    for chunk_id, text, meta, embedding in vectors.chunk_records(thorough):
-        doc_id = str(meta.get("doc_id"))
-        ids_of[chunk_id] = doc_id
+    for chunk in index.stored_chunks(thorough):
+        doc_id, embedding = chunk.doc_id, chunk.vector
+        ids_of[chunk.id] = doc_id
         counts[doc_id] += 1
-        cited.setdefault(doc_id, set()).add(str(meta.get("source")))
-        writer = meta.get("writer")
-        writers.setdefault(doc_id, set()).add(str(writer) if writer else None)
+        cited.setdefault(doc_id, set()).add(chunk.source)
+        writers.setdefault(doc_id, set()).add(chunk.writer)
         if not thorough or doc_id not in records:
             continue
         if embedding is None or not len(embedding) or not all(math.isfinite(float(x)) for x in embedding):
@@ -96,22 +94,21 @@ def inspect_archive(index: CouncilIndex, *, thorough: bool = True) -> ArchiveChe
             if len(embedding) != dim or not any(float(x) for x in embedding):
                 bad_vectors[doc_id] += 1
         if doc_id not in texts:
-            record = vectors.document_record(doc_id)
-            texts[doc_id] = record[0] if record else None
+            texts[doc_id] = index.document_text(doc_id)
         full = texts[doc_id]
-        start, end = int(meta.get("char_start", -1)), int(meta.get("char_end", -1))
-        if full is None or not 0 <= start <= end <= len(full) or full[start:end] != text:
+        start, end = chunk.char_start, chunk.char_end
+        if full is None or not 0 <= start <= end <= len(full) or full[start:end] != chunk.text:
             bad_text[doc_id] += 1
     check = ArchiveCheck(vectors.location, len(records), sum(counts.values()), thorough=thorough)
     listed: dict[str, str] = {}
-    for doc_id, meta in sorted(records.items(), key=lambda kv: str(kv[1].get("source"))):
-        files = document_sources(meta)
-        source = files[0] if files else str(meta.get("source", ""))
+    for doc_id, record in sorted(records.items(), key=lambda kv: kv[1].source):
+        files, source = list(record.sources), record.source
 
         def problem(what: str, doc_id: str = doc_id, source: str = source) -> None:
             check.problems.append(Problem(doc_id, source, what))
 
-        expected, stored = int(meta.get("chunks", -1)), counts.get(doc_id, 0)
+        expected = record.chunks if record.chunks is not None else -1
+        stored = counts.get(doc_id, 0)
         if stored != expected:
             problem(f"{_plural(stored, 'chunk')} stored, its record says {expected}")
         if not files:
@@ -147,7 +144,7 @@ def inspect_archive(index: CouncilIndex, *, thorough: bool = True) -> ArchiveChe
                 check.problems.append(
                     Problem(
                         doc_id,
-                        str(records[doc_id].get("source", "")),
+                        records[doc_id].source,
                         f"{_plural(n, 'chunk')} missing from the keyword index",
                     )
                 )

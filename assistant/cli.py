@@ -6,25 +6,16 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
-from . import (
-    DECISION_TYPES,
-    Answer,
-    Assistant,
-    AssistantError,
-    Conversation,
-    Filters,
-    Settings,
-    answer_json,
-    answer_plain,
-    load_turns,
-    precedent_json,
-    precedent_plain,
-    write_brief,
-)
+# Only what the options need is imported here: `--help` and `status` never load the pipeline,
+# and each command imports the rest when it runs (a cold start is the CLI's cost). SEE: issue 13.
+from . import DECISION_TYPES, AssistantError
+
+if TYPE_CHECKING:
+    from . import Answer, Assistant, Settings
 
 DOC_TYPE_CHOICES = ["minutes", "report", "agenda"]
 
@@ -63,6 +54,8 @@ def cli(ctx: click.Context, data_dir: Path | None) -> None:
     (an empty index is filled with the bundled sample council first), or index
     your own records with:  councilqa ingest FOLDER
     """
+    from . import Settings
+
     try:
         settings = Settings()
     except Exception as exc:  # pydantic reports which variable is wrong
@@ -84,6 +77,8 @@ ACCESS_OPTION = click.option(
 
 def _open(settings: Settings) -> Assistant:
     """The archive opened once for this command; an empty new one gets the sample council first."""
+    from . import Assistant
+
     return Assistant.open(settings, say=lambda line: click.echo(line, err=True))
 
 
@@ -126,6 +121,8 @@ def ask_command(
        "filters": {"body": null, "since": null, "until": null, "doc_type": null}}
     Only "question" is required; the output of `ask --json` and of `chat --json` are valid turns.
     """
+    from . import Filters, answer_json, load_turns
+
     settings = _settings(ctx)
     since_d: date | None = since.date() if since else None
     until_d: date | None = until.date() if until else None
@@ -144,6 +141,8 @@ def ask_command(
 
 
 def _print_answer(answer: Answer) -> None:
+    from . import answer_plain
+
     click.echo(answer_plain(answer))
 
 
@@ -185,6 +184,8 @@ def precedent_command(
     e.g.  councilqa precedent "Northgate Library"
           councilqa precedent "Mill Lane cycle lane" --body Cabinet --brief previous.docx
     """
+    from . import Filters, precedent_json, precedent_plain, write_brief
+
     settings = _settings(ctx)
     since_d: date | None = since.date() if since else None
     until_d: date | None = until.date() if until else None
@@ -219,6 +220,8 @@ def chat(ctx: click.Context, k: int | None, as_json: bool, access: Literal["publ
 
     Reads one question per line from standard input until end of input or "quit".
     """
+    from . import Conversation, Filters, answer_json
+
     settings = _settings(ctx)
     stdin = sys.stdin
     interactive = stdin.isatty()
@@ -326,6 +329,8 @@ def eval_command(
     "restricted": it asks about an exempt item) runs with it; the rest run with --access."""
     from evals.run import QUESTIONS, QuestionFileError, load_questions, run_eval, select_split
     from evals.run import gate as check_gate
+
+    from . import Assistant, answer_json
 
     settings = _settings(ctx)
     try:

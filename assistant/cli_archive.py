@@ -7,22 +7,18 @@ import contextlib
 import json
 import sys
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
-from . import (
-    EMBED_BATCH,
-    ArchiveCheck,
-    AssistantError,
-    IngestReport,
-    Settings,
-    check_archive,
-    collect_files,
-    display_path,
-    index_status,
-    ingest_paths,
-)
+# the pipeline is imported by each command when it runs, so `--help` never loads it (issue 13)
+from . import AssistantError
+
+if TYPE_CHECKING:
+    from . import ArchiveCheck, IngestReport, Settings
+
+# chunks pooled across files per encoder call: `assistant.EMBED_BATCH`, which a test keeps equal
+EMBED_BATCH = 256
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -120,6 +116,8 @@ def ingest(
     """
     if not paths and not repair:
         raise click.UsageError("Missing argument 'PATHS...': the files or folders to ingest (or --repair).")
+    from . import collect_files, display_path, ingest_paths
+
     settings = _settings(ctx)
     files = collect_files(paths)
     try:
@@ -186,6 +184,8 @@ def ingest(
 def status(ctx: click.Context, as_json: bool, access: Literal["public", "restricted"]) -> None:
     """Show what is indexed: documents, meetings, bodies, dates and chunks."""
     try:
+        from . import index_status
+
         st = index_status(_settings(ctx), access)
     except AssistantError as exc:
         raise click.ClickException(str(exc)) from exc
@@ -223,6 +223,8 @@ def check(ctx: click.Context, as_json: bool) -> None:
     those documents again.
     """
     try:
+        from . import check_archive
+
         found: ArchiveCheck = check_archive(_settings(ctx))
     except AssistantError as exc:
         raise click.ClickException(str(exc)) from exc

@@ -13,12 +13,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from index import CouncilIndex
-from index.vector import DocumentMeta, document_sources
+from index import CouncilIndex, DocumentRecord
 from ingest import (
     SUPPORTED_SUFFIXES,
     Limits,
@@ -122,7 +121,7 @@ class _Prepared:
     path: Path
     raw: RawDocument
     chunks: list[Chunk]
-    meta: DocumentMeta
+    record: DocumentRecord  # what the document's record will say (its files are set when written)
     sources: list[str]
     decisions: list[DecisionRecord]
     restricted: list[str] = field(default_factory=list)  # what is restricted and why, per item
@@ -149,8 +148,9 @@ class Ingest:
         index.vectors.remove_incomplete()
         self.sources: dict[str, list[str]] = {}  # doc_id -> files holding it, as recorded
         self.holders: dict[str, set[str]] = {}  # file -> doc_ids that list it (one, unless interrupted)
-        for doc_id, meta in index.documents():
-            self.sources[doc_id] = document_sources(meta)
+        for document in index.documents():
+            doc_id = document.doc_id
+            self.sources[doc_id] = list(document.sources)
             for source in self.sources[doc_id]:
                 self.holders.setdefault(source, set()).add(doc_id)
         self.pending: dict[str, _Prepared] = {}
@@ -221,22 +221,21 @@ class Ingest:
             raise SourceError(f"{name}: cannot split into paragraphs ({type(exc).__name__}: {exc})") from exc
         if not chunks:
             raise SourceError(f"{name}: no paragraphs of text found")
-        meta: DocumentMeta = {
-            "source": source,
-            "format": raw.format,
-            "chunks": len(chunks),
-            "ingested_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "access": meeting.access,  # restricted when any part is: the original file holds it
-        }
+        record = DocumentRecord(
+            doc_id=raw.doc_id,
+            sources=(source,),
+            council=meeting.council,
+            body=meeting.body,
+            meeting_date=meeting.meeting_date,
+            doc_type=meeting.doc_type,
+            access=meeting.access,  # restricted when any part is: the original file holds it
+            chunks=len(chunks),
+            decisions=len(decisions),
+            format=raw.format,
+            ingested_at=datetime.now(UTC).replace(microsecond=0),
+        )
         restricted = meeting.restricted
-        for key in ("council", "body", "doc_type"):
-            value = getattr(meeting, key)
-            if value:
-                meta[key] = value
-        if meeting.meeting_date:
-            meta["meeting_date"] = meeting.meeting_date.isoformat()
-        meta["decisions"] = len(decisions)
-        self.pending[digest] = _Prepared(path, raw, chunks, meta, [source], decisions, restricted)
+        self.pending[digest] = _Prepared(path, raw, chunks, record, [source], decisions, restricted)
         self._pending_chunks += len(chunks)
         self._pending_chars += len(raw.text)
 
@@ -299,8 +298,8 @@ class Ingest:
 
     def _write(self, prepared: _Prepared, vectors: Sequence[Sequence[float]]) -> None:
         doc_id = prepared.raw.doc_id
-        prepared.meta["sources"] = list(prepared.sources)
-        self.index.add_document(prepared.raw, prepared.chunks, prepared.meta, vectors, prepared.decisions)
+        record = replace(prepared.record, sources=tuple(prepared.sources))
+        self.index.add_document(prepared.raw, prepared.chunks, record, vectors, prepared.decisions)
         self.sources[doc_id] = list(prepared.sources)
         for source in prepared.sources:
             self.holders.setdefault(source, set()).add(doc_id)

@@ -113,10 +113,8 @@ class Assistant:
         # read from a public caller's question, nor does it make labels name their council
         seen = index.keyword(access)
         seen_bodies, seen_councils = set(seen.bodies()), set(seen.councils.tolist())
-        bodies = sorted(
-            {str(m["body"]) for _, m in docs if m.get("body") and body_key(str(m["body"])) in seen_bodies}
-        )
-        councils = {str(m["council"]) for _, m in docs if m.get("council") and m["council"] in seen_councils}
+        bodies = sorted({d.body for d in docs if d.body and body_key(d.body) in seen_bodies})
+        councils = {d.council for d in docs if d.council and d.council in seen_councils}
         resolved = None
         if history is not None:
             resolved, stated = resolve(question, history, bodies, date.today())
@@ -182,7 +180,7 @@ class Assistant:
         """A cited passage reopened: its paragraph highlighted in its agenda item, and its file.
         A caller with `access` sees only the paragraphs (and the file) it may; a citation of a
         passage it may not see is not found (SourceError)."""
-        councils = {str(m["council"]) for _, m in self.index.documents() if m.get("council")}
+        councils = {d.council for d in self.index.documents() if d.council}
         return open_source(self.index, citation, show_council=len(councils) > 1, access=access)
 
     def source_file(self, doc_id: str, access: AccessLevel = "public") -> Path | None:
@@ -206,24 +204,24 @@ class Assistant:
         every document holding nothing public."""
         index = self.index
         seen = visible_documents(index, access)
-        docs = [meta for doc_id, meta in index.documents() if doc_id in seen]
-        dates = sorted(date.fromisoformat(str(m["meeting_date"])) for m in docs if m.get("meeting_date"))
-        meetings = {(m.get("body"), m.get("meeting_date")) for m in docs if m.get("meeting_date")}
+        docs = [d for d in index.documents() if d.doc_id in seen]
+        dates = sorted(d.meeting_date for d in docs if d.meeting_date)
+        meetings = {(d.body, d.meeting_date) for d in docs if d.meeting_date}
         by_type: dict[str, int] = {}
-        for m in docs:
-            kind = str(m.get("doc_type", "unknown"))
+        for d in docs:
+            kind = d.doc_type or "unknown"
             by_type[kind] = by_type.get(kind, 0) + 1
         return IndexStatus(
             location=index.vectors.location,
             documents=len(docs),
             meetings=len(meetings),
             chunks=sum(seen.values()) if access == "public" else index.vectors.count(),
-            bodies=sorted({str(m["body"]) for m in docs if m.get("body")}),
+            bodies=sorted({d.body for d in docs if d.body}),
             first_date=dates[0] if dates else None,
             last_date=dates[-1] if dates else None,
             by_type=by_type,
-            councils=sorted({str(m["council"]) for m in docs if m.get("council")}),
-            last_ingest=max((_when(m.get("ingested_at")) for m in docs), default=None, key=_sortable),
+            councils=sorted({d.council for d in docs if d.council}),
+            last_ingest=max((d.ingested_at for d in docs), default=None, key=_sortable),
         )
 
     def is_empty(self) -> bool:
@@ -270,13 +268,6 @@ def _keep_upload(path: Path, folder: Path) -> Path:
         if hashlib.sha256(target.read_bytes()).hexdigest() == digest:
             return target
     raise OSError(f"Too many uploads named {path.name} in {folder}")
-
-
-def _when(value: object) -> datetime | None:
-    try:
-        return datetime.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None
 
 
 def _sortable(value: datetime | None) -> str:

@@ -62,6 +62,20 @@ class IndexSettings(BaseModel):
     dtype: Literal["float32", "bfloat16"] = Field(
         "float32", description="Encoder precision; bfloat16 is ~1.8x faster on AVX-512 BF16 CPUs"
     )
+    query_encoder: Literal["light", "sentence-transformers"] = Field(
+        "light",
+        description="What embeds questions and the sentences an answer weighs: 'light' (numpy, no "
+        "torch; the same vectors within cosine 0.999, so a cold ask starts in about a second) or "
+        "sentence-transformers; ingest always uses sentence-transformers",
+    )
+    query_threads: int = Field(
+        1,
+        ge=0,
+        le=256,
+        description="BLAS threads the light encoder uses (0: the library's default); one was faster "
+        "on 2 shared cores (bench: README), and a page answering several questions at once gains "
+        "nothing from more",
+    )
     batch_size: int = Field(16, ge=1, le=4096, description="Passages per encoder batch")
     max_seq_length: int = Field(256, ge=16, le=512, description="Encoder token limit per passage")
     collection: str = Field(

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index import CouncilIndex
-from index.vector import document_sources
 
 from .errors import NoEvidenceError
 from .types import AccessLevel, Chunk, Citation, may_see
@@ -68,22 +67,21 @@ def visible_documents(index: CouncilIndex, access: AccessLevel) -> dict[str, int
     at least one (a public caller's view of the archive never counts a restricted passage)."""
     seen: dict[str, int] = {}
     if access == "restricted":
-        return {doc_id: int(str(meta.get("chunks", 0) or 0)) for doc_id, meta in index.documents()}
-    complete = {doc_id for doc_id, _ in index.documents()}
-    for _cid, _text, meta, _vector in index.vectors.chunk_records():
-        doc_id = str(meta.get("doc_id", ""))
-        if doc_id in complete and may_see(access, meta.get("access")):
-            seen[doc_id] = seen.get(doc_id, 0) + 1
+        return {d.doc_id: d.chunks or 0 for d in index.documents()}
+    complete = {d.doc_id for d in index.documents()}
+    for chunk in index.stored_chunks():
+        if chunk.doc_id in complete and may_see(access, chunk.access):
+            seen[chunk.doc_id] = seen.get(chunk.doc_id, 0) + 1
     return seen
 
 
 def source_file(index: CouncilIndex, doc_id: str, access: AccessLevel = "public") -> Path | None:
     """The original file of an indexed document, when one of its files is still on disk and the
     caller may read all of it: a file holding anything restricted is for restricted callers only."""
-    record = index.vectors.document_record(doc_id)
-    if record is None or not may_see(access, record[1].get("access")):
+    record = index.document(doc_id)
+    if record is None or not may_see(access, record.access):
         return None
-    for source in document_sources(record[1]):
+    for source in record.sources:
         if "://" in source:
             continue  # a URL: never fetched or served from here
         path = Path(source)
@@ -103,8 +101,7 @@ def open_source(
     """The cited paragraph in its agenda item, the quoted span marked, and the file to download;
     only what `access` may see (the paragraphs around it, the file), and a passage it may not see
     is not found, whatever the citation given says of itself."""
-    record = index.vectors.document_record(citation.doc_id)
-    text = record[0] if record else None
+    text = index.document_text(citation.doc_id)
     chunks = [
         c
         for c in index.vectors.document_chunks(citation.doc_id)

@@ -2,8 +2,10 @@
 
 from assistant.text import tokenize  # the shared word rule, re-exported
 
+from .documents import DocumentRecord, StoredChunk
 from .embed import Embedder, SentenceTransformerEmbedder, bundled_model_path
 from .keyword import KeywordIndex
+from .light_embed import LightEmbedder, query_embedder
 from .lock import ArchiveLock
 from .retrieve import embedding_text, fuse, fuse_candidates, match_bodies, rank_fused
 from .store import CouncilIndex
@@ -12,9 +14,12 @@ from .vector import VectorStore, body_key, build_where
 __all__ = [
     "ArchiveLock",
     "CouncilIndex",
+    "DocumentRecord",
     "Embedder",
     "KeywordIndex",
+    "LightEmbedder",
     "SentenceTransformerEmbedder",
+    "StoredChunk",
     "VectorStore",
     "body_key",
     "build_where",
@@ -23,6 +28,7 @@ __all__ = [
     "fuse",
     "fuse_candidates",
     "match_bodies",
+    "query_embedder",
     "rank_fused",
     "tokenize",
 ]

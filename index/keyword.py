@@ -115,6 +115,17 @@ class KeywordIndex:
             keep &= (self.days > 0) & (self.days <= day_number(filters.until))
         return keep.astype(np.float32)
 
+    def passing(self, filters: Filters, bodies: Sequence[str] | None) -> list[str]:
+        """The ids of the chunks that pass the filters, of those this index holds (which are the
+        ones its access level may see), in index order."""
+        mask = self.mask(filters, bodies)
+        if mask is None:
+            return list(self.ids)
+        ids: np.ndarray | None = getattr(self, "_id_array", None)  # made once per loaded index
+        if ids is None or len(ids) != len(self.ids):
+            ids = self._id_array = np.array(self.ids, dtype=object)
+        return list(ids[mask > 0].tolist())
+
     def search(self, query: str, n: int, mask: np.ndarray | None = None) -> list[tuple[str, float]]:
         """Up to `n` (chunk id, score) pairs with a positive BM25 score."""
         tokens = tokenize(query)

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
 
 from assistant.records import DecisionRecord
 from assistant.settings import Settings
 from assistant.types import AccessLevel, Chunk, Filters, RawDocument, ScoredChunk, may_see
 
+from .documents import DocumentRecord, StoredChunk
 from .embed import Embedder, SentenceTransformerEmbedder
 from .keyword import KeywordIndex
+from .light_embed import query_embedder
 from .lock import ArchiveLock
-from .retrieve import embedding_text, retrieve_chunks
-from .vector import DocumentMeta, VectorStore
+from .retrieve import RetrievalTimes, embedding_text, retrieve_chunks
+from .vector import VectorStore
 
 # The encoder reads at most max_seq_length tokens; a token is rarely more than a few
 # characters, so cutting the text at this many characters per token changes no vector
@@ -28,11 +29,16 @@ class CouncilIndex:
 
     def __init__(self, settings: Settings, embedder: Embedder | None = None, create: bool = True) -> None:
         self.settings = settings
-        self.embedder: Embedder = embedder or SentenceTransformerEmbedder(settings.index)
+        # Ingest encodes passages with sentence-transformers; questions (and the sentences an answer
+        # weighs) go through the light numpy encoder unless the settings say otherwise. An
+        # embedder given here does both. SEE: issue 13.
+        self.ingest_embedder: Embedder = embedder or SentenceTransformerEmbedder(settings.index)
+        self.embedder: Embedder = embedder or query_embedder(settings.index) or self.ingest_embedder
         self.vectors = VectorStore(settings, create=create)
         # one BM25 index per access level, each built only from the chunks that level may see, so
         # a public query is never ranked, nor its words weighed, by restricted text
         self._keyword: dict[str, tuple[int, KeywordIndex]] = {}
+        self.last_retrieval = RetrievalTimes()  # the stage times of this process's latest retrieval
 
     # -- writing --------------------------------------------------------------------------
     def lock(self, timeout: float | None = None) -> ArchiveLock:
@@ -42,13 +48,13 @@ class CouncilIndex:
     def embed_chunks(self, chunks: Sequence[Chunk]) -> list[list[float]]:
         """One vector per chunk, from the text the encoder sees (cut to what it can read)."""
         limit = self.settings.index.max_seq_length * _CHARS_PER_TOKEN
-        return self.embedder.embed([embedding_text(c)[:limit] for c in chunks])
+        return self.ingest_embedder.embed([embedding_text(c)[:limit] for c in chunks])
 
     def add_document(
         self,
         raw: RawDocument,
         chunks: Sequence[Chunk],
-        meta: DocumentMeta,
+        record: DocumentRecord,
         vectors: Sequence[Sequence[float]] | None = None,
         decisions: Sequence[DecisionRecord] = (),
     ) -> None:
@@ -56,7 +62,7 @@ class CouncilIndex:
         `vectors` are given."""
         if vectors is None:
             vectors = self.embed_chunks(chunks)
-        self.vectors.add_document(raw.doc_id, raw.text, meta, chunks, vectors, decisions)
+        self.vectors.add_document(raw.doc_id, raw.text, record, chunks, vectors, decisions)
 
     # -- reading --------------------------------------------------------------------------
     def keyword(self, access: AccessLevel = "public") -> KeywordIndex:
@@ -123,6 +129,7 @@ class CouncilIndex:
     def retrieve(self, question: str, filters: Filters, k: int) -> list[ScoredChunk]:
         """Hybrid retrieval of the `k` best chunks for a question, among those the caller's access
         (`filters.access`) may see."""
+        self.last_retrieval = RetrievalTimes()
         return retrieve_chunks(
             question,
             filters,
@@ -131,6 +138,7 @@ class CouncilIndex:
             vectors=self.vectors,
             keyword=self.keyword(filters.access),
             settings=self.settings.index,
+            times=self.last_retrieval,
         )
 
     def document_text(self, doc_id: str) -> str | None:
@@ -138,6 +146,15 @@ class CouncilIndex:
         record = self.vectors.document_record(doc_id)
         return record[0] if record else None
 
-    def documents(self) -> list[tuple[str, dict[str, Any]]]:
-        """(doc_id, metadata) of every complete document."""
+    def documents(self) -> list[DocumentRecord]:
+        """Every complete document's record."""
         return self.vectors.documents()
+
+    def document(self, doc_id: str) -> DocumentRecord | None:
+        """One document's record, or None when it is not (or no longer) indexed."""
+        record = self.vectors.document_record(doc_id)
+        return record[1] if record else None
+
+    def stored_chunks(self, full: bool = False) -> Iterator[StoredChunk]:
+        """Every stored chunk's record (with its text and vector when `full`), a page at a time."""
+        return self.vectors.chunk_records(full)

@@ -31,19 +31,11 @@ from assistant.settings import Settings
 from assistant.text import fold_body
 from assistant.types import Chunk, Citation, Decision, Filters
 
+from .documents import DocumentMeta, DocumentRecord, StoredChunk
 from .faults import catching_up, forget_system, guarded
 from .lock import writer_gone, writer_id
 
 Where = dict[str, Any]
-DocumentMeta = dict[str, str | int | list[str]]
-
-
-def document_sources(meta: dict[str, Any]) -> list[str]:
-    """The files that hold a document, the one its citations name first."""
-    sources = meta.get("sources")
-    if isinstance(sources, list) and sources:
-        return [str(s) for s in sources]
-    return [str(meta["source"])] if meta.get("source") else []  # records written before `sources`
 
 
 def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
@@ -183,26 +175,29 @@ class VectorStore:
     # -- documents ------------------------------------------------------------------------
     @guarded
     @catching_up
-    def document_record(self, doc_id: str) -> tuple[str, dict[str, Any]] | None:
-        """The document's extracted text and metadata, or None."""
+    def document_record(self, doc_id: str) -> tuple[str, DocumentRecord] | None:
+        """The document's extracted text and record, or None."""
         got = self.docs.get(ids=[doc_id], include=["documents", "metadatas"])
         if not got["ids"]:
             return None
-        return str(got["documents"][0]), dict(got["metadatas"][0] or {})
+        return str(got["documents"][0]), DocumentRecord.from_metadata(doc_id, dict(got["metadatas"][0] or {}))
 
     @guarded
     @catching_up
-    def documents(self) -> list[tuple[str, dict[str, Any]]]:
-        """(doc_id, metadata) of every complete document."""
+    def documents(self) -> list[DocumentRecord]:
+        """Every complete document's record."""
         got = self.docs.get(include=["metadatas"])
-        return [(i, dict(m or {})) for i, m in zip(got["ids"], got["metadatas"], strict=True)]
+        return [
+            DocumentRecord.from_metadata(i, dict(m or {}))
+            for i, m in zip(got["ids"], got["metadatas"], strict=True)
+        ]
 
     @guarded
     def add_document(
         self,
         doc_id: str,
         text: str,
-        meta: DocumentMeta,
+        record: DocumentRecord,
         chunks: Sequence[Chunk],
         embeddings: Sequence[Sequence[float]],
         decisions: Sequence[DecisionRecord] = (),
@@ -225,6 +220,7 @@ class VectorStore:
                 metadatas=[{**chunk_metadata(c), "writer": self.writer} for c in part],
                 embeddings=[list(e) for e in embeddings[start : start + self._max_batch]],
             )
+        meta: DocumentMeta = record.to_metadata()
         self.docs.add(ids=[doc_id], documents=[text], metadatas=[meta], embeddings=[[1.0]])
         self._bump()
 
@@ -280,7 +276,7 @@ class VectorStore:
         """The stored decisions (of complete documents) matching a Chroma `where` on `body`,
         `meeting_day`, `type` or `doc_id`."""
         got = self.decisions.get(where=where, include=["metadatas"])
-        complete = {i for i, _ in self.documents()}
+        complete = {d.doc_id for d in self.documents()}
         records = [DecisionRecord.from_metadata(m or {}) for m in got["metadatas"]]
         return [r for r in records if r.citation.doc_id in complete]
 
@@ -315,11 +311,9 @@ class VectorStore:
                 yield chunk_from_record(cid, str(text), dict(meta or {}))
             offset += len(got["ids"])
 
-    def chunk_records(
-        self, full: bool = False, page: int = 2000
-    ) -> Iterator[tuple[str, str, dict[str, Any], list[float] | None]]:
-        """(id, text, metadata, vector) of every stored chunk, a page at a time; text and vector
-        are read only when `full` ("" and None otherwise)."""
+    def chunk_records(self, full: bool = False, page: int = 2000) -> Iterator[StoredChunk]:
+        """Every stored chunk's record, a page at a time; text and vector are read only when `full`
+        ("" and None otherwise)."""
         include = ["metadatas", *(["documents", "embeddings"] if full else [])]
         offset = 0
         while True:
@@ -330,7 +324,8 @@ class VectorStore:
             vectors = got.get("embeddings") if full else None
             for n, (cid, meta) in enumerate(zip(got["ids"], got["metadatas"], strict=True)):
                 vector = None if vectors is None or vectors[n] is None else [float(x) for x in vectors[n]]
-                yield cid, "" if texts is None else str(texts[n]), dict(meta or {}), vector
+                text = "" if texts is None else str(texts[n])
+                yield StoredChunk.from_metadata(cid, dict(meta or {}), text, vector)
             offset += len(got["ids"])
 
     @guarded
@@ -339,11 +334,14 @@ class VectorStore:
         return self.chunks.get(include=list(include), limit=page, offset=offset)
 
     @guarded
-    def query(self, embedding: Sequence[float], n: int, where: Where | None) -> list[tuple[Chunk, float]]:
-        """The `n` nearest chunks with their cosine similarity."""
-        if n <= 0 or self.count() == 0:
+    def query(
+        self, embedding: Sequence[float], n: int, where: Where | None = None, ids: Sequence[str] | None = None
+    ) -> list[tuple[Chunk, float]]:
+        """The `n` nearest chunks with their cosine similarity, among those matching `where` and, when
+        `ids` is given, only among those ids."""
+        if n <= 0 or (ids is not None and not ids) or self.count() == 0:
             return []
-        got = self._query(embedding, n, where)
+        got = self._query(embedding, n, where, ids)
         out: list[tuple[Chunk, float]] = []
         for cid, text, meta, dist in zip(
             got["ids"][0],
@@ -356,11 +354,14 @@ class VectorStore:
         return out
 
     @catching_up
-    def _query(self, embedding: Sequence[float], n: int, where: Where | None) -> Any:
+    def _query(
+        self, embedding: Sequence[float], n: int, where: Where | None, ids: Sequence[str] | None
+    ) -> Any:
         return self.chunks.query(
             query_embeddings=[list(embedding)],
             n_results=n,
             where=where,
+            ids=None if ids is None else list(ids),
             include=["documents", "metadatas", "distances"],
         )
 

@@ -110,6 +110,7 @@ def fake_model(monkeypatch: pytest.MonkeyPatch) -> FakeEmbedder:
 
     embedder = FakeEmbedder()
     monkeypatch.setattr(index.store, "SentenceTransformerEmbedder", lambda _settings: embedder)
+    monkeypatch.setattr(index.store, "query_embedder", lambda _settings: None)
     return embedder
 
 

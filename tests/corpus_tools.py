@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index import CouncilIndex
-from index.vector import document_sources
 
 MAX_FILE_BYTES = 2_000_000  # tests set COUNCILQA_INGEST__MAX_FILE_BYTES to this
 
@@ -159,7 +158,7 @@ def make_messy_corpus(folder: Path, huge_line_chars: int = 1_200_000) -> tuple[l
 
 def check_consistent(index: CouncilIndex) -> dict[str, list[str]]:
     """Assert Chroma's chunks, document records and the keyword index agree; return doc_id -> files."""
-    docs = dict(index.documents())
+    docs = {d.doc_id: d for d in index.documents()}
     chunk_docs: Counter[str] = Counter()
     chunk_sources: dict[str, set[str]] = {}
     ids: list[str] = []
@@ -169,11 +168,11 @@ def check_consistent(index: CouncilIndex) -> dict[str, list[str]]:
         chunk_sources.setdefault(chunk.citation.doc_id, set()).add(chunk.citation.source)
     assert len(ids) == len(set(ids)) == index.vectors.count()
     assert set(chunk_docs) == set(docs), "chunks without a document record, or records without chunks"
-    sources = {doc_id: document_sources(meta) for doc_id, meta in docs.items()}
-    for doc_id, meta in docs.items():
-        assert chunk_docs[doc_id] == meta["chunks"], f"{meta['source']}: chunk count differs from its record"
+    sources = {doc_id: list(d.sources) for doc_id, d in docs.items()}
+    for doc_id, d in docs.items():
+        assert chunk_docs[doc_id] == d.chunks, f"{d.source}: chunk count differs from its record"
         assert chunk_sources[doc_id] == {sources[doc_id][0]}, "chunks cite a file other than the record's"
-        assert meta["source"] == sources[doc_id][0]
+        assert d.source == sources[doc_id][0]
     every = [s for files in sources.values() for s in files]
     assert len(every) == len(set(every)), "a file is listed by two documents"
     keyword = index.keyword("restricted")  # every chunk

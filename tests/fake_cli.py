@@ -17,4 +17,5 @@ from assistant.cli import cli  # noqa: E402
 if __name__ == "__main__":
     embedder = FakeEmbedder()
     index.store.SentenceTransformerEmbedder = lambda _settings: embedder  # type: ignore[assignment,misc]
+    index.store.query_embedder = lambda _settings: None  # type: ignore[assignment]
     cli()

@@ -83,7 +83,7 @@ def test_two_racing_ingests_end_as_one_clean_ingest(
 
     index = CouncilIndex(Settings(data_dir=data), fake_embedder)  # type: ignore[arg-type]
     check_consistent(index)
-    per_doc = {meta["source"]: meta["chunks"] for _, meta in index.documents()}
+    per_doc = {d.source: d.chunks for d in index.documents()}
     assert per_doc == {str(p.resolve()): chunks_in(p) for p in sorted(records.iterdir())}
     assert index.vectors.count() == sum(per_doc.values())
 
@@ -97,7 +97,7 @@ def test_cleanup_spares_the_chunks_of_a_live_writer(
     settings = Settings(data_dir=tmp_path / "archive")
     ingest_paths([records / sorted(os.listdir(records))[0]], settings, embedder=fake_embedder)  # type: ignore[arg-type]
     index = CouncilIndex(settings, fake_embedder)  # type: ignore[arg-type]
-    doc_id, _ = index.documents()[0]
+    doc_id = index.documents()[0].doc_id
     ids = index.vectors.chunks.get(include=[])["ids"]
     sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
@@ -200,6 +200,6 @@ def test_two_real_councilqa_ingests_with_the_model(tmp_path: Path, chunks_in: Ca
     assert sorted(len(r["unchanged"]) for r in reports) == [0, 4]
     index = CouncilIndex(Settings(data_dir=data))  # nothing here embeds: the model is not loaded
     check_consistent(index)
-    assert {m["source"]: m["chunks"] for _, m in index.documents()} == {
+    assert {d.source: d.chunks for d in index.documents()} == {
         str(p.resolve()): chunks_in(p) for p in sorted(folder.iterdir())
     }

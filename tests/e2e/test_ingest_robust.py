@@ -104,7 +104,7 @@ def test_killed_ingest_resumes_to_a_clean_index(tmp_path: Path, chunks_in: Calla
     assert holding == sorted([[files[1].name, copy.name]] + [[p.name] for p in files if p != files[1]]), (
         "every file present exactly once"
     )
-    per_doc = {meta["source"]: meta["chunks"] for _, meta in index.documents()}
+    per_doc = {d.source: d.chunks for d in index.documents()}
     assert per_doc == {str((folder / p.name).resolve()): chunks_in(p) for p in files}  # as a clean ingest
     assert index.vectors.count() == sum(chunks_in(p) for p in files)
 

@@ -75,7 +75,7 @@ def test_generated_answer_keeps_checked_sentences_and_quotes_the_records(archive
     [citation] = out["citations"]
     assert Path(citation["source"]).name.startswith("2022-07-14_cabinet")
     index = open_index(Settings(data_dir=archive))
-    doc_id = next(d for d, meta in index.documents() if meta["source"] == citation["source"])
+    doc_id = next(d.doc_id for d in index.documents() if d.source == citation["source"])
     text = index.document_text(doc_id)
     assert text is not None and text[citation["char_start"] : citation["char_end"]] == citation["text"]
     assert "£1.2 million" in citation["text"]

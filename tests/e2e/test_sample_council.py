@@ -116,5 +116,5 @@ def test_filters_restrict_the_cited_meetings(
 
 
 def test_every_format_is_indexed(sample: Settings, real_embedder: SentenceTransformerEmbedder) -> None:
-    formats = {str(meta["format"]) for _, meta in open_index(sample, real_embedder).documents()}
+    formats = {str(d.format) for d in open_index(sample, real_embedder).documents()}
     assert formats == {"txt", "md", "html", "pdf", "docx"}

@@ -189,7 +189,7 @@ def test_the_page_shows_a_public_visitor_nothing_restricted(archive: Assistant) 
 
 
 def test_the_page_server_serves_no_file_holding_restricted_text(archive: Assistant) -> None:
-    docs = {Path(str(m["source"])).name: i for i, m in archive.index.documents()}
+    docs = {Path(d.source).name: d.doc_id for d in archive.index.documents()}
     with TestClient(create_server(_page(archive, "public"))) as client:
         for doc_id in docs.values():
             response = client.get(f"/source/{doc_id}")

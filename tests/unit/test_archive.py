@@ -152,24 +152,19 @@ def _damage(data: Path, embedder: FakeEmbedder) -> dict[str, str]:
     from index import CouncilIndex
 
     index = CouncilIndex(Settings(data_dir=data), embedder)
-    docs = sorted(index.documents(), key=lambda d: str(d[1]["source"]))
+    docs = sorted(index.documents(), key=lambda d: d.source)
     chunks = index.vectors.chunks
 
     def ids(doc_id: str) -> list[str]:
         return list(chunks.get(where={"doc_id": doc_id}, include=[])["ids"])
 
-    (lost, a), (tampered, b), (zeroed, c), (orphaned, d) = docs[:4]
+    (lost, a), (tampered, b), (zeroed, c), (orphaned, d) = [(x.doc_id, x.source) for x in docs[:4]]
     chunks.delete(ids=ids(lost)[:2])
     first = ids(tampered)[0]
     chunks.update(ids=[first], documents=["tampered text"], embeddings=[embedder.vector("tampered text")])
     chunks.update(ids=ids(zeroed)[:1], embeddings=[[0.0] * embedder.dim])
     index.vectors.docs.delete(ids=[orphaned])
-    return {
-        "lost": str(a["source"]),
-        "tampered": str(b["source"]),
-        "zeroed": str(c["source"]),
-        "orphaned": str(d["source"]),
-    }
+    return {"lost": a, "tampered": b, "zeroed": c, "orphaned": d}
 
 
 def test_check_names_what_is_wrong_and_repair_mends_exactly_that(
@@ -187,10 +182,7 @@ def test_check_names_what_is_wrong_and_repair_mends_exactly_that(
     assert run(data, "ingest", str(folder)).exit_code == 0
     clean = run(data, "check")
     assert clean.exit_code == 0 and "agree with its record" in clean.stdout, clean.output
-    clean_counts = {
-        str(m["source"]): m["chunks"]
-        for _, m in CouncilIndex(Settings(data_dir=data), fake_model).documents()
-    }
+    clean_counts = {d.source: d.chunks for d in CouncilIndex(Settings(data_dir=data), fake_model).documents()}
 
     broken = _damage(data, fake_model)
     result = run(data, "check")
@@ -217,7 +209,7 @@ def test_check_names_what_is_wrong_and_repair_mends_exactly_that(
     assert run(data, "check").exit_code == 0
     index = CouncilIndex(Settings(data_dir=data), fake_model)
     check_consistent(index)
-    assert {str(m["source"]): m["chunks"] for _, m in index.documents()} == clean_counts
+    assert {d.source: d.chunks for d in index.documents()} == clean_counts
 
 
 def test_ingest_says_when_the_check_at_its_end_finds_something(

@@ -328,3 +328,23 @@ def test_records_that_disagree_are_both_shown_latest_first(
     assert lines[0].startswith("6 Mar 2025") and "£2.9 million" in lines[0]
     assert lines[1].startswith("1 Feb 2024") and "£2.4 million" in lines[1]
     assert out["note"] == "The records give different figures; both are shown, the latest first."
+
+
+def test_the_cli_loads_no_pipeline_until_a_command_runs() -> None:
+    """`councilqa --help` (and the option parsing of every command) imports neither the pipeline,
+    nor the index, nor numpy, chromadb or torch: a cold start is the CLI's cost. SEE: issue 13."""
+    import subprocess
+    import sys
+
+    import assistant
+    from assistant.cli_archive import EMBED_BATCH
+
+    assert EMBED_BATCH == assistant.EMBED_BATCH  # ingest --embed-batch's default, kept by hand
+    probe = (
+        "import sys, assistant.cli; heavy = ('assistant.pipeline', 'index', 'numpy', 'chromadb', 'torch'); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy or m == 'assistant.pipeline'))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "[]"

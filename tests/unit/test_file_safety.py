@@ -57,7 +57,7 @@ def test_names_that_are_not_utf8_or_hold_control_characters(tmp_path: Path, fake
     assert any(line.endswith("line\\x0abreak\\x1b[31m.txt") for line in lines), lines
 
     index = CouncilIndex(Settings(data_dir=data), fake_model)
-    sources = sorted(Path(str(meta["source"])).name for _, meta in index.documents())
+    sources = sorted(Path(d.source).name for d in index.documents())
     assert sources == sorted(
         ["parks.txt", "finance.txt", "caf\\xe9 minutes.txt", "line\\x0abreak\\x1b[31m.txt", "\\xff\\xfe.txt"]
     )
@@ -70,7 +70,7 @@ def test_names_that_are_not_utf8_or_hold_control_characters(tmp_path: Path, fake
     asked = run(data, "ask", "--json", "Which library will open on Sundays, number 8?")
     assert asked.exit_code == 0, asked.output
 
-    escaped = next(d for d, m in index.documents() if "line\\x0abreak" in str(m["source"]))
+    escaped = next(d.doc_id for d in index.documents() if "line\\x0abreak" in d.source)
     ids = index.vectors.chunks.get(where={"doc_id": escaped}, include=[])["ids"]
     index.vectors.chunks.delete(ids=ids[:1])  # damage it, and repair finds its file by the escaped name
     repaired = json.loads(run(data, "ingest", "--json", "--repair").stdout)
@@ -140,7 +140,7 @@ def test_a_crash_in_any_stage_fails_only_that_file(
     assert reason.startswith("cursed.txt: ") and "\n" not in reason, reason
     assert sorted(Path(s).name for s in report.ingested) == ["finance.txt", "parks.txt"]
     index = CouncilIndex(settings, fake_embedder)
-    assert {Path(str(m["source"])).name for _, m in index.documents()} == {"finance.txt", "parks.txt"}
+    assert {Path(d.source).name for d in index.documents()} == {"finance.txt", "parks.txt"}
     assert {Path(c.citation.source).name for c in index.vectors.iter_chunks()} == {"finance.txt", "parks.txt"}
 
 
@@ -280,4 +280,4 @@ def test_stopping_during_one_file_keeps_the_files_read_before_it(
     with pytest.raises(KeyboardInterrupt):
         assistant.ingest_paths([folder], settings, embedder=fake_embedder)
     index = CouncilIndex(settings, fake_embedder)
-    assert {Path(str(m["source"])).name for _, m in index.documents()} == {"finance.txt", "parks.txt"}
+    assert {Path(d.source).name for d in index.documents()} == {"finance.txt", "parks.txt"}

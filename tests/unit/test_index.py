@@ -87,7 +87,7 @@ def test_changed_file_replaces_its_old_version(
     assert len(index.documents()) == 1
     chunks = source_chunks(index, path)
     assert len(chunks) == new_count == index.vectors.count()
-    assert {c.citation.doc_id for c in chunks} == {index.documents()[0][0]}
+    assert {c.citation.doc_id for c in chunks} == {index.documents()[0].doc_id}
 
 
 def test_same_content_under_two_names_is_indexed_once(
@@ -103,7 +103,7 @@ def test_same_content_under_two_names_is_indexed_once(
     assert report.duplicates == [(copy, a)]
     index = CouncilIndex(settings, fake_embedder)
     assert len(index.documents()) == 1
-    assert index.documents()[0][1]["sources"] == [a, copy]
+    assert index.documents()[0].sources == (a, copy)
     assert index.vectors.count() == report.chunks
 
 
@@ -263,6 +263,45 @@ def test_build_where() -> None:
     }
 
 
+def test_dense_search_by_the_keyword_index_ids_equals_chromas_where(
+    settings: Settings, fake_embedder: FakeEmbedder
+) -> None:
+    """Retrieval restricts the dense search by the ids the keyword index passes, not by Chroma's
+    (slow) `where`: for every caller and filter the nearest chunks are the same, in the same order."""
+    from index.retrieve import _dense_ids
+
+    report = assistant.ingest_paths([assistant.SAMPLE_COUNCIL], settings, embedder=fake_embedder)
+    assert report.ok and report.restricted  # the sample council holds exempt items
+    index = CouncilIndex(settings, fake_embedder)
+    cabinet, planning = body_key("Cabinet"), body_key("Planning Committee")
+    cases = [
+        Filters(),
+        Filters(access="restricted"),
+        Filters(body="Cabinet"),
+        Filters(body="Cabinet", access="restricted"),
+        Filters(since=date(2023, 1, 1), until=date(2023, 12, 31)),
+        Filters(until=date(2023, 6, 30), doc_type="minutes"),
+        Filters(body="Planning Committee", since=date(2024, 1, 1)),
+        Filters(council="Wenbury Borough Council", doc_type="report", access="restricted"),
+        Filters(since=date(2031, 1, 1)),  # nothing passes
+    ]
+    bodies_of = {"Cabinet": [cabinet], "Planning Committee": [planning]}
+    compared = 0
+    for filters in cases:
+        keyword = index.keyword(filters.access)
+        bodies = bodies_of.get(filters.body or "")
+        ids = _dense_ids(keyword, filters, bodies, index.vectors)
+        if filters == Filters(access="restricted"):
+            assert ids is None  # nothing to filter: the plain search
+        for question in ("Mill Lane cycle lane cost", "tree preservation order", "library closure"):
+            vector = fake_embedder.embed([question])[0]
+            by_where = index.vectors.query(vector, 12, build_where(filters, bodies))
+            by_ids = index.vectors.query(vector, 12, ids=ids)
+            assert [(c.id, round(s, 6)) for c, s in by_ids] == [(c.id, round(s, 6)) for c, s in by_where]
+            compared += len(by_where)
+    assert compared > 150
+
+
 def test_keyword_index_search_and_mask() -> None:
     def chunk(cid: str, text: str, body: str | None, day: date | None) -> Chunk:
         citation = Citation(
@@ -296,7 +335,7 @@ def test_keyword_index_search_and_mask() -> None:
 def test_remove_incomplete_deletes_orphan_chunks(tiny_index: tuple[Settings, FakeEmbedder]) -> None:
     settings, embedder = tiny_index
     index = CouncilIndex(settings, embedder)
-    doc_id, _ = index.documents()[0]
+    doc_id = index.documents()[0].doc_id
     total = index.vectors.count()
     orphaned = sum(1 for c in index.vectors.iter_chunks() if c.citation.doc_id == doc_id)
     index.vectors.docs.delete(ids=[doc_id])  # an ingest that died before writing the record
@@ -312,10 +351,10 @@ def test_interrupted_ingest_is_redone(tiny_index: tuple[Settings, FakeEmbedder],
     settings, embedder = tiny_index
     index = CouncilIndex(settings, embedder)
     total = index.vectors.count()
-    doc_id, meta = index.documents()[0]
-    index.vectors.docs.delete(ids=[doc_id])
+    record = index.documents()[0]
+    index.vectors.docs.delete(ids=[record.doc_id])
     report = assistant.ingest_paths([tiny_corpus], settings, embedder=embedder)
-    assert report.ingested == [meta["source"]]
+    assert report.ingested == [record.source]
     assert index.vectors.count() == total
 
 

@@ -239,7 +239,7 @@ def test_a_file_left_in_two_documents_is_settled(
         patch.setattr(Ingest, "_forget_elsewhere", lambda self, source, keep=None: None)
         assistant.ingest_paths([folder], settings, embedder=fake_embedder)
     index = CouncilIndex(settings, fake_embedder)
-    assert [meta["sources"] for _, meta in index.documents()] == [[src(folder / "a.txt")]] * 2
+    assert [d.sources for d in index.documents()] == [(src(folder / "a.txt"),)] * 2
     report = assistant.ingest_paths([folder], settings, embedder=fake_embedder)
     assert report.unchanged == [src(folder / "a.txt")]
     _, sources = open_checked(settings, fake_embedder)

@@ -22,7 +22,7 @@ def page(tiny_index: tuple[Settings, FakeEmbedder], fake_model: FakeEmbedder) ->
 
 
 def _doc_id(page: Assistant, name: str) -> str:
-    return next(i for i, m in page.index.documents() if str(m["source"]).endswith(name))
+    return next(d.doc_id for d in page.index.documents() if d.source.endswith(name))
 
 
 def test_source_serves_the_original_file_as_a_download(page: Assistant, tiny_corpus: Path) -> None:

@@ -11,6 +11,7 @@ from assistant import Settings
 from assistant.records import DecisionRecord
 from assistant.settings import IngestSettings
 from assistant.types import RawDocument
+from index import DocumentRecord
 from index.vector import VectorStore
 from ingest import chunk_meeting, file_digest, parse_meeting, record_decisions
 from ingest.votes import read_vote
@@ -171,7 +172,8 @@ def test_votes_are_what_the_text_states(text: str, counts: tuple[int | None, ...
 def test_records_round_trip_through_the_decisions_collection(settings: Settings) -> None:
     found = records()
     store = VectorStore(settings)
-    store.add_document(found[0].citation.doc_id, MINUTES, {"source": "/r/minutes.txt"}, [], [], found)
+    doc_id = found[0].citation.doc_id
+    store.add_document(doc_id, MINUTES, DocumentRecord(doc_id, sources=("/r/minutes.txt",)), [], [], found)
     assert store.decision_records() == found
     assert [r.type for r in store.decision_records({"type": "lost"})] == ["lost"]
     store.delete_document(found[0].citation.doc_id)
