@@ -90,7 +90,7 @@ def answer_event(user: PageUser, question: str, answer: Answer) -> dict[str, Any
         "filters": filters,
         "refused": answer.refused,
         "citations": cited,
-        "restricted": [c["doc_id"] for c in cited if c["restricted"]],
+        "restricted": [c.doc_id for c in shown_citations(answer) if c.access == "restricted"],
     }
 
 
@@ -128,8 +128,8 @@ def source_file_as(assistant: Assistant, user: PageUser, doc_id: str) -> Path | 
 
 
 def _holds_restricted(assistant: Assistant, doc_id: str) -> bool:
-    record = assistant.index.vectors.document_record(doc_id)
-    return record is not None and record[1].get("access") != "public"
+    record = assistant.index.document(doc_id)
+    return record is not None and record.access != "public"
 
 
 def _log_record(assistant: Assistant, user: PageUser, event: str, doc_id: str, label: str) -> None:

@@ -321,7 +321,7 @@ def test_a_public_user_sees_no_part_two_and_a_member_sees_it_marked(
 ) -> None:
     site, audit, archive = guarded
     depot_report = next(
-        i for i, m in archive.index.documents() if str(m["source"]).endswith("depot-road-disposal.pdf")
+        d.doc_id for d in archive.index.documents() if d.source.endswith("depot-road-disposal.pdf")
     )
     wrong = _log_in(browser, site.url, "resident", LOGINS["cllr"][1])
     wrong.get_by_text("Incorrect credentials").first.wait_for(timeout=WAIT)

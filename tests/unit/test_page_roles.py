@@ -162,7 +162,7 @@ def test_an_answer_that_cannot_be_logged_is_not_shown(page: Assistant, tmp_path:
 
 
 def test_source_gives_a_public_user_a_restricted_file_as_missing(page: Assistant) -> None:
-    docs = {Path(str(m["source"])).name: i for i, m in page.index.documents()}
+    docs = {Path(d.source).name: d.doc_id for d in page.index.documents()}
     assert len(docs) == 3  # every file holds restricted text
     with TestClient(create_server(page)) as client:
         assert client.get(f"/source/{docs['2024-06-05_staffing-panel_minutes.txt']}").status_code == 401
