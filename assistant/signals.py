@@ -186,14 +186,6 @@ class QuestionSignals:
 _WHO_DID = re.compile(r"^\s*(?:and\s+)?who\s+(?:(?:was|were|had)\s+)?(?P<attr>[a-z]+ed)\b", re.I)
 
 
-# "Who was the contact officer for ...?", "who is the ward councillor?": the role is asked for.
-_WHO_WAS_THE = re.compile(
-    r"^\s*(?:and\s+)?who\s+(?:was|is|were|are|will be)\s+(?:the|its|their)\s+"
-    r"(?P<attr>(?:[a-z-]+\s+){0,2}?[a-z-]+?)\s+(?:for|of|at|on|in|to|who|that|when)\b",
-    re.I,
-)
-
-
 # "Was it carried?", "did the motion pass?": the outcome word is the thing asked for.
 _WAS_IT = re.compile(
     r"^\s*(?:and\s+)?(?:was|were|did|has|had)\b.*?\b(?P<attr>carried|passed|pass|lost|defeated|adopted|"
@@ -204,7 +196,7 @@ _WAS_IT = re.compile(
 
 def asked_for(question: str) -> frozenset[str]:
     """The stemmed words naming what a "what X" question asks for, less words naming a kind of fact."""
-    who = _WHO_DID.match(question) or _WHO_WAS_THE.match(question) or _WAS_IT.search(question)
+    who = _WHO_DID.match(question) or _WAS_IT.search(question)
     if who:
         return frozenset(tokenize(who.group("attr"))) - _QUESTION_WORDS
     attr = ""

@@ -25,11 +25,3 @@ def test_a_when_clause_that_sets_the_scene_is_not_a_second_question() -> None:
     assert scene.order == "earliest"
     two = analyse("When was the order made, and when would it have lapsed?")
     assert len(two.parts) == 2
-
-
-def test_the_role_a_who_question_asks_for_is_read() -> None:
-    from assistant.signals import asked_for
-
-    assert asked_for("Who was the contact officer for the July 2022 report?") == {"contact", "offic"}
-    assert asked_for("Who is the chair of the planning committee?") == {"chair"}
-    assert asked_for("Who seconded it?") == {"second"}
