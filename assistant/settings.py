@@ -193,7 +193,7 @@ class EvalGate(BaseModel):
     refusal_accuracy: float = Field(
         0.83, ge=0, description="Share of questions refused exactly when they should be"
     )
-    unanswerable_refused: float = Field(0.42, ge=0, description="Share of unanswerable questions refused")
+    unanswerable_refused: float = Field(0.47, ge=0, description="Share of unanswerable questions refused")
     max_answerable_refused: float = Field(
         0.08, ge=0, description="Ceiling: share of answerable questions wrongly refused"
     )
