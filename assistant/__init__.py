@@ -13,7 +13,19 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .answer import REFUSAL
     from .archive import ArchiveCheck, Problem, archive_lock, check_archive
-    from .brief import precedent_json, precedent_markdown, precedent_plain, precedent_rows, write_brief
+    from .brief import (
+        PRECEDENT_COLUMNS,
+        precedent_html,
+        precedent_json,
+        precedent_markdown,
+        precedent_plain,
+        precedent_rows,
+        precedent_sources,
+        precedent_summary,
+        precedent_table,
+        write_brief,
+        write_briefs,
+    )
     from .chat import Conversation
     from .conversation import Turn, load_turns, resolve
     from .errors import (
@@ -73,11 +85,17 @@ _WHERE = {
     "load_turns": "conversation",
     "resolve": "conversation",
     "parse_query": "query",
+    "precedent_html": "brief",
     "precedent_json": "brief",
     "precedent_markdown": "brief",
     "precedent_plain": "brief",
     "precedent_rows": "brief",
+    "precedent_sources": "brief",
+    "precedent_summary": "brief",
+    "precedent_table": "brief",
     "write_brief": "brief",
+    "write_briefs": "brief",
+    "PRECEDENT_COLUMNS": "brief",
     "DECISION_TYPES": "records",
     "DecisionLink": "records",
     "DecisionRecord": "records",
@@ -124,6 +142,7 @@ _WHERE = {
 __all__ = [
     "DECISION_TYPES",
     "EMBED_BATCH",
+    "PRECEDENT_COLUMNS",
     "REFUSAL",
     "SAMPLE_COUNCIL",
     "Answer",
@@ -174,15 +193,20 @@ __all__ = [
     "media_type",
     "open_index",
     "parse_query",
+    "precedent_html",
     "precedent_json",
     "precedent_markdown",
     "precedent_plain",
     "precedent_rows",
+    "precedent_sources",
+    "precedent_summary",
+    "precedent_table",
     "resolve",
     "source_html",
     "status_line",
     "status_markdown",
     "write_brief",
+    "write_briefs",
 ]
 
 

@@ -193,6 +193,8 @@ def upload(
 
 def build_app(assistant: Assistant) -> gr.Blocks:
     """The chat page for an opened archive, showing what `settings.page.access` may see."""
+    from .precedent_tab import build_precedent_tab  # imported here: the tab reuses this module's filters
+
     status = assistant.status(assistant.settings.page.access)
     settings = assistant.settings
     with gr.Blocks(title="councilqa: council records, cited") as demo:
@@ -243,6 +245,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                     )
                 sources = gr.Radio([], label="Sources of the latest answer", visible=False, elem_id="sources")
                 panel = gr.HTML(NO_SOURCE, elem_id="source-panel", label="Source")
+        build_precedent_tab(demo, assistant, status.bodies)
         with gr.Tab("What is indexed"):
             table = gr.Markdown(status_markdown(status), elem_id="index-status")
             again = gr.Button("Refresh", elem_id="refresh")
