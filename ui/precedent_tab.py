@@ -8,7 +8,9 @@ the summary, the sources and the brief files.
 
 from __future__ import annotations
 
+import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,8 @@ from assistant import (
 
 from .app import ANY_BODY, ANY_TYPE, page_filters
 
+BRIEFS = Path(tempfile.gettempdir()) / "councilqa-briefs"  # each search's two files, in a folder of its own
+_KEEP_S = 3600  # a search's brief files outlive the page's copy of them (Gradio's cache) by far
 NO_SEARCH = "Type a matter (a site, a scheme, an application number) and press **Find decisions**."
 NO_ROW = '<p class="source-empty">Choose a decision\'s number above to read it in its agenda item.</p>'
 # a click on a row's numbered button (or Enter on it) asks for that row's source
@@ -69,8 +73,7 @@ def search_precedent(
     types = [] if decision_type in (None, "", ANY_TYPE) else [decision_type]
     try:
         found = assistant.precedent(topic, filters, types)
-        folder = Path(tempfile.mkdtemp(prefix="councilqa-brief-"))
-        word, markdown = write_briefs(found, folder)
+        word, markdown = write_briefs(found, _brief_folder())
     except (AssistantError, ValueError, OSError) as exc:
         raise gr.Error(str(exc)) from exc
     return (
@@ -81,6 +84,18 @@ def search_precedent(
         gr.update(value=str(word), visible=True),
         gr.update(value=str(markdown), visible=True),
     )
+
+
+def _brief_folder() -> Path:
+    """A new folder for one search's brief files; folders over an hour old are removed."""
+    BRIEFS.mkdir(parents=True, exist_ok=True)
+    for old in BRIEFS.iterdir():
+        try:
+            if old.is_dir() and time.time() - old.stat().st_mtime > _KEEP_S:
+                shutil.rmtree(old, ignore_errors=True)
+        except OSError:
+            continue  # another session removed it first
+    return Path(tempfile.mkdtemp(dir=BRIEFS))
 
 
 def show_decision_source(row: Any, found: Precedent | None, assistant: Assistant) -> str:

@@ -146,3 +146,23 @@ def test_the_page_has_the_precedent_tab(archive: Settings, fake_model: FakeEmbed
     assert {"Precedent", "Topic", "Decision type", "Your question"} <= labels
     ids = {getattr(b, "elem_id", None) for b in demo.blocks.values()}
     assert {"precedent-table", "precedent-brief-docx", "precedent-brief-md", "precedent-source"} <= ids
+
+
+def test_each_search_writes_its_briefs_apart_and_old_ones_are_removed(
+    archive: Settings, fake_model: FakeEmbedder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    import ui.precedent_tab
+
+    monkeypatch.setattr(ui.precedent_tab, "BRIEFS", tmp_path / "briefs")
+    old = tmp_path / "briefs" / "old"
+    old.mkdir(parents=True)
+    os.utime(old, (0, 0))
+    page = _page(archive, fake_model)
+    first = Path(search(page, "allotment rents")[4]["value"])
+    second = Path(
+        search(page, "allotment rents", "Parks Committee", "2024-02-01", "", "Any type")[4]["value"]
+    )
+    assert first.parent != second.parent and first.exists() and second.exists()  # two sessions, two files
+    assert first.parent.parent == tmp_path / "briefs" and not old.exists()
