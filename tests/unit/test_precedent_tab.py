@@ -69,7 +69,8 @@ def test_search_shows_the_decisions_in_date_order_with_the_brief_to_download(
         ("17 Jan 2024", "resolved"),
         ("20 Mar 2024", "deferred"),
     ]
-    assert rows[0][6] == "Councillor Quill / Councillor Pym"
+    assert rows[0][6] == "Councillor Quill / Councillor Pym" and rows[0][5] == "For 3, Against 2"
+    assert rows[1][5] == "For 4, Against 1"  # "The motion was carried by 4 votes to 1."
     assert "deferred: Parks Committee, 20 Mar 2024, item 1" in rows[0][7]
     assert table.count("<tr>") == 1 + len(rows) and "£48" in table
     assert summary.startswith("**2 decisions on ‘allotment rents’**") and panel == NO_ROW
