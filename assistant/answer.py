@@ -19,18 +19,10 @@ from datetime import date
 from index import Embedder
 
 from .compose import compose
+from .facts import answer_spans, counts_only_time, has
 from .scoring import Candidate, Part, candidates_of, outcome_after, rank_for
 from .settings import AnswerSettings
-from .signals import (
-    QuestionSignals,
-    analyse,
-    answer_spans,
-    asked_for,
-    asked_kinds,
-    has,
-    mentions_period,
-    wanted,
-)
+from .signals import QuestionSignals, analyse, asked_for, asked_kinds, counts_time, mentions_period, wanted
 from .text import cosine, gives_orders, holds, sentence_spans, tokenize
 from .types import Answer, AnswerSentence, ScoredChunk
 
@@ -83,6 +75,8 @@ def answer_question(
     ranked = rank_for(main, q, pool)
     top = ranked[0].score - settings.answer_margin
     answering = [c for c in ranked if c.score >= top and _answers(c, main, settings)]
+    if main.asks:
+        answering = _named_enough(answering, ranked, settings)
     if not answering:
         return refuse()
     # "who seconded it?": a sentence naming the role asked for beats one that names only a person
@@ -108,6 +102,17 @@ def answer_question(
             note = "The records give different figures; both are shown, the latest first."
             return done(answer.model_copy(update={"note": note}))
     return done(compose(question, q, chosen, retrieved, []))
+
+
+def _named_enough(
+    answering: list[Candidate], ranked: list[Candidate], settings: AnswerSettings
+) -> list[Candidate]:
+    """The figures whose sentence itself names enough of what the closest sentence names.
+
+    A record that speaks of "a charge for replacement wheelie bins" without the sum does not make
+    the net revenue budget, two lines on, an answer to "how much is a replacement bin?"."""
+    held = max((c.features.get("subject", 0.0) for c in ranked), default=0.0)
+    return [c for c in answering if c.features.get("subject", 0.0) >= settings.named_elsewhere * held]
 
 
 def relevance(chunks: Sequence[ScoredChunk], q: QuestionSignals) -> float:
@@ -142,6 +147,14 @@ def _in_range(cand: Candidate, q: QuestionSignals) -> bool:
     )
 
 
+def _holds(kind: str, quote: str, part: Part) -> bool:
+    """Does the sentence state the kind of fact asked? "How many people used it?" is not answered
+    by "open 46 hours a week": a length of time counts only when time is what is counted."""
+    if not has(kind, quote):
+        return False
+    return kind != "count" or counts_time(part.text) or not counts_only_time(quote)
+
+
 def _answers(cand: Candidate, part: Part, settings: AnswerSettings) -> bool:
     """Does the sentence hold both the subject asked about and the kind of answer asked for?"""
     if cand.subject < settings.min_subject:
@@ -149,7 +162,7 @@ def _answers(cand: Candidate, part: Part, settings: AnswerSettings) -> bool:
     if settings.needs_period and cand.off_period:
         return False  # "... for 2026/27": another year's figure is a near miss
     concrete = list(part.asks)
-    typed = any(has(k, cand.quote) for k in concrete)
+    typed = any(_holds(k, cand.quote, part) for k in concrete)
     if concrete and not typed:
         return False
     if settings.needs_asked_for and part.asked_for and not typed:

@@ -26,6 +26,7 @@ class Conversation:
     turns: list[Turn] = field(default_factory=list)
     answers: list[Answer] = field(default_factory=list)
     max_turns: int = MAX_TURNS
+    owner: str | None = None  # the page's logged-in user whose conversation this is (None: no login)
 
     def ask(
         self, assistant: Assistant, question: str, filters: Filters | None = None, k: int | None = None

@@ -259,7 +259,9 @@ def serve(ctx: click.Context, host: str | None, port: int | None, access: str | 
     \b
     The model and the keyword index are loaded before the page accepts a question, so the
     first answer is as fast as the tenth. Settings (COUNCILQA_PAGE__*): CONCURRENCY (questions
-    answered at once), USERNAME and PASSWORD (a login), UPLOADS=1 (an upload box for officers).
+    answered at once), USERS_FILE (logins with roles: `councilqa users add`), USERNAME and
+    PASSWORD (one login), UPLOADS=1 (an upload box, for officers when there is a users file),
+    AUDIT_LOG (where answers are logged; default DATA_DIR/audit.jsonl with a login).
     """
     settings = _settings(ctx)
     page = settings.page.model_copy(
@@ -276,9 +278,11 @@ def serve(ctx: click.Context, host: str | None, port: int | None, access: str | 
 
     try:
         running = start_page(opened)
+    except AssistantError as exc:  # e.g. a users file that cannot be read
+        raise click.ClickException(str(exc)) from exc
     except OSError as exc:
         raise click.ClickException(f"Cannot listen on {page.host}:{page.port} ({exc}).") from exc
-    login = " (login required)" if page.login else ""
+    login = " (login required)" if page.guarded else ""
     click.echo(f"Ready: councilqa is serving on {running.url}{login}", err=True)
     running.wait()
 
@@ -354,6 +358,7 @@ def eval_command(
 
 # The archive's commands (ingest, status, check) live beside this file, to keep each module short.
 from .cli_archive import check, ingest, status  # noqa: E402
+from .cli_users import users  # noqa: E402
 
-for _command in (ingest, status, check):
+for _command in (ingest, status, check, users):
     cli.add_command(_command)

@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from .facts import answer_spans, has
 from .scoring import Candidate, Part, coverage
-from .signals import QuestionSignals, answer_spans, has
+from .signals import QuestionSignals
 from .text import tokenize
 from .types import Answer, AnswerSentence, Chunk, Citation, ScoredChunk
 

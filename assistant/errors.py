@@ -5,8 +5,9 @@
     ├── IndexMissingError   nothing is indexed where the settings point
     ├── NoEvidenceError     the records hold nothing that answers the question
     ├── ModelError          the embedding model or an LLM endpoint failed
-    └── ArchiveError        the archive itself cannot be used: damaged, read-only, data folder unusable
-        └── ArchiveBusyError    another writer holds the archive lock
+    ├── ArchiveError        the archive itself cannot be used: damaged, read-only, data folder unusable
+    │   └── ArchiveBusyError    another writer holds the archive lock
+    └── UsersFileError      the page's users file is unreadable or names a user badly
 
 Messages name the object and the fix. `cli.py` turns these into click errors and
 `ui/` into `gr.Error`; nothing else converts them.
@@ -39,3 +40,7 @@ class ArchiveError(AssistantError):
 
 class ArchiveBusyError(ArchiveError):
     """Another process holds the archive's writer lock."""
+
+
+class UsersFileError(AssistantError):
+    """The page's users file cannot be read, or a user in it is malformed."""

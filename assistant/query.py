@@ -119,20 +119,30 @@ def parse_query(question: str, known_bodies: Iterable[str] = (), today: date | N
     return ParsedQuery(question, filters, stripped, phrases, mention)
 
 
-def find_body(question: str, known_bodies: Iterable[str]) -> tuple[str | None, str | None]:
+# "referred back to Cabinet", "recommended to Full Council": where the matter went, not who spoke
+_SENT_TO = re.compile(r"\b(?:back|refer\w*|recommend\w*)\b[\w\s]{0,30}?\bto\s+(?:the\s+)?$")
+
+
+def find_body(
+    question: str, known_bodies: Iterable[str], acting: bool = False
+) -> tuple[str | None, str | None]:
     """The known body the question names, and the words that named it; the longest mention wins.
 
     A body is named by its full name ("Overview and Scrutiny Panel") or by a tail of it that keeps
     its head noun and one word before it ("the scrutiny panel", "planning committee"); a one-word
-    body ("Cabinet") by that word.
+    body ("Cabinet") by that word. `acting`: only a body that acted, not one a matter was sent to
+    ("What did Cabinet recommend to Full Council?" names Cabinet).
     """
     folded = _fold(question)
     best: tuple[int, str, str] | None = None
     for body in known_bodies:
         for alias in _aliases(body):
-            m = re.search(rf"\b{re.escape(alias)}\b", folded)
-            if m and (best is None or len(alias) > best[0]):
-                best = (len(alias), body, _original_span(question, folded, m.start(), m.end()))
+            for m in re.finditer(rf"\b{re.escape(alias)}\b", folded):
+                if acting and _SENT_TO.search(folded[: m.start()]):
+                    continue
+                if best is None or len(alias) > best[0]:
+                    best = (len(alias), body, _original_span(question, folded, m.start(), m.end()))
+                break
     return (best[1], best[2]) if best else (None, None)
 
 

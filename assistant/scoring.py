@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 
 from index import Embedder
 
+from .facts import has
 from .query import find_body
-from .signals import QuestionSignals, furniture, has, mentions_period
+from .signals import QuestionSignals, furniture, mentions_period, names_other_year
 from .text import APPLICATION_NUMBER, cosine, gives_orders, holds, sentence_spans, tokenize
 from .types import Chunk, Citation, ScoredChunk
 
@@ -159,7 +160,7 @@ def candidates_of(
         return []
     vectors = embedder.embed([q.text] + [p[3] for p in pieces])
     q_vec = vectors[0]
-    named_body, _ = find_body(q.text, bodies)
+    named_body, _ = find_body(q.text, bodies, acting=True)
     asked_numbers = set(APPLICATION_NUMBER.findall(q.text))
     dates = sorted({c.chunk.citation.meeting_date for c in chunks if c.chunk.citation.meeting_date})
     out: list[Candidate] = []
@@ -201,7 +202,11 @@ def candidates_of(
                 rank,
                 features=features,
                 vector=vec,
-                off_period=bool(q.years) and not features["period"] and not _on_period(q, chunk, chunk.text),
+                off_period=bool(q.years)
+                and (
+                    names_other_year(text, q.years)
+                    or not (features["period"] or _on_period(q, chunk, chunk.text))
+                ),
             )
         )
     _join_outcomes(out, chunks)

@@ -153,6 +153,14 @@ class AnswerSettings(BaseModel):
         description="Refuse (a near miss) when the best sentence holds less than this share of the "
         "question's subject, rare words weighing more; tuned on the eval set's dev split",
     )
+    named_elsewhere: float = Field(
+        0.35,
+        ge=0,
+        le=1,
+        description='"How much is a replacement wheelie bin?": refuse a figure whose sentence holds less '
+        "than this share of the subject that the closest sentence holds (the records name the thing, "
+        "not the fact); tuned on the eval set's dev split (0.3-0.4 alike, 0.5 costs answers)",
+    )
 
 
 class EvalGate(BaseModel):
@@ -228,13 +236,29 @@ class PageSettings(BaseModel):
     password: SecretStr | None = Field(None, description="The login's password (COUNCILQA_PAGE__PASSWORD)")
     access: Literal["public", "restricted"] = Field(
         "public",
-        description="What the page's users may read: public (never a restricted record), or restricted "
-        "(members and officers: exempt / Part II items too, marked so); `serve --access`",
+        description="What a page without a users file shows: public (never a restricted record), or "
+        "restricted (exempt / Part II items too, marked so); `serve --access`. With a users file each "
+        "user's role decides instead",
     )
     uploads: bool = Field(
         False,
-        description="Show officers an upload box that ingests new files into the archive; keep it off on "
-        "a page the public can reach, or set a login",
+        description="An upload box that ingests new files into the archive: with a users file, for "
+        "officers only; without one, for every visitor (keep it off on a page the public can reach)",
+    )
+    users_file: Path | None = Field(
+        None,
+        description="A TOML or JSON file of users (name, role, salted password hash), written by "
+        "`councilqa users add`; the page then asks each visitor to log in (COUNCILQA_PAGE__USERS_FILE)",
+    )
+    role: Literal["public", "member", "officer"] | None = Field(
+        None,
+        description="Role of the USERNAME/PASSWORD login, or of every visitor when there is no login; "
+        "default: member when `access` is restricted, else public",
+    )
+    audit_log: Path | None = Field(
+        None,
+        description="Append-only JSONL audit log of answers and restricted downloads; default, when the "
+        "page has a login: DATA_DIR/audit.jsonl (COUNCILQA_PAGE__AUDIT_LOG)",
     )
 
     @property
@@ -243,6 +267,11 @@ class PageSettings(BaseModel):
         if self.username and self.password is not None and self.password.get_secret_value():
             return self.username, self.password.get_secret_value()
         return None
+
+    @property
+    def guarded(self) -> bool:
+        """Whether visitors must log in (a users file, or USERNAME and PASSWORD)."""
+        return self.users_file is not None or self.login is not None
 
 
 class Settings(BaseSettings):

@@ -19,8 +19,12 @@ from assistant import (
     AssistantError,
     Conversation,
     Filters,
+    PageUser,
+    PageUsers,
     answer_markdown,
+    ask_as,
     ingest_report_markdown,
+    open_source_as,
     source_html,
     status_line,
     status_markdown,
@@ -115,19 +119,21 @@ def respond(
     until: str | None,
     doc_type: str | None,
     assistant: Assistant,
+    user: PageUser | None = None,
 ) -> tuple[list[dict[str, str]], Conversation, str, Any, str]:
-    """Answer one message as the next turn of this session's conversation.
+    """Answer one message as the next turn of this session's conversation, with the access of
+    the logged-in user's role (never an input).
 
     Returns the chat, the conversation, the emptied question box, the sources to choose from
     and the sources panel."""
     if not message or not message.strip():
         raise gr.Error("Please type a question.")
-    conversation = conversation if conversation is not None else Conversation()
-    filters = page_filters(council, body, since, until, doc_type).model_copy(
-        update={"access": assistant.settings.page.access}  # the page's users' access, never an input
-    )
+    user = user or _visitor(assistant)
+    if conversation is None or conversation.owner != user.name:  # a session's state is its user's
+        conversation = Conversation(owner=user.name)
+    filters = page_filters(council, body, since, until, doc_type)
     try:
-        conversation.ask(assistant, message, filters)
+        ask_as(assistant, conversation, user, message, filters)
     except (AssistantError, ValueError) as exc:
         raise gr.Error(str(exc)) from exc
     return messages(conversation), conversation, "", _source_choices(conversation), NO_SOURCE
@@ -138,9 +144,19 @@ def _source_choices(conversation: Conversation) -> Any:
     return gr.update(choices=choices, value=None, visible=bool(choices))
 
 
-def show_source(choice: str | None, conversation: Conversation | None, assistant: Assistant) -> str:
+def _visitor(
+    assistant: Assistant, request: gr.Request | None = None, users: PageUsers | None = None
+) -> PageUser:
+    """Who is asking: the user this request's session logged in as (Gradio keeps the name)."""
+    return (users or PageUsers(assistant.settings)).user(getattr(request, "username", None))
+
+
+def show_source(
+    choice: str | None, conversation: Conversation | None, assistant: Assistant, user: PageUser | None = None
+) -> str:
     """The chosen source of the latest answer: its paragraph highlighted in its agenda item."""
-    if choice in (None, "") or conversation is None:
+    user = user or _visitor(assistant)
+    if choice in (None, "") or conversation is None or conversation.owner != user.name:
         return NO_SOURCE
     sources = conversation.sources()
     try:
@@ -148,7 +164,7 @@ def show_source(choice: str | None, conversation: Conversation | None, assistant
     except (ValueError, IndexError):
         return NO_SOURCE
     try:
-        view = assistant.source(citation, assistant.settings.page.access)
+        view = open_source_as(assistant, user, citation)
     except AssistantError as exc:
         raise gr.Error(str(exc)) from exc
     return source_html(view, f"source/{citation.doc_id}" if view.file else None)
@@ -159,10 +175,10 @@ def new_conversation() -> tuple[None, list[dict[str, str]], Any, str]:
     return None, [], gr.update(choices=[], value=None, visible=False), NO_SOURCE
 
 
-def refresh(assistant: Assistant) -> tuple[str, str, Any, Any]:
-    """What is indexed now, and the filters' choices that follow from it."""
+def refresh(assistant: Assistant, user: PageUser | None = None) -> tuple[str, str, Any, Any]:
+    """What is indexed now, as this user may see it, and the filters' choices that follow from it."""
     try:
-        status = assistant.status(assistant.settings.page.access)
+        status = assistant.status((user or _visitor(assistant)).access)
     except AssistantError as exc:
         raise gr.Error(str(exc)) from exc
     bodies = gr.update(choices=[ANY_BODY, *status.bodies])
@@ -171,9 +187,15 @@ def refresh(assistant: Assistant) -> tuple[str, str, Any, Any]:
 
 
 def upload(
-    files: Sequence[Any] | None, assistant: Assistant, progress: Callable[..., Any] | None = None
+    files: Sequence[Any] | None,
+    assistant: Assistant,
+    progress: Callable[..., Any] | None = None,
+    user: PageUser | None = None,
 ) -> tuple[str, str, str, Any, Any]:
     """Ingest uploaded files, with progress, and say what went in and what failed (and why)."""
+    user = user or _visitor(assistant)
+    if not user.may_upload:
+        raise gr.Error("Only officers may add records to the archive.")
     paths = [Path(f if isinstance(f, str | Path) else getattr(f, "name", f)) for f in files or []]
     if not paths:
         raise gr.Error("Choose one or more files (PDF, Word, HTML, Markdown or text) first.")
@@ -188,15 +210,16 @@ def upload(
         report = assistant.ingest_uploads(paths, on_file=step)
     except AssistantError as exc:
         raise gr.Error(str(exc)) from exc
-    return (ingest_report_markdown(report), *refresh(assistant))
+    return (ingest_report_markdown(report), *refresh(assistant, user))
 
 
-def build_app(assistant: Assistant) -> gr.Blocks:
-    """The chat page for an opened archive, showing what `settings.page.access` may see."""
+def build_app(assistant: Assistant, users: PageUsers | None = None) -> gr.Blocks:
+    """The chat page for an opened archive; each visitor sees what their role may (`users`)."""
     from .precedent_tab import build_precedent_tab  # imported here: the tab reuses this module's filters
 
-    status = assistant.status(assistant.settings.page.access)
     settings = assistant.settings
+    users = users or PageUsers(settings)
+    status = assistant.status(users.user(None).access)  # before login: the least any visitor sees
     with gr.Blocks(title="councilqa: council records, cited") as demo:
         gr.Markdown(
             "# councilqa\nAsk about council meetings. "
@@ -245,30 +268,34 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                     )
                 sources = gr.Radio([], label="Sources of the latest answer", visible=False, elem_id="sources")
                 panel = gr.HTML(NO_SOURCE, elem_id="source-panel", label="Source")
-        build_precedent_tab(demo, assistant, status.bodies)
+        build_precedent_tab(demo, assistant, users, status.bodies)
         with gr.Tab("What is indexed"):
             table = gr.Markdown(status_markdown(status), elem_id="index-status")
             again = gr.Button("Refresh", elem_id="refresh")
+            upload_box = gr.Column(visible=users.user(None).may_upload)  # then each visitor's own
             if settings.page.uploads:
-                gr.Markdown(
-                    "## Add records\nFiles go into the archive at once and can be asked about straight after."
-                )
-                files = gr.File(
-                    label="Files to add (PDF, Word, HTML, Markdown, text)",
-                    file_count="multiple",
-                    file_types=UPLOAD_TYPES,
-                    elem_id="upload",
-                )
-                add = gr.Button("Add to the archive", variant="primary", elem_id="upload-go")
-                added = gr.Markdown(elem_id="upload-report")
+                with upload_box:
+                    gr.Markdown(
+                        "## Add records\n"
+                        "Files go into the archive at once and can be asked about straight after."
+                    )
+                    files = gr.File(
+                        label="Files to add (PDF, Word, HTML, Markdown, text)",
+                        file_count="multiple",
+                        file_types=UPLOAD_TYPES,
+                        elem_id="upload",
+                    )
+                    add = gr.Button("Add to the archive", variant="primary", elem_id="upload-go")
+                    added = gr.Markdown(elem_id="upload-report")
 
-                def do_upload(
-                    chosen: Sequence[Any] | None,
-                    progress: gr.Progress = gr.Progress(),  # noqa: B008 -- how Gradio asks for progress
-                ) -> tuple[str, str, str, Any, Any]:
-                    return upload(chosen, assistant, progress)
+                    def do_upload(
+                        chosen: Sequence[Any] | None,
+                        request: gr.Request,
+                        progress: gr.Progress = gr.Progress(),  # noqa: B008 -- how Gradio asks for progress
+                    ) -> tuple[str, str, str, Any, Any]:
+                        return upload(chosen, assistant, progress, _visitor(assistant, request, users))
 
-                add.click(do_upload, [files], [added, summary, table, body, council], api_name="upload")
+                    add.click(do_upload, [files], [added, summary, table, body, council], api_name="upload")
 
         filters = [council, body, since, until, doc_type]
         answer_out = [chat, conversation, question, sources, panel]
@@ -281,8 +308,17 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             since_: str | None,
             until_: str | None,
             type_: str | None,
+            request: gr.Request,
         ) -> tuple[Any, ...]:
-            return respond(message, conv, council_, body_, since_, until_, type_, assistant)
+            user = _visitor(assistant, request, users)
+            return respond(message, conv, council_, body_, since_, until_, type_, assistant, user)
+
+        def do_source(choice: str | None, conv: Conversation | None, request: gr.Request) -> str:
+            return show_source(choice, conv, assistant, _visitor(assistant, request, users))
+
+        def do_refresh(request: gr.Request) -> tuple[Any, ...]:
+            user = _visitor(assistant, request, users)
+            return (*refresh(assistant, user), gr.update(visible=user.may_upload))
 
         gr.on(
             [question.submit, ask.click],
@@ -294,12 +330,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         ).then(do_respond, [question, conversation, *filters], answer_out, api_name="ask").failure(
             messages, [conversation], [chat], queue=False, api_visibility="private"
         )  # an error is a message (gr.Error); the chat drops its "Searching…" line
-        sources.change(
-            lambda choice, conv: show_source(choice, conv, assistant),
-            [sources, conversation],
-            [panel],
-            api_name="source",
-        )
+        sources.change(do_source, [sources, conversation], [panel], api_name="source")
         clear.click(
             new_conversation,
             None,
@@ -307,8 +338,8 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             queue=False,
             api_visibility="private",
         )
-        refresh_out = [summary, table, body, council]
-        again.click(lambda: refresh(assistant), None, refresh_out, api_visibility="private")
-        demo.load(lambda: refresh(assistant), None, refresh_out, api_visibility="private")
+        refresh_out = [summary, table, body, council, upload_box]
+        again.click(do_refresh, None, refresh_out, api_visibility="private")
+        demo.load(do_refresh, None, refresh_out, api_visibility="private")
     blocks: gr.Blocks = demo
     return blocks

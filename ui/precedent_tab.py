@@ -2,8 +2,9 @@
 and the "Previous decisions" brief to download (Word and Markdown).
 
 Like the Ask tab, it only wires components to the public API: `Assistant.precedent` finds the
-decisions (only those the page's access level may see), and `assistant.brief` shapes the table,
-the summary, the sources and the brief files.
+decisions (only those the logged-in user's role may see), `open_source_as` opens a row's source
+(logging a restricted one), and `assistant.brief` shapes the table, the summary, the sources and
+the brief files.
 """
 
 from __future__ import annotations
@@ -20,7 +21,10 @@ from assistant import (
     DECISION_TYPES,
     Assistant,
     AssistantError,
+    PageUser,
+    PageUsers,
     Precedent,
+    open_source_as,
     precedent_html,
     precedent_sources,
     precedent_summary,
@@ -28,7 +32,7 @@ from assistant import (
     write_briefs,
 )
 
-from .app import ANY_BODY, ANY_TYPE, page_filters
+from .app import ANY_BODY, ANY_TYPE, _visitor, page_filters
 
 BRIEFS = Path(tempfile.gettempdir()) / "councilqa-briefs"  # each search's two files, in a folder of its own
 _KEEP_S = 3600  # a search's brief files outlive the page's copy of them (Gradio's cache) by far
@@ -60,15 +64,17 @@ def search_precedent(
     until: str | None,
     decision_type: str | None,
     assistant: Assistant,
+    user: PageUser | None = None,
 ) -> tuple[str, Precedent, str, str, Any, Any]:
-    """Find the decisions on `topic` within the filters, as the page's access level may see them.
+    """Find the decisions on `topic` within the filters, as the user's role may see them.
 
     Returns the table, the search (kept for the rows' sources), the summary, the emptied
     source panel and the two brief downloads (Word, Markdown)."""
     if not topic or not topic.strip():
         raise gr.Error("Please type a topic, e.g. Northgate Library.")
+    access = (user or _visitor(assistant)).access
     filters = page_filters(None, body, since, until, None).model_copy(
-        update={"access": assistant.settings.page.access}  # the page's users' access, never an input
+        update={"access": access}  # the user's role's access, never an input
     )
     types = [] if decision_type in (None, "", ANY_TYPE) else [decision_type]
     try:
@@ -98,7 +104,9 @@ def _brief_folder() -> Path:
     return Path(tempfile.mkdtemp(dir=BRIEFS))
 
 
-def show_decision_source(row: Any, found: Precedent | None, assistant: Assistant) -> str:
+def show_decision_source(
+    row: Any, found: Precedent | None, assistant: Assistant, user: PageUser | None = None
+) -> str:
     """Row `row`'s decision in its agenda item, its words highlighted, with its original file."""
     if found is None or isinstance(row, bool) or not isinstance(row, int | str):
         return NO_ROW
@@ -111,14 +119,15 @@ def show_decision_source(row: Any, found: Precedent | None, assistant: Assistant
         return NO_ROW
     _, citation = sources[n]
     try:
-        view = assistant.source(citation, assistant.settings.page.access)
+        view = open_source_as(assistant, user or _visitor(assistant), citation)
     except AssistantError as exc:
         raise gr.Error(str(exc)) from exc
     return source_html(view, f"source/{citation.doc_id}" if view.file else None)
 
 
-def build_precedent_tab(demo: gr.Blocks, assistant: Assistant, bodies: list[str]) -> None:
-    """The Precedent tab, inside the page's Blocks; its body choices follow the archive on load."""
+def build_precedent_tab(demo: gr.Blocks, assistant: Assistant, users: PageUsers, bodies: list[str]) -> None:
+    """The Precedent tab, inside the page's Blocks; each visitor searches with their role's access,
+    and the body choices follow the archive (as they may see it) on load."""
     found = gr.State(None)
     with gr.Tab("Precedent", elem_id="precedent-tab"):
         gr.Markdown(
@@ -166,9 +175,16 @@ def build_precedent_tab(demo: gr.Blocks, assistant: Assistant, bodies: list[str]
             )
         panel = gr.HTML(NO_ROW, elem_id="precedent-source", label="Source")
 
-    def do_search(*inputs: str | None) -> tuple[Any, ...]:
-        topic_, body_, since_, until_, kind_ = inputs
-        return search_precedent(topic_ or "", body_, since_, until_, kind_, assistant)
+    def do_search(
+        topic_: str | None,
+        body_: str | None,
+        since_: str | None,
+        until_: str | None,
+        kind_: str | None,
+        request: gr.Request,
+    ) -> tuple[Any, ...]:
+        user = _visitor(assistant, request, users)
+        return search_precedent(topic_ or "", body_, since_, until_, kind_, assistant, user)
 
     gr.on(
         [topic.submit, go.click],
@@ -178,14 +194,15 @@ def build_precedent_tab(demo: gr.Blocks, assistant: Assistant, bodies: list[str]
         api_name="precedent",
     )
 
-    def do_open(f: Precedent | None, event: gr.EventData) -> str:
-        return show_decision_source(getattr(event, "row", None), f, assistant)
+    def do_open(f: Precedent | None, event: gr.EventData, request: gr.Request) -> str:
+        user = _visitor(assistant, request, users)
+        return show_decision_source(getattr(event, "row", None), f, assistant, user)
 
     table.click(do_open, [found], [panel], api_visibility="private")
 
-    def bodies_now() -> Any:
+    def bodies_now(request: gr.Request) -> Any:
         try:
-            status = assistant.status(assistant.settings.page.access)
+            status = assistant.status(_visitor(assistant, request, users).access)
         except AssistantError as exc:
             raise gr.Error(str(exc)) from exc
         return gr.update(choices=[ANY_BODY, *status.bodies])

@@ -1,8 +1,9 @@
 """Serve the page: Gradio mounted on a small FastAPI app that also hands out the original files.
 
 `/source/{doc_id}` serves an indexed document's own file (only files the archive records),
-behind the page's login when one is set: a PDF inline, so `#page=N` opens it at the cited
-page; anything else as a download, never as a live page.
+behind the page's login when one is set and only when the logged-in user's role may read all of
+it (otherwise 404, as for a file that is not there): a PDF inline, so `#page=N` opens it at the
+cited page; anything else as a download, never as a live page.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import uvicorn
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import FileResponse
 
-from assistant import Assistant, media_type
+from assistant import Assistant, AssistantError, PageUsers, media_type, source_file_as
 
 from .app import CSS, build_app
 
@@ -58,16 +59,21 @@ class RunningPage:
 def create_server(assistant: Assistant) -> FastAPI:
     """The FastAPI app: the Gradio page at /, the original files at /source/{doc_id}."""
     page = assistant.settings.page
-    demo = build_app(assistant)
+    users = PageUsers(assistant.settings)  # a broken users file stops here, with its message
+    demo = build_app(assistant, users)
     demo.queue(default_concurrency_limit=page.concurrency, max_size=page.max_queue)
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     mounted: dict[str, Any] = {}
 
     @app.get("/source/{doc_id}")
     def source(doc_id: str, request: Request, download: bool = False) -> FileResponse:
-        if page.login and not _logged_in(mounted.get("gradio"), request):
+        name = _logged_in(mounted.get("gradio"), request)
+        if users.guarded and name is None:
             raise HTTPException(status_code=401, detail="Log in to the page first.")
-        path = assistant.source_file(doc_id, page.access) if doc_id.isalnum() else None
+        try:
+            path = source_file_as(assistant, users.user(name), doc_id) if doc_id.isalnum() else None
+        except AssistantError as exc:  # the audit log cannot be written: nothing is handed out
+            raise HTTPException(status_code=503, detail=str(exc)) from exc
         if path is None:
             raise HTTPException(
                 status_code=404, detail="No such document in the archive (or its file is gone)."
@@ -86,7 +92,7 @@ def create_server(assistant: Assistant) -> FastAPI:
         app,
         demo,
         path="",
-        auth=page.login,
+        auth=users.authenticate if users.guarded else None,
         auth_message="Log in to ask about the council's records.",
         ssr_mode=False,
         footer_links=["api"],
@@ -100,15 +106,16 @@ def create_server(assistant: Assistant) -> FastAPI:
     return app
 
 
-def _logged_in(gradio_app: Any, request: Request) -> bool:
-    """Whether the request carries the session cookie of a user logged in to the page."""
+def _logged_in(gradio_app: Any, request: Request) -> str | None:
+    """The name of the user whose page session cookie the request carries (None: not logged in)."""
     if gradio_app is None:
-        return False
+        return None
     cookie_id = getattr(gradio_app, "cookie_id", "")
     token = request.cookies.get(f"access-token-{cookie_id}") or request.cookies.get(
         f"access-token-unsecure-{cookie_id}"
     )
-    return token is not None and getattr(gradio_app, "tokens", {}).get(token) is not None
+    name = getattr(gradio_app, "tokens", {}).get(token) if token is not None else None
+    return name if isinstance(name, str) else None
 
 
 def start_page(assistant: Assistant, host: str | None = None, port: int | None = None) -> RunningPage:

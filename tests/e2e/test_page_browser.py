@@ -5,6 +5,7 @@ build/screenshots (or $COUNCILQA_SCREENSHOTS)."""
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 from collections.abc import Iterator
@@ -274,3 +275,93 @@ def test_a_hostile_record_is_shown_as_text_and_fetches_nothing(
         assert not [u for u in requests if u.startswith(base)]
     finally:
         running.close()
+
+
+DEPOT = "Who bought the land at Depot Road, and for how much?"
+DEPOT_SECRETS = ("Ashcombe", "2,350,000", "Harlow Park", "WBC/PL/0417")
+LOGINS = {
+    "resident": ("public", "resident pass"),
+    "cllr": ("member", "member pass"),
+    "clerk": ("officer", "officer pass"),
+}
+
+
+@pytest.fixture(scope="module")
+def guarded(
+    sample_council: Settings,
+    real_embedder: SentenceTransformerEmbedder,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[RunningPage, Path, Assistant]]:
+    """The sample council behind a users file (a resident, a councillor, an officer), an audit log
+    and the upload switch on."""
+    from assistant import add_user
+
+    folder = tmp_path_factory.mktemp("roles")
+    for name, (role, password) in LOGINS.items():
+        add_user(folder / "users.toml", name, role, password)  # type: ignore[arg-type]
+    audit = folder / "audit.jsonl"
+    running = _serve(
+        sample_council, real_embedder, users_file=folder / "users.toml", audit_log=audit, uploads=True
+    )
+    yield running, audit, Assistant(sample_council, real_embedder)
+    running.close()
+
+
+def _log_in(browser: Any, url: str, name: str, password: str) -> Any:
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.goto(url)
+    page.locator("input[type=text]").first.fill(name)
+    page.locator("input[type=password]").fill(password)
+    page.get_by_role("button", name="Login").click()
+    return page
+
+
+def test_a_public_user_sees_no_part_two_and_a_member_sees_it_marked(
+    browser: Any, guarded: tuple[RunningPage, Path, Assistant]
+) -> None:
+    site, audit, archive = guarded
+    depot_report = next(
+        i for i, m in archive.index.documents() if str(m["source"]).endswith("depot-road-disposal.pdf")
+    )
+    wrong = _log_in(browser, site.url, "resident", LOGINS["cllr"][1])
+    wrong.get_by_text("Incorrect credentials").first.wait_for(timeout=WAIT)
+    assert wrong.locator("#question").count() == 0
+    resident = _log_in(browser, site.url, "resident", LOGINS["resident"][1])
+    resident.wait_for_selector("#question textarea", timeout=WAIT)
+    answer = _ask(resident, DEPOT)
+    for follow_up in ("what was the highest bid for the former highways depot?", "who bought it?"):
+        answer += _ask(resident, follow_up)
+    shown = answer + resident.inner_text("body")
+    assert [s for s in DEPOT_SECRETS if s in shown] == [] and "(restricted)" not in shown
+    assert resident.request.get(f"{site.url}source/{depot_report}").status == 404
+    assert resident.request.get(f"{site.url}source/{'0' * 64}").status == 404  # the same as a missing one
+    _shot(resident, "public-user-part-two.png")
+    member = _log_in(browser, site.url, "cllr", LOGINS["cllr"][1])
+    member.wait_for_selector("#question textarea", timeout=WAIT)
+    answer = _ask(member, DEPOT)
+    assert "Ashcombe" in answer and "2,350,000" in answer and "(restricted)" in answer
+    choice = member.locator("#sources label").first
+    assert choice.inner_text().endswith("(restricted)")
+    choice.click()
+    member.wait_for_selector("#source-panel mark", timeout=WAIT)
+    assert "Ashcombe" in member.inner_text("#source-panel")
+    assert member.request.get(f"{site.url}source/{depot_report}").status == 200
+    assert resident.locator('[data-testid="user"]').count() == 3  # each kept their own conversation
+    assert member.locator('[data-testid="user"]').count() == 1
+    _shot(member, "member-part-two.png")
+    clerk = _log_in(browser, site.url, "clerk", LOGINS["clerk"][1])
+    for user, officer in ((resident, False), (member, False), (clerk, True)):
+        user.get_by_role("tab", name="What is indexed").click()
+        user.wait_for_selector("#index-status table", timeout=WAIT)
+        user.wait_for_timeout(500)
+        assert user.locator("#upload").is_visible() is officer  # uploads are for officers only
+    lines = [json.loads(line) for line in audit.read_text(encoding="utf-8").splitlines()]
+    answers = [e for e in lines if e["event"] == "answer"]
+    assert [(e["user"], e["role"]) for e in answers] == [("resident", "public")] * 3 + [("cllr", "member")]
+    assert all(e["restricted"] == [] for e in answers[:3])
+    member_line = answers[3]
+    assert member_line["question"] == DEPOT and member_line["restricted"]
+    assert member_line["restricted"] == [c["doc_id"] for c in member_line["citations"]]
+    opened = [(e["event"], e["user"], e["doc_id"]) for e in lines if e["event"] != "answer"]
+    assert opened == [("source", "cllr", member_line["restricted"][0]), ("download", "cllr", depot_report)]
+    assert [s for s in DEPOT_SECRETS if s in json.dumps(answers[:3])] == []

@@ -167,3 +167,19 @@ def test_each_search_writes_its_briefs_apart_and_old_ones_are_removed(
     )
     assert first.parent != second.parent and first.exists() and second.exists()  # two sessions, two files
     assert first.parent.parent == tmp_path / "briefs" and not old.exists()
+
+
+def test_the_logged_in_users_role_decides_what_the_tab_shows(
+    archive: Settings, fake_model: FakeEmbedder
+) -> None:
+    from assistant import PageUser
+
+    page = _page(archive, fake_model, "restricted")  # the page's default would see everything
+    resident, officer = PageUser("resident", "public"), PageUser("officer", "officer")
+    table, found, *_ = search_precedent("allotment rents", *ANY, page, resident)
+    assert "plot 14" not in table and len(found.entries) == 2
+    table, found, *_ = search_precedent("allotment rents", *ANY, page, officer)
+    assert "plot 14" in table and len(found.entries) == 3
+    assert "plot 14" in show_decision_source(2, found, page, officer)
+    with pytest.raises(gr.Error):  # the officer's search handed to a resident's session opens nothing
+        show_decision_source(2, found, page, resident)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 import pytest
 
-from assistant import Assistant, Conversation, Settings
+from assistant import Assistant, Conversation, PageUser, Settings
 from ui.app import (
     NO_SOURCE,
     PENDING,
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 RENTS = "What did the committee resolve about allotment rents?"
 NO_FILTERS: tuple[str | None, ...] = ("Any council", "Any body", "", "", "Any type")
+OFFICER = PageUser("clerk", "officer", may_upload=True)
 
 
 @pytest.fixture
@@ -178,7 +179,9 @@ def test_upload_ingests_and_reports_each_failure(
     bad = tmp_path / "incoming" / "broken.pdf"
     bad.write_bytes(b"%PDF-1.4 not really a pdf")
     seen: list[tuple[Any, ...]] = []
-    report, line, table, bodies, _ = upload([str(good), str(bad)], ui_index, lambda *a, **k: seen.append(a))
+    report, line, table, bodies, _ = upload(
+        [str(good), str(bad)], ui_index, lambda *a, **k: seen.append(a), OFFICER
+    )
     assert report.startswith("Added 1 file(s)") and "1 failed" in report
     assert "failed: broken.pdf" in report
     assert "3 documents" in line and len(seen) == 2
@@ -190,7 +193,15 @@ def test_upload_ingests_and_reports_each_failure(
 
 def test_upload_without_files_is_a_message(ui_index: Assistant) -> None:
     with pytest.raises(gr.Error, match="Choose one or more files"):
-        upload([], ui_index)
+        upload([], ui_index, user=OFFICER)
+
+
+def test_upload_is_refused_to_a_user_who_may_not_upload(ui_index: Assistant, tiny_corpus: Path) -> None:
+    files = [str(p) for p in sorted(tiny_corpus.iterdir())]
+    for user in (None, PageUser("cllr", "member"), PageUser("resident", "public")):
+        with pytest.raises(gr.Error, match="Only officers may add records"):
+            upload(files, ui_index, user=user)  # None: the page's settings, where uploads are off
+    assert not (ui_index.settings.data_dir / "uploads").exists()
 
 
 def test_the_page_builds_with_and_without_uploads(ui_index: Assistant) -> None:

@@ -1,0 +1,151 @@
+"""The kinds of fact a sentence states: a person, a sum, a date, a count, a vote, a reason, a decision.
+
+`has(kind, sentence)` says whether a sentence states one; `answer_spans(kind, sentence)` where, so
+that a short answer is a verbatim span with its own offsets. Plain patterns, no model. What a
+question asks for is read in `signals`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .text import MONTH_NAMES, OUTCOME_WORDS
+
+_MONTHS = MONTH_NAMES
+
+_VOTE = (
+    r"(?-i:\b(?:For|In favour|Against|Abstentions?|Abstained|Abstaining)):?\s*(?!(?:19|20)\d\d\b)\d+"
+    r"|(?<![£$€.,\d])\b\d+\s+votes?(?:\s+to\s+\d+)?\b"
+    r"|(?<![£$€.,\d])\b\d+\s+(?:in favour|for|against)\b(?! an?\b)"
+    r"|(?<![£$€.,\d])\b\d+\s*(?:to|-|–)\s*\d+(?=[, ]+(?:with|and|the|in)\b)"
+    r"|\bunanimous(?:ly)?\b|\bnem\.? con\b|\bwithout (?:a )?(?:vote|dissent)\b|\bby a majority\b"
+    r"|\b(?:majority|show) of hands\b"
+)
+_HAS = {
+    "person": re.compile(
+        r"\b(?:Councillors?|Cllrs?\.?|Mayor|Mr|Mrs|Ms|Miss|Dr|Deputy)\s+[A-Z]"
+        r"|\b[A-Z][a-z]+ [A-Z][a-z'’-]+,? (?:\(|the )?(?:[A-Z][a-z]+ )*(?:Officer|Manager|Director|Clerk|"
+        r"Head|Chief|Engineer|Planner|Executive)\b"
+    ),
+    "money": re.compile(r"[£€$]\s?\d|\b\d[\d,.]*\s?(?:million|m|bn|k)\b|\b\d+p\b", re.I),
+    "date": re.compile(
+        rf"\b\d{{1,2}}(?:st|nd|rd|th)? (?:{_MONTHS})\b|\b(?:{_MONTHS})\b|\b(?:19|20)\d{{2}}\b"
+        r"|\b\d{1,2}[.:]\d{2}\s?(?:am|pm)\b|\b\d{1,2}\s?(?:am|pm)\b"
+        r"|\b(?:spring|summer|autumn|winter|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)s?\b"
+    ),
+    "count": re.compile(
+        r"(?<![/\d.£€$])\b(?!(?:19|20)\d\d\b)\d[\d,.]*\b(?!/\d)|%|\b(?:one|two|three|four|five|six|seven|"
+        r"eight|nine|ten|eleven|twelve|twenty|dozen|hundred|thousand|unanimous(?:ly)?|majority)\b",
+        re.I,
+    ),
+    "colour": re.compile(
+        r"\b(?:red|green|blue|yellow|black|white|grey|gray|brown|orange|purple|pink|cream|gold|silver|"
+        r"maroon|navy|beige)\b",
+        re.I,
+    ),
+    "vote": re.compile(_VOTE, re.I),
+    # a reason as minutes give one: "because", "would harm", "contrary to Policy TC2", "(1) the ..."
+    "reason": re.compile(
+        r"\bbecause\b|\bdue to\b|\bowing to\b|\bas a result of\b|\bcontrary to\b"
+        r"|\bwould (?:fail|harm|result|cause|lead|not)\b|\bharmful\b|\bunacceptable\b"
+        r"|\bin order to\b|\bso that\b|\bgiven that\b|\breasons?\b"
+        r"|\bgrounds?\b|^\s*\(\d+\)\s",
+        re.I,
+    ),
+    "decision": re.compile(r"\b(?:" + "|".join(OUTCOME_WORDS) + r"|was lost)\b"),
+}
+# The verbatim span a short answer leads with, for each kind asked.
+_SPAN = {
+    "person": re.compile(
+        r"\b(?:Councillors?|Cllrs?\.?|Mayor|Mr|Mrs|Ms|Miss|Dr)\s+(?:[A-Z][\w'’-]+\s?){1,3}"
+        r"|\b[A-Z][a-z]+ [A-Z][a-z'’-]+(?=,? (?:\(|the )?(?:[A-Z][a-z]+ )*(?:Officer|Manager|Director|"
+        r"Clerk|Head|Chief|Engineer|Planner|Executive)\b)"
+    ),
+    "money": re.compile(
+        r"[£€$]\s?\d[\d,.]*(?:\s?(?:million|m|bn|k)\b)?|\b\d[\d,.]*\s?(?:million|bn)\b", re.I
+    ),
+    "date": re.compile(
+        rf"\b\d{{1,2}}(?:st|nd|rd|th)? (?:{_MONTHS})(?: \d{{4}})?\b|\b(?:{_MONTHS})(?:\s+\d{{4}})?\b"
+        r"|\b\d{1,2}[.:]\d{2}\s?(?:am|pm)\b|\b(?:19|20)\d{2}(?:/\d{2})?\b"
+        r"|\b(?:spring|summer|autumn|winter|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)s?\b"
+    ),
+    "count": re.compile(
+        r"\b(?:For|In favour):?\s*\d+[^.;]*?(?:Abstentions?|Abstain(?:ed)?):?\s*\d+"
+        r"|\b(?:For|In favour):?\s*\d+[^.;]*?Against:?\s*\d+"
+        r"|(?<![/\d.£€$])\b(?!(?:19|20)\d\d\b)\d[\d,.]*%?(?:\s+(?:votes?|to|per cent))?(?:\s+\d+)?"
+        r"|\bunanimously\b",
+        re.I,
+    ),
+    "colour": re.compile(
+        r"\b(?:dark |light |pale |bright )?(?:red|green|blue|yellow|black|white|grey|gray|brown|orange|"
+        r"purple|pink|cream|gold|silver|maroon|navy|beige)\b",
+        re.I,
+    ),
+    "vote": re.compile(
+        r"\b(?:For|In favour):?\s*\d+[^.;]*?(?:Abstentions?|Abstain(?:ed|ing)?):?\s*\d+"
+        r"|\b(?:For|In favour):?\s*\d+[^.;]*?Against:?\s*\d+|" + _VOTE,
+        re.I,
+    ),
+    "decision": re.compile(
+        r"\b(?:be |was |were |been )?(?:APPROVED|REFUSED|CARRIED|LOST|DEFERRED|AGREED|approved|refused|"
+        r"carried|lost|deferred|agreed|confirmed|rescinded|withdrawn|granted|noted)\b"
+        r"(?: (?:without|with|subject to) [\w ]{3,40}?(?=[,;.]|$))?"
+    ),
+}
+_SECTION_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)*\s+")
+# "46 hours a week", "a 14-week closure", "for three months": a length of time, not a count of things
+_DURATION = re.compile(
+    r"\b(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty)[\s-]"
+    r"(?:minute|hour|day|week|month|year)s?\b",
+    re.I,
+)
+
+
+def counts_only_time(text: str) -> bool:
+    """Is every figure in the sentence a length of time ("open 46 hours a week")?"""
+    return has("count", text) and not has("count", _DURATION.sub(" ", text))
+
+
+def has(kind: str, text: str) -> bool:
+    """Does the sentence hold the kind of thing the question asks for (a name, a sum, a count...)?"""
+    text = _SECTION_NUMBER.sub("", text)  # "5.1 In total..." : 5.1 is no figure
+    if kind in ("count", "money"):
+        text = _HAS["date"].sub(" ", text)  # "8 December 2022" is no count
+    if kind == "count":
+        text = _SPAN["money"].sub(" ", text)  # "£186,000" is a sum, not a count
+        text = re.sub(r"\(\w{1,3}\)|\b\d+\.\d+\b|\b\d{2}/\d{3,5}/\w+\b", " ", text)  # "(b)", "2.2", refs
+        text = _REFERENCE.sub(" ", text)  # "section 5", "Policy TC2", "item 7": numbers that name, not count
+    return bool(_HAS[kind].search(text))
+
+
+def answer_spans(kind: str, text: str) -> list[tuple[int, int]]:
+    """Where in `text` the kind of thing asked for is stated: offsets of each verbatim span."""
+    out: list[tuple[int, int]] = []
+    for m in _SPAN[kind].finditer(text):
+        start, end = m.start(), m.end()
+        while end > start and text[end - 1] in " ,;:":
+            end -= 1
+        piece = text[start:end]
+        if kind == "count" and (_HAS["money"].match(piece) or re.fullmatch(r"\d+\.\d+", piece)):
+            continue
+        if kind == "count" and (text[max(0, start - 1) : start] in ("(", "£", "$", "€", "/", ",", ".")):
+            continue
+        if kind == "count" and any(a < end and start < b for a, b in _spans_of(("money", "date"), text)):
+            continue
+        if kind == "count" and any(m.start() < end and start < m.end() for m in _REFERENCE.finditer(text)):
+            continue
+        if end > start:
+            out.append((start, end))
+    return out
+
+
+_REFERENCE = re.compile(
+    r"\b(?:section|sections|paragraph|paragraphs|para|item|items|appendix|page|pages|policy|minute|minutes|"
+    r"option|tranche|phase|stage|class|schedule|annex|clause|regulation|part|zone|unit|no\.?|number)\s+"
+    r"[A-Z]?\d+[A-Za-z]?\b",
+    re.I,
+)
+
+
+def _spans_of(kinds: tuple[str, ...], text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for kind in kinds for m in _SPAN[kind].finditer(text)]

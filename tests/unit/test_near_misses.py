@@ -1,0 +1,95 @@
+"""Near misses: the records speak of the thing asked about, but not of the fact asked for."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from test_answer_kinds import _ask, chunks_of
+
+from assistant.facts import counts_only_time
+from assistant.signals import counts_time, names_other_year, question_years
+
+if TYPE_CHECKING:
+    from conftest import FakeEmbedder
+
+LIBRARY = """WENBURY BOROUGH COUNCIL
+
+Minutes of the meeting of the Cabinet held on 9 February 2023.
+
+4. Future of Eastfield Library
+
+Eastfield Library is currently open 46 hours a week from Monday to Saturday.
+
+The library was visited 41,000 times in 2022 by 3,200 registered borrowers.
+
+RESOLVED: That Eastfield Library close for a 14-week refurbishment from 1 May 2023.
+"""
+
+CAPITAL = """WENBURY BOROUGH COUNCIL
+
+Minutes of the meeting of Full Council held on 22 February 2024.
+
+6. Capital Strategy and Capital Programme 2024/25 to 2026/27
+
+Councillor Okafor presented the capital programme totalling £9.6 million in 2024/25.
+
+RESOLVED: That the capital strategy and the capital programme be approved.
+"""
+
+WASTE = """WENBURY BOROUGH COUNCIL
+
+Minutes of the meeting of the Cabinet held on 12 January 2025.
+
+7. Waste Service Changes
+
+The main proposals were a new garden waste round and the introduction of a charge for replacement wheelie bins.
+
+Residents were told the net revenue budget for the waste service would be £4.3 million.
+"""
+
+
+def test_a_length_of_time_is_no_count_of_things() -> None:
+    assert counts_only_time("It is currently open 46 hours a week.")
+    assert counts_only_time("The pool reopened after a 14-week closure.")
+    assert not counts_only_time("The library was visited 41,000 times over 46 weeks.")
+    assert not counts_only_time("Twelve residents objected.")
+    assert counts_time("How many hours a week was the library open?")
+    assert not counts_time("How many people used the weekly mobile library?")
+
+
+def test_a_count_of_visitors_is_not_answered_by_opening_hours(fake_embedder: FakeEmbedder) -> None:
+    _, chunks = chunks_of(LIBRARY, "2023-02-09_cabinet_minutes.txt")
+    hours = _ask("How many hours a week is Eastfield Library open?", chunks, fake_embedder)
+    assert not hours.refused and "46" in hours.text, hours.text
+    borrowers = _ask("How many registered borrowers did Eastfield Library have?", chunks, fake_embedder)
+    assert not borrowers.refused and "3,200" in borrowers.text, borrowers.text
+    staff = _ask("How many staff work at Eastfield Library each week?", chunks, fake_embedder)
+    assert staff.refused or not ({"46", "14"} & set(staff.text.split())), staff.text
+
+
+def test_a_sentence_stating_another_year_does_not_answer_for_the_year_asked(
+    fake_embedder: FakeEmbedder,
+) -> None:
+    assert names_other_year("totalling £9.6 million in 2024/25", question_years("for 2026/27"))
+    assert not names_other_year("for 2024/25 to 2026/27", question_years("for 2026/27"))
+    assert not names_other_year("approved on 22 February 2024", question_years("for 2026/27"))
+    _, chunks = chunks_of(CAPITAL, "2024-02-22_full-council_minutes.txt")
+    asked = _ask("What is the total value of the capital programme for 2024/25?", chunks, fake_embedder)
+    assert not asked.refused and "£9.6 million" in asked.text, asked.text
+    other = _ask("What is the total value of the capital programme for 2026/27?", chunks, fake_embedder)
+    assert other.refused, other.text  # the item covers 2026/27, the figure is 2024/25's
+
+
+def test_a_figure_beside_the_thing_named_is_not_its_figure(fake_embedder: FakeEmbedder) -> None:
+    _, chunks = chunks_of(WASTE, "2025-01-12_cabinet_minutes.txt")
+    charge = _ask("How much will residents be charged for a replacement wheelie bin?", chunks, fake_embedder)
+    assert charge.refused, charge.text
+    loose = _ask(
+        "How much will residents be charged for a replacement wheelie bin?",
+        chunks,
+        fake_embedder,
+        named_elsewhere=0.0,
+    )
+    assert not loose.refused  # the rule refuses it, not some other gate
+    budget = _ask("What would the net revenue budget for the waste service be?", chunks, fake_embedder)
+    assert not budget.refused and "£4.3 million" in budget.text, budget.text
