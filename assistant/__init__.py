@@ -14,7 +14,19 @@ if TYPE_CHECKING:
     from .answer import REFUSAL
     from .archive import ArchiveCheck, Problem, archive_lock, check_archive
     from .audit import append_audit, ask_as, audit_path, open_source_as, source_file_as
-    from .brief import precedent_json, precedent_markdown, precedent_plain, precedent_rows, write_brief
+    from .brief import (
+        PRECEDENT_COLUMNS,
+        precedent_html,
+        precedent_json,
+        precedent_markdown,
+        precedent_plain,
+        precedent_rows,
+        precedent_sources,
+        precedent_summary,
+        precedent_table,
+        write_brief,
+        write_briefs,
+    )
     from .chat import Conversation
     from .conversation import Turn, load_turns, resolve
     from .errors import (
@@ -90,11 +102,17 @@ _WHERE = {
     "load_turns": "conversation",
     "resolve": "conversation",
     "parse_query": "query",
+    "precedent_html": "brief",
     "precedent_json": "brief",
     "precedent_markdown": "brief",
     "precedent_plain": "brief",
     "precedent_rows": "brief",
+    "precedent_sources": "brief",
+    "precedent_summary": "brief",
+    "precedent_table": "brief",
     "write_brief": "brief",
+    "write_briefs": "brief",
+    "PRECEDENT_COLUMNS": "brief",
     "DECISION_TYPES": "records",
     "DecisionLink": "records",
     "DecisionRecord": "records",
@@ -141,6 +159,7 @@ _WHERE = {
 __all__ = [
     "DECISION_TYPES",
     "EMBED_BATCH",
+    "PRECEDENT_COLUMNS",
     "REFUSAL",
     "ROLES",
     "SAMPLE_COUNCIL",
@@ -202,10 +221,14 @@ __all__ = [
     "open_index",
     "open_source_as",
     "parse_query",
+    "precedent_html",
     "precedent_json",
     "precedent_markdown",
     "precedent_plain",
     "precedent_rows",
+    "precedent_sources",
+    "precedent_summary",
+    "precedent_table",
     "read_users",
     "resolve",
     "source_file_as",
@@ -214,6 +237,7 @@ __all__ = [
     "status_markdown",
     "verify_password",
     "write_brief",
+    "write_briefs",
 ]
 
 

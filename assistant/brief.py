@@ -1,13 +1,30 @@
-"""A precedent search shown: plain text, JSON rows (for the page's table) and the "Previous
+"""A precedent search shown: plain text, JSON rows, the page's table and the "Previous
 decisions" brief an officer pastes into a report, in Markdown or DOCX."""
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 from typing import Any
 
 from .present import escape_markdown
 from .records import DecisionRecord, Precedent, PrecedentEntry
+from .types import Citation
+
+# The page's table of decisions, one row per decision (precedent_table)
+PRECEDENT_COLUMNS = (
+    "Date",
+    "Body",
+    "Item",
+    "Type",
+    "Outcome",
+    "Vote",
+    "Mover / seconder",
+    "What happened next",
+    "Decision",
+)
+_SHORT = 160  # characters of the decision's words the table shows (the source shows them all)
 
 
 def precedent_rows(found: Precedent) -> list[dict[str, Any]]:
@@ -39,6 +56,77 @@ def precedent_rows(found: Precedent) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def precedent_table(found: Precedent) -> list[list[str]]:
+    """The page's table: one row per decision in date order, in PRECEDENT_COLUMNS; unknown stays
+    empty. Row n's source is `precedent_sources(found)[n]`."""
+    rows = []
+    for entry in found.entries:
+        d = entry.decision
+        who = " / ".join(p or "–" for p in (d.mover, d.seconder)) if d.mover or d.seconder else ""
+        later = "; ".join(f"{link.relation}: {link.other_where}" for link in entry.later)
+        rows.append(
+            [
+                f"{d.meeting_date.day} {d.meeting_date:%b %Y}" if d.meeting_date else "",
+                d.body or "",
+                _item(d),
+                "officer report" if d.type == "recommended by officers" else (d.form or ""),
+                _outcome(d),
+                d.vote.label if d.vote else "",
+                who,
+                later or "none found",
+                _short(d.text),
+            ]
+        )
+    return rows
+
+
+def precedent_sources(found: Precedent) -> list[tuple[str, Citation]]:
+    """Each row's source, in the table's order: "[n] its citation label" and the citation."""
+    return [
+        (f"[{n}] {_label(e.decision, found.show_council)}", e.decision.citation)
+        for n, e in enumerate(found.entries, start=1)
+    ]
+
+
+def precedent_html(found: Precedent) -> str:
+    """The page's table as HTML: a numbered button opens each row's source (`data-row` is the
+    row's place in `precedent_sources`). Every word of the records is escaped: nothing in them is
+    ever live HTML."""
+    if not found.entries:
+        return f'<p class="precedent-none">No decision on ‘{html.escape(found.topic)}’ was found.</p>'
+    head = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in ("Source", *PRECEDENT_COLUMNS))
+    body = []
+    for n, (row, (label, _)) in enumerate(zip(precedent_table(found), precedent_sources(found), strict=True)):
+        button = (
+            f'<button type="button" class="precedent-open" data-row="{n}" '
+            f'aria-label="Open source {n + 1}: {html.escape(label[len(f"[{n + 1}] ") :])}">{n + 1}</button>'
+        )
+        cells = "".join(f"<td>{html.escape(value)}</td>" for value in row)
+        body.append(f"<tr><td>{button}</td>{cells}</tr>")
+    caption = f"Decisions on ‘{html.escape(found.topic)}’, oldest first: choose a number to read its source"
+    return (
+        f'<div class="precedent-scroll" role="region" aria-label="Decisions" tabindex="0">'
+        f'<table class="precedent"><caption>{caption}</caption><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table></div>"
+    )
+
+
+def precedent_summary(found: Precedent) -> str:
+    """What the search found and searched, and what it did not find, in Markdown (escaped)."""
+    esc = escape_markdown
+    count = len(found.entries)
+    head = f"**{count} decision{'' if count == 1 else 's'} on ‘{esc(found.topic)}’**, oldest first."
+    scope = [esc(line) for line in _scope(found) if not line.startswith(("Topic:", "Found:"))]
+    return "\n\n".join([head, "  \n".join(scope), f"*Not found:* {esc(found.not_found)}"])
+
+
+def write_briefs(found: Precedent, folder: Path) -> list[Path]:
+    """The brief in both formats in `folder`, named after the topic: [.docx, .md]."""
+    slug = "-".join(re.findall(r"[a-z0-9]+", found.topic.lower()))[:60].strip("-") or "topic"
+    folder.mkdir(parents=True, exist_ok=True)
+    return [write_brief(found, folder / f"previous-decisions-{slug}{suffix}") for suffix in (".docx", ".md")]
 
 
 def precedent_json(found: Precedent) -> dict[str, Any]:
@@ -167,6 +255,28 @@ def _facts(entry: PrecedentEntry) -> list[str]:
     if not entry.later:
         facts.append("What happened next: nothing later found on the matter")
     return facts
+
+
+def _item(d: DecisionRecord) -> str:
+    """ "5. Future of Northgate Library", "Minute 45/2024: Budget", "Item 5: <report title>"."""
+    title, ref = (d.item_title or "").strip(), d.minute_ref
+    if ref and title and (ref.startswith("Minute") or not title[:1].isdigit()):
+        return f"{ref}: {title}"
+    return title or ref or ""
+
+
+def _outcome(d: DecisionRecord) -> str:
+    what: str = d.type
+    if d.type == "recommended" and d.to_body:
+        what = f"recommended to {d.to_body}"
+    if d.officer_advice:
+        what += f" ({'following' if d.officer_advice == 'followed' else 'against'} officer advice)"
+    return what
+
+
+def _short(text: str) -> str:
+    words = " ".join(text.split())
+    return words if len(words) <= _SHORT else words[: _SHORT - 1].rsplit(" ", 1)[0] + " …"
 
 
 def _quote(text: str) -> str:

@@ -28,6 +28,10 @@ _NAME = rf"(?P<name>{_TITLE}\s+{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,3}})"
 _MOVER = [
     re.compile(rf"\b(?i:proposed|moved|nominated|proposal\s+of)\s+(?i:by\s+)?{_NAME}"),
     re.compile(rf"{_NAME}\s+(?:proposed|moved|nominated)\b"),
+    # "Councillor X presented the budget for 2025/26 and moved the Cabinet's recommendations"
+    re.compile(
+        rf"{_NAME}\s+(?:presented|introduced|outlined|summarised|summarized)\b[^.;]{{0,120}}?\band\s+(?:proposed|moved)\b"
+    ),
 ]
 _SECONDER = [
     re.compile(rf"\b(?i:seconded\s+by)\s+{_NAME}"),

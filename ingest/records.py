@@ -10,7 +10,8 @@ Within one agenda item the paragraphs are read in order, as a clerk writes them:
   seconder and vote; its type comes from its own words (rescinded, referred back, deferred,
   recommended to another body, noted, ...).
 A motion or amendment with an outcome and no resolution after it is a record too. In an officer
-report the "Recommendations" section is one record typed "recommended by officers".
+report the "Recommendations" section is one record typed "recommended by officers"
+(`ingest/recommendations.py`).
 Unknown stays empty: a vote is only what the text states.
 """
 
@@ -22,8 +23,9 @@ from assistant.records import DecisionRecord, DecisionType, Matter, Vote
 from assistant.text import sentence_spans
 from assistant.types import AgendaItem, Chunk, Decision, DecisionKind, Meeting, Paragraph
 
-from .chunk import any_restricted, item_numbering, paragraph_citation
+from .chunk import item_numbering, paragraph_citation
 from .decisions import outcome_of, read_decision, resolved_at
+from .recommendations import chunk_of_paragraph, record_recommendations
 from .votes import UNANIMOUS, read_vote
 from .wording import (
     DEFERRED,
@@ -48,14 +50,13 @@ _OUTCOME_WORDS = re.compile(
     r"\b(?:carried|lost|defeated|not\s+carried|withdrawn|withdrew|fell)\b|\bFor\s*:?\s*\d", re.I
 )
 _LIST_START = re.compile(r"^\s*(?:[-•·–]|\(?[a-z]\)|\(?[ivx]{1,5}\)|\(?\d{1,2}\)|\d{1,2}\.)\s")
-_RECOMMENDATIONS = re.compile(r"\brecommendations?\b", re.I)
 
 
 def record_decisions(meeting: Meeting, chunks: list[Chunk]) -> list[DecisionRecord]:
     """Every decision the meeting's minutes record, and an officer report's recommendations."""
-    where = _chunk_of_paragraph(chunks)
+    where = chunk_of_paragraph(chunks)
     if meeting.doc_type == "report":
-        return _report_records(meeting, where)
+        return record_recommendations(meeting, where)
     if meeting.doc_type not in (None, "minutes", "transcript"):
         return []
     out: list[DecisionRecord] = []
@@ -387,45 +388,3 @@ def _units(para: Paragraph) -> list[Paragraph]:
         )
         for a, b in spans
     ]
-
-
-def _report_records(meeting: Meeting, where: dict[int, str]) -> list[DecisionRecord]:
-    """An officer report's recommendations section, as one record."""
-    out: list[DecisionRecord] = []
-    for item in meeting.items:
-        if not (item.title and _RECOMMENDATIONS.match(item.title)):
-            continue
-        body = [p for p in item.paragraphs if not (item.label and " ".join(p.text.split()) == item.label)]
-        if not body:
-            continue
-        first, last = body[0], body[-1]
-        numbers = item_numbering(item)
-        text = meeting.text[first.char_start : last.char_end]
-        found_ids = identifiers_in(" ".join([meeting.title or "", text]))
-        citation = paragraph_citation(
-            meeting, item, first, numbers, first.char_start, last.char_end, restricted=any_restricted(body)
-        )
-        out.append(
-            DecisionRecord(
-                id=f"{meeting.doc_id}:{first.number}:{len(out)}",
-                type="recommended by officers",
-                form="recommendation",
-                text=text,
-                citation=citation,
-                chunk_id=where.get(first.number),
-                item_title=meeting.title,
-                minute_ref=f"Item {meeting.meeting_item}" if meeting.meeting_item else None,
-                matter=Matter(title=matter_title(meeting.title, found_ids), identifiers=found_ids),
-                to_body=meeting.body,
-            )
-        )
-    return out
-
-
-def _chunk_of_paragraph(chunks: list[Chunk]) -> dict[int, str]:
-    out: dict[int, str] = {}
-    for chunk in chunks:
-        out.setdefault(chunk.citation.paragraph, chunk.id)
-        for _offset, number, *_rest in chunk.later_paragraphs:
-            out.setdefault(number, chunk.id)
-    return out

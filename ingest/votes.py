@@ -41,6 +41,20 @@ _NAMED_COUNT = re.compile(
 
 _NO_ABSTENTIONS = re.compile(r"\b(?:There\s+were\s+)?no\s+abstentions\b", re.I)
 
+# counts written as words: "carried by 3 votes to 2", "by four votes to one", "there were 4 votes in
+# favour and none against", "with 2 abstentions"
+_NUMBER_WORDS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen"
+    " sixteen seventeen eighteen nineteen twenty"
+).split()
+_N = rf"(\d{{1,3}}|{'|'.join(_NUMBER_WORDS)}|none|nil|no)"
+_BY_VOTES = re.compile(rf"\bby\s+{_N}\s+votes?\s+to\s+{_N}\b", re.I)
+_IN_FAVOUR_AGAINST = re.compile(
+    rf"\b{_N}\s+(?:votes?\s+)?(?:were\s+cast\s+)?in\s+favour\b[^.;]{{0,30}}?\b{_N}\s+(?:votes?\s+)?against\b",
+    re.I,
+)
+_N_ABSTENTIONS = re.compile(rf"\b{_N}\s+abstentions?\b", re.I)
+
 
 UNANIMOUS = re.compile(r"\bunanimous(?:ly)?\b", re.I)
 
@@ -72,12 +86,27 @@ def read_vote(text: str) -> Vote | None:
         )
         counts.setdefault(key, int(match.group("n")))
         names.setdefault(names_key, _names(match.group("names")))
+    if "in_favour" not in counts and "against" not in counts:
+        worded = [*_BY_VOTES.finditer(text), *_IN_FAVOUR_AGAINST.finditer(text)]
+        if worded:  # the last vote stated is the one that decided
+            last = max(worded, key=lambda m: m.start())
+            counts["in_favour"], counts["against"] = _number(last.group(1)), _number(last.group(2))
+            abstained = list(_N_ABSTENTIONS.finditer(text))
+            if abstained and "abstentions" not in counts:
+                counts["abstentions"] = _number(abstained[-1].group(1))
     if counts and "abstentions" not in counts and _NO_ABSTENTIONS.search(text):
         counts["abstentions"] = 0
     unanimous = bool(UNANIMOUS.search(text))
     if not (counts or names or unanimous):
         return None
     return Vote(unanimous=unanimous, recorded=bool(_RECORDED.search(text) or names), **counts, **names)
+
+
+def _number(word: str) -> int:
+    word = word.lower()
+    if word.isdigit():
+        return int(word)
+    return 0 if word in ("no", "none", "nil") else _NUMBER_WORDS.index(word)
 
 
 def _names(text: str) -> list[str]:

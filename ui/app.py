@@ -215,6 +215,8 @@ def upload(
 
 def build_app(assistant: Assistant, users: PageUsers | None = None) -> gr.Blocks:
     """The chat page for an opened archive; each visitor sees what their role may (`users`)."""
+    from .precedent_tab import build_precedent_tab  # imported here: the tab reuses this module's filters
+
     settings = assistant.settings
     users = users or PageUsers(settings)
     status = assistant.status(users.user(None).access)  # before login: the least any visitor sees
@@ -266,6 +268,7 @@ def build_app(assistant: Assistant, users: PageUsers | None = None) -> gr.Blocks
                     )
                 sources = gr.Radio([], label="Sources of the latest answer", visible=False, elem_id="sources")
                 panel = gr.HTML(NO_SOURCE, elem_id="source-panel", label="Source")
+        build_precedent_tab(demo, assistant, users, status.bodies)
         with gr.Tab("What is indexed"):
             table = gr.Markdown(status_markdown(status), elem_id="index-status")
             again = gr.Button("Refresh", elem_id="refresh")

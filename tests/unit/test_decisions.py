@@ -83,6 +83,16 @@ def decided(chunks: list[Chunk]) -> dict[str, list[Decision]]:
             "The motion was withdrawn. It was moved by Cllr. Ashdown.",
             ("motion", "Councillor Ashdown", None, "withdrawn"),
         ),
+        (
+            "Councillor David Okafor presented the budget for 2025/26 and moved the Cabinet's "
+            "recommendations, seconded by Councillor Natarajan.",
+            ("motion", "Councillor David Okafor", "Councillor Natarajan", None),
+        ),
+        (
+            "Councillor Pryce introduced the report and proposed that the pilot be approved, seconded by "
+            "Councillor Ames.",
+            ("motion", "Councillor Pryce", "Councillor Ames", None),
+        ),
     ],
 )
 def test_read_decision(text: str, expected: tuple[str, str | None, str | None, str | None]) -> None:
@@ -97,6 +107,7 @@ def test_read_decision(text: str, expected: tuple[str, str | None, str | None, s
         "The issue of overflowing bins had been resolved by extra collections.",
         "Members proposed that officers look at the matter.",  # no one named: a discussion, not a decision
         "The report was noted.",
+        "Councillor Marsh presented the report and answered questions.",  # presenting moves nothing
     ],
 )
 def test_no_decision(text: str) -> None:

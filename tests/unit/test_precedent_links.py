@@ -8,7 +8,20 @@ from pathlib import Path
 
 import docx
 
-from assistant import Filters, Precedent, PrecedentEntry, precedent_markdown, precedent_rows, write_brief
+from assistant import (
+    PRECEDENT_COLUMNS,
+    Filters,
+    Precedent,
+    PrecedentEntry,
+    precedent_html,
+    precedent_markdown,
+    precedent_rows,
+    precedent_sources,
+    precedent_summary,
+    precedent_table,
+    write_brief,
+    write_briefs,
+)
 from assistant.precedent import link_decisions
 from assistant.records import DecisionRecord, Matter, Vote
 from assistant.types import Citation
@@ -204,3 +217,75 @@ def test_nothing_found_says_what_was_searched() -> None:
         empty.not_found
         == "No decision on 'crematorium' was found in the 3 decisions of Cabinet (01 Jan 2024 to 01 Feb 2024)."
     )
+
+
+def test_the_pages_table_has_a_row_per_decision_with_its_vote_and_what_came_next() -> None:
+    found = _precedent()
+    assert precedent_table(found) == [
+        [
+            "1 Feb 2024",
+            "Cabinet",
+            "5. Elm Road Depot",
+            "",
+            "resolved",
+            "For 4, Against 1",
+            "Councillor Ames / –",
+            "rescinded: Cabinet, 7 Mar 2024, item 4",
+            "RESOLVED: That the depot close.",
+        ],
+        [
+            "7 Mar 2024",
+            "Cabinet",
+            "4. Elm Road Depot",
+            "",
+            "rescinded",
+            "",
+            "",
+            "none found",
+            "RESOLVED: That *it* be rescinded.",
+        ],
+    ]
+    assert len(PRECEDENT_COLUMNS) == len(precedent_table(found)[0])
+    assert [label for label, _ in precedent_sources(found)] == [
+        "[1] Cabinet, 1 Feb 2024, item 5, para 2",
+        "[2] Cabinet, 7 Mar 2024, item 4, para 2",
+    ]
+    summary = precedent_summary(found)
+    assert summary.startswith("**2 decisions on ‘Elm Road Depot’**, oldest first.")
+    assert "Filters: body 'Cabinet'" in summary and "*Not found:*" in summary
+
+
+def test_the_pages_table_escapes_every_word_of_the_records() -> None:
+    found = _precedent()
+    hostile = found.entries[1].decision.model_copy(
+        update={"text": '<script>alert(1)</script> <img src=x onerror="fetch(1)">', "mover": "<b>X</b>"}
+    )
+    found.entries[1] = found.entries[1].model_copy(update={"decision": hostile})
+    shown = precedent_html(found)
+    assert "<script>" not in shown and "<img" not in shown and "<b>" not in shown
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in shown and "&lt;b&gt;X&lt;/b&gt; / –" in shown
+    assert shown.count('<button type="button" class="precedent-open" data-row=') == 2
+    assert 'data-row="1" aria-label="Open source 2: Cabinet, 7 Mar 2024, item 4, para 2">2</button>' in shown
+    nothing = Precedent(topic="<i>crematorium</i>")
+    assert precedent_html(nothing) == (
+        '<p class="precedent-none">No decision on ‘&lt;i&gt;crematorium&lt;/i&gt;’ was found.</p>'
+    )
+
+
+def test_both_briefs_are_written_named_after_the_topic(tmp_path: Path) -> None:
+    word, markdown = write_briefs(_precedent(), tmp_path / "out")
+    assert (word.name, markdown.name) == (
+        "previous-decisions-elm-road-depot.docx",
+        "previous-decisions-elm-road-depot.md",
+    )
+    assert markdown.read_text(encoding="utf-8") == precedent_markdown(_precedent())
+    sources = [p.text for p in docx.Document(str(word)).paragraphs if p.text.startswith("Source: ")]
+    assert sources == [
+        "Source: Cabinet, 1 Feb 2024, item 5, para 2",
+        "Source: Cabinet, 7 Mar 2024, item 4, para 2",
+    ]
+    odd = _precedent().model_copy(update={"topic": "../../etc/«passwd»"})
+    assert [p.name for p in write_briefs(odd, tmp_path)] == [
+        "previous-decisions-etc-passwd.docx",
+        "previous-decisions-etc-passwd.md",
+    ]

@@ -159,6 +159,12 @@ def test_minutes_without_decisions_and_agendas_give_none() -> None:
             "For Councillors Ames, Bell (J) and Carr. (3) Against Councillors Dunn and Eve. (2) There were no abstentions.",
             (3, 2, 0),
         ),
+        ("The motion was carried by 5 votes to 2.", (5, 2, None)),
+        ("On being put to the vote there were 4 votes in favour and none against.", (4, 0, None)),
+        ("It was carried by eleven votes to four, with two abstentions.", (11, 4, 2)),
+        ("12 votes in favour, 3 against and 1 abstention", (12, 3, 1)),
+        ("The application was refused by 20 votes to nil.", (20, 0, None)),
+        ("Members noted that 3 votes to 2 would not do; 4 flats in favour", (None, None, None)),
     ],
 )
 def test_votes_are_what_the_text_states(text: str, counts: tuple[int | None, ...]) -> None:
