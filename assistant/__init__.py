@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .answer import REFUSAL
     from .archive import ArchiveCheck, Problem, archive_lock, check_archive
-    from .audit import append_audit, ask_as, audit_path, open_source_as, source_file_as
+    from .audit import append_audit, ask_as, audit_path, open_source_as, precedent_as, source_file_as
     from .brief import (
         PRECEDENT_COLUMNS,
         precedent_html,
@@ -77,6 +77,7 @@ _WHERE = {
     "ask_as": "audit",
     "audit_path": "audit",
     "open_source_as": "audit",
+    "precedent_as": "audit",
     "source_file_as": "audit",
     "UsersFileError": "errors",
     "ROLES": "users",
@@ -221,6 +222,7 @@ __all__ = [
     "open_index",
     "open_source_as",
     "parse_query",
+    "precedent_as",
     "precedent_html",
     "precedent_json",
     "precedent_markdown",

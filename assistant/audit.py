@@ -2,13 +2,13 @@
 
 A deployment with a login keeps one (issue 14), so that a council can answer a data-protection
 or FOI request about its own use: an append-only JSONL file (COUNCILQA_PAGE__AUDIT_LOG, by
-default DATA_DIR/audit.jsonl), one line per answer and one per restricted record opened in the
-sources panel or downloaded. Each line is one `write` to a file opened with O_APPEND, so lines
-from concurrent requests never interleave; the log is written before the answer is shown, and an
-answer that cannot be logged is not shown.
+default DATA_DIR/audit.jsonl), one line per answer and per precedent search, and one per
+restricted record opened in the sources panel or downloaded. Each line is one `write` to a file
+opened with O_APPEND, so lines from concurrent requests never interleave; the log is written
+before the answer is shown, and an answer that cannot be logged is not shown.
 
 The page calls the functions here, which take the visitor's access from their role and nothing
-else: `ask_as`, `open_source_as`, `source_file_as`.
+else: `ask_as`, `precedent_as`, `open_source_as`, `source_file_as`.
 """
 
 from __future__ import annotations
@@ -24,8 +24,11 @@ from .settings import Settings
 from .types import Answer, Citation, Filters
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from .chat import Conversation
     from .pipeline import Assistant
+    from .records import Precedent
     from .sources import SourceView
     from .users import PageUser
 
@@ -108,6 +111,37 @@ def ask_as(
             conversation.turns.pop()
             raise
     return answer
+
+
+def precedent_as(
+    assistant: Assistant, user: PageUser, topic: str, filters: Filters, types: Sequence[str] = ()
+) -> Precedent:
+    """The decisions on `topic` as `user`'s role may see them, logged like an answer: the topic,
+    the filters, each decision shown and which of them were restricted. Not logged: not shown."""
+    found = assistant.precedent(topic, filters.model_copy(update={"access": user.access}), types)
+    if (path := audit_path(assistant.settings)) is not None:
+        shown = [e.decision.citation for e in found.entries]
+        append_audit(
+            path,
+            {
+                "event": "precedent",
+                "user": user.name,
+                "role": user.role,
+                "topic": topic,
+                "filters": found.filters.model_dump(mode="json", exclude_none=True),
+                "types": list(types),
+                "decisions": [
+                    {
+                        "doc_id": c.doc_id,
+                        "label": c.label_for(found.show_council),
+                        "restricted": c.access == "restricted",
+                    }
+                    for c in shown
+                ],
+                "restricted": sorted({c.doc_id for c in shown if c.access == "restricted"}),
+            },
+        )
+    return found
 
 
 def open_source_as(assistant: Assistant, user: PageUser, citation: Citation) -> SourceView:

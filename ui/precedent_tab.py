@@ -25,6 +25,7 @@ from assistant import (
     PageUsers,
     Precedent,
     open_source_as,
+    precedent_as,
     precedent_html,
     precedent_sources,
     precedent_summary,
@@ -72,13 +73,11 @@ def search_precedent(
     source panel and the two brief downloads (Word, Markdown)."""
     if not topic or not topic.strip():
         raise gr.Error("Please type a topic, e.g. Northgate Library.")
-    access = (user or _visitor(assistant)).access
-    filters = page_filters(None, body, since, until, None).model_copy(
-        update={"access": access}  # the user's role's access, never an input
-    )
+    visitor = user or _visitor(assistant)
+    filters = page_filters(None, body, since, until, None)  # access: the visitor's role's, never an input
     types = [] if decision_type in (None, "", ANY_TYPE) else [decision_type]
     try:
-        found = assistant.precedent(topic, filters, types)
+        found = precedent_as(assistant, visitor, topic, filters, types)
         word, markdown = write_briefs(found, _brief_folder())
     except (AssistantError, ValueError, OSError) as exc:
         raise gr.Error(str(exc)) from exc

@@ -183,3 +183,26 @@ def test_the_logged_in_users_role_decides_what_the_tab_shows(
     assert "plot 14" in show_decision_source(2, found, page, officer)
     with pytest.raises(gr.Error):  # the officer's search handed to a resident's session opens nothing
         show_decision_source(2, found, page, resident)
+
+
+def test_each_precedent_search_is_audited_with_the_restricted_decisions_shown(
+    archive: Settings, fake_model: FakeEmbedder, tmp_path: Path
+) -> None:
+    import json
+
+    from assistant import PageUser
+
+    log = tmp_path / "audit.jsonl"
+    page = Assistant(archive.model_copy(update={"page": archive.page.model_copy(update={"audit_log": log})}))
+    search_precedent("allotment rents", *ANY, page, PageUser("resident", "public"))
+    search_precedent("allotment rents", *ANY, page, PageUser("officer", "officer"))
+    resident, officer = (json.loads(line) for line in log.read_text(encoding="utf-8").splitlines())
+    assert resident["event"] == officer["event"] == "precedent"
+    assert (resident["user"], resident["topic"], resident["restricted"]) == (
+        "resident",
+        "allotment rents",
+        [],
+    )
+    assert len(resident["decisions"]) == 2 and len(officer["decisions"]) == 3
+    restricted = [d["doc_id"] for d in officer["decisions"] if d["restricted"]]
+    assert restricted and officer["restricted"] == sorted(set(restricted))
