@@ -77,12 +77,8 @@ def answer_question(
     answering = [c for c in ranked if c.score >= top and _answers(c, main, settings)]
     if main.asks:
         answering = _named_enough(answering, ranked, settings)
-    if not answering:
+    if not answering and (q.history or not q.parts):  # several parts: answered, or not, part by part
         return refuse()
-    # "who seconded it?": a sentence naming the role asked for beats one that names only a person
-    near = [c for c in ranked if c.score >= top - settings.answer_margin and _answers(c, main, settings)]
-    naming = [c for c in near if any(holds(t, c.quote_tokens) for t in main.asked_for)]
-    best = replace(naming[0] if naming and not _names(answering[0], main) else answering[0])
     if q.history:
         chosen = _history(ranked, settings)
     elif q.parts:
@@ -91,6 +87,10 @@ def answer_question(
             return refuse()
         return done(compose(question, q, chosen, retrieved, missing))
     else:
+        # "who seconded it?": a sentence naming the role asked for beats one that names only a person
+        near = [c for c in ranked if c.score >= top - settings.answer_margin and _answers(c, main, settings)]
+        naming = [c for c in near if any(holds(t, c.quote_tokens) for t in main.asked_for)]
+        best = replace(naming[0] if naming and not _names(answering[0], main) else answering[0])
         chosen = [(main, best), *_close_seconds(ranked, best, main, settings, q.order is not None)]
         chosen = _with_outcomes(chosen, pool)
         other = None if q.order else _disagreeing(ranked, best, main, settings)

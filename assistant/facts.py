@@ -23,7 +23,7 @@ _VOTE = (
 )
 _HAS = {
     "person": re.compile(
-        r"\b(?:Councillors?|Cllrs?\.?|Mayor|Mr|Mrs|Ms|Miss|Dr|Deputy)\s+[A-Z]"
+        r"\b(?:Councillors?|Cllrs?\.?|Mayor|Mr|Mrs|Ms|Miss|Dr|Deputy|Professor|Prof\.?|Sir|Dame|Lord|Lady)\s+[A-Z]"
         r"|\b[A-Z][a-z]+ [A-Z][a-z'’-]+,? (?:\(|the )?(?:[A-Z][a-z]+ )*(?:Officer|Manager|Director|Clerk|"
         r"Head|Chief|Engineer|Planner|Executive)\b"
     ),
@@ -57,7 +57,7 @@ _HAS = {
 # The verbatim span a short answer leads with, for each kind asked.
 _SPAN = {
     "person": re.compile(
-        r"\b(?:Councillors?|Cllrs?\.?|Mayor|Mr|Mrs|Ms|Miss|Dr)\s+(?:[A-Z][\w'’-]+\s?){1,3}"
+        r"\b(?:Councillors?|Cllrs?\.?|Mayor|Mr|Mrs|Ms|Miss|Dr|Professor|Prof\.?|Sir|Dame|Lord|Lady)\s+(?:[A-Z][\w'’-]+\s?){1,3}"
         r"|\b[A-Z][a-z]+ [A-Z][a-z'’-]+(?=,? (?:\(|the )?(?:[A-Z][a-z]+ )*(?:Officer|Manager|Director|"
         r"Clerk|Head|Chief|Engineer|Planner|Executive)\b)"
     ),

@@ -18,7 +18,7 @@ from .text import tokenize
 
 _WANTS = {
     "person": re.compile(
-        r"^\s*(?:\w+\s+)?(?:who|whom|whose)\b|\bwhich (?:councillor|member|officer)s?\b"
+        r"^\s*(?:\w+\s+)?(?:who|whom|whose)\b|\bwhich (?:[\w'’-]+ ){0,3}?(?:councillor|member|officer)s?\b"
         r"|\bname of\b|\bcontact officer\b|\b(?:moved|proposed|seconded)\s+(?:it|the|this|that)\b",
         re.I,
     ),
@@ -53,7 +53,9 @@ _WANTS = {
 # "how much", "who", "when", "how many"; a topic word such as "rents" or "budget" is only a cue.
 _ASKS = {
     "person": re.compile(
-        r"^\s*(?:\w+\s+)?(?:who|whom|whose)\b|\bwhich (?:councillor|member|officer)s?\b|\bname of\b", re.I
+        r"^\s*(?:\w+\s+)?(?:who|whom|whose)\b|\bwhich (?:[\w'’-]+ ){0,3}?(?:councillor|member|officer)s?\b"
+        r"|\bname of\b",
+        re.I,
     ),
     "money": re.compile(
         r"\bhow much\b|\bwhat (?:was|is|were|are|will be)? ?(?:the )?(?:\w+ )?"

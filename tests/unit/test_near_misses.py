@@ -93,3 +93,27 @@ def test_a_figure_beside_the_thing_named_is_not_its_figure(fake_embedder: FakeEm
     assert not loose.refused  # the rule refuses it, not some other gate
     budget = _ask("What would the net revenue budget for the waste service be?", chunks, fake_embedder)
     assert not budget.refused and "£4.3 million" in budget.text, budget.text
+
+
+GRANT = """WENBURY BOROUGH COUNCIL
+
+Minutes of the meeting of the Overview and Scrutiny Panel held on 26 October 2024.
+
+5. Community Grants
+
+The Trust was bidding for a regional Innovation Grant of £1.8 million.
+
+The outcome of the bid was expected by March 2025.
+"""
+
+
+def test_a_question_of_two_parts_is_answered_part_by_part(fake_embedder: FakeEmbedder) -> None:
+    # the second part's "outcome" is no reason to refuse the first part's sum
+    _, chunks = chunks_of(GRANT, "2024-10-26_overview-and-scrutiny-panel_minutes.txt")
+    answer = _ask(
+        "How big was the Innovation Grant the Trust was bidding for, and when was the outcome expected?",
+        chunks,
+        fake_embedder,
+    )
+    assert not answer.refused, answer.text
+    assert "£1.8 million" in answer.text and "March 2025" in answer.text, answer.text

@@ -25,3 +25,16 @@ def test_a_when_clause_that_sets_the_scene_is_not_a_second_question() -> None:
     assert scene.order == "earliest"
     two = analyse("When was the order made, and when would it have lapsed?")
     assert len(two.parts) == 2
+
+
+def test_a_councillor_named_with_a_place_is_still_a_person_asked_for() -> None:
+    assert analyse("Which West Berkshire councillor was disappointed by the delay?").asks == ("person",)
+    assert analyse("Which of the councillors declared an interest?").asks == ("person",)
+
+
+def test_a_professor_is_a_person() -> None:
+    from assistant.facts import answer_spans, has
+
+    text = "The model was based on the work of Professor Eileen Munro."
+    assert has("person", text)
+    assert [text[s:e].strip() for s, e in answer_spans("person", text)] == ["Professor Eileen Munro"]
