@@ -3,7 +3,7 @@
 The cache is named by the Chroma collection's write generation: when another process
 (or an ingest) writes to Chroma, the generation moves on and the next query refreshes it.
 The index keeps each chunk's stemmed words (`KeywordRow`), so when the writes since only added
-or removed chunks, a refresh reads just the new chunks; BM25 itself is indexed again.
+chunks, a refresh reads just the new ones; BM25 itself is indexed again.
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ class KeywordIndex:
     def refreshed(
         self, present: set[str], added: Iterable[Chunk], rewrites: int, hidden: set[str]
     ) -> KeywordIndex:
-        """This index after writes that only added or removed chunks: the ones in `present` kept,
+        """This index after writes that only added chunks: those of its chunks still in `present` kept,
         the `added` ones read in, `hidden` the new ids its access may not see; BM25 is indexed
         again (its word weights span every chunk), but no kept chunk is read or tokenized again."""
         kept = [r for r in self.rows if r.id in present]

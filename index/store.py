@@ -71,7 +71,7 @@ class CouncilIndex:
     def keyword(self, access: AccessLevel = "public") -> KeywordIndex:
         """The BM25 index of the chunks a caller with `access` may see, refreshed from Chroma when
         another write moved the generation on: only the chunks added since are read when the writes
-        only added or removed chunks (the rewrite count stayed put), else all of them."""
+        only added chunks (the rewrite count stayed put), else all of them."""
         generation = self.vectors.generation()
         cached = self._keyword.get(access)
         if cached is not None and cached[0] == generation:

@@ -17,8 +17,9 @@ next one takes over, and the document goes only when no file holds it any more.
 
 The chunk collection's metadata carries a `generation` counter, bumped on every write,
 so each process knows when its keyword index (derived from Chroma) is stale, and a `rewrites`
-counter, bumped when a write stores chunks under ids already held (a document ingested again,
-a repair): while it stays put, the writes since only added or removed chunks.
+counter, bumped by every write that changes or removes chunks already held (a document removed
+or ingested again, a repair, a file renamed, leftovers cleared): while it stays put, the writes
+since only added chunks, under new ids.
 """
 
 from __future__ import annotations
@@ -165,7 +166,7 @@ class VectorStore:
         return int((self.chunks.metadata or {}).get("generation", 0))
 
     def rewrites(self) -> int:
-        """How many writes stored chunks under ids already held, as of the last `generation()`."""
+        """How many writes changed or removed chunks already held, as of the last `generation()`."""
         return int((self.chunks.metadata or {}).get("rewrites", 0))
 
     def _reopen(self) -> None:
@@ -253,7 +254,7 @@ class VectorStore:
             for start in range(0, len(ids), self._max_batch):
                 part = ids[start : start + self._max_batch]
                 self.chunks.update(ids=part, metadatas=[{"source": primary}] * len(part))
-            self._bump()
+            self._bump(rewrite=True)
         self.docs.update(ids=[doc_id], metadatas=[{"source": primary, "sources": list(sources)}])
 
     @guarded
@@ -263,7 +264,7 @@ class VectorStore:
         self.decisions.delete(where={"doc_id": doc_id})
         self.chunks.delete(where={"doc_id": doc_id})
         if bump:
-            self._bump()
+            self._bump(rewrite=True)
 
     @guarded
     def remove_incomplete(self) -> int:
@@ -279,7 +280,7 @@ class VectorStore:
             self.chunks.delete(where={"doc_id": doc_id})
             self.decisions.delete(where={"doc_id": doc_id})
         if orphans:
-            self._bump()
+            self._bump(rewrite=True)
         return len(orphans)
 
     @guarded

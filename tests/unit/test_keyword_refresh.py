@@ -1,5 +1,5 @@
 """The keyword index catches up with another process's writes: only the new chunks are read when
-the writes only added or removed chunks, and the result equals a full rebuild from Chroma."""
+the writes only added chunks, and the result equals a full rebuild from Chroma."""
 
 from __future__ import annotations
 
@@ -59,9 +59,24 @@ def test_added_minutes_are_read_alone_and_the_index_equals_a_full_rebuild(
         "Planning Committee"
     )
 
-    path.unlink()  # removed chunks drop out, nothing is read
+    again = tmp_path / "2024-03-15_planning-committee_minutes.txt"  # a second addition: caught up again
+    again.write_text(PLANNING.replace("14 March", "15 March").replace("six", "eight"), encoding="utf-8")
+    more = assistant.ingest_paths([again], settings, embedder=embedder)
+    assert more.ok and reader.keyword().ids and reader.last_refresh == f"{more.chunks} new"
+    assert_same_as_full_rebuild(reader)
+
+
+def test_a_removal_refreshes_in_full(tiny_index: tuple[Settings, FakeEmbedder], tmp_path: Path) -> None:
+    settings, embedder = tiny_index
+    path = tmp_path / "2024-03-14_planning-committee_minutes.txt"
+    path.write_text(PLANNING, encoding="utf-8")
+    assistant.ingest_paths([path], settings, embedder=embedder)
+    reader = CouncilIndex(settings, embedder)
+    before = reader.keyword()
+    path.unlink()  # its chunks go; were the same ids written again later, their text could differ
     assistant.ingest_paths([tmp_path], settings, embedder=embedder, prune=True)
-    assert len(reader.keyword().ids) == len(before.ids) and reader.last_refresh == "0 new"
+    after = reader.keyword()
+    assert reader.last_refresh == "full" and len(after.ids) < len(before.ids)
     assert_same_as_full_rebuild(reader)
 
 
