@@ -1,7 +1,9 @@
 """BM25 over the same chunks Chroma holds, derived from Chroma and cached on disk.
 
 The cache is named by the Chroma collection's write generation: when another process
-(or an ingest) writes to Chroma, the generation moves on and the next query rebuilds.
+(or an ingest) writes to Chroma, the generation moves on and the next query refreshes it.
+The index keeps each chunk's stemmed words (`KeywordRow`), so when the writes since only added
+chunks, a refresh reads just the new ones; BM25 itself is indexed again.
 """
 
 from __future__ import annotations
@@ -23,6 +25,36 @@ def retrieval_text(chunk: Chunk) -> str:
     return f"{chunk.context}\n{chunk.text}"
 
 
+@dataclass(frozen=True)
+class KeywordRow:
+    """One chunk as the keyword index holds it: its filter fields, place and stemmed words."""
+
+    id: str
+    body_key: str
+    day: int
+    doc_type: str
+    council: str
+    place: tuple[str, str | None]  # (doc_id, agenda item): chunks that follow one another
+    char_start: int
+    tokens: list[str]
+
+    @classmethod
+    def of(cls, chunk: Chunk) -> KeywordRow:
+        from .vector import body_key, day_number
+
+        c = chunk.citation
+        return cls(
+            id=chunk.id,
+            body_key=body_key(c.body) if c.body else "",
+            day=day_number(c.meeting_date) if c.meeting_date else 0,
+            doc_type=c.doc_type or "",
+            council=c.council or "",
+            place=(c.doc_id, c.agenda_item),
+            char_start=c.char_start,
+            tokens=tokenize(retrieval_text(chunk)) or ["_empty_"],
+        )
+
+
 @dataclass
 class KeywordIndex:
     """BM25 with the per-chunk fields that filters need."""
@@ -35,44 +67,56 @@ class KeywordIndex:
     councils: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
     following: dict[str, str] = field(default_factory=dict)  # chunk id -> the next one in its agenda item
 
+    # what a rebuild needs of each chunk, kept so a refresh re-reads only the chunks added since
+    rows: list[KeywordRow] = field(default_factory=list, repr=False)
+    rewrites: int = -1  # the store's rewrite count when built (-1: unknown, refresh in full)
+    hidden: set[str] = field(default_factory=set, repr=False)  # ids read but not for this access
+
     @classmethod
-    def build(cls, chunks: Iterable[Chunk]) -> KeywordIndex:
+    def build(cls, chunks: Iterable[Chunk], rewrites: int = -1) -> KeywordIndex:
         """Index the chunks (stemmed BM25)."""
+        return cls.from_rows([KeywordRow.of(c) for c in chunks], rewrites)
+
+    def refreshed(
+        self, present: set[str], added: Iterable[Chunk], rewrites: int, hidden: set[str]
+    ) -> KeywordIndex:
+        """This index after writes that only added chunks: those of its chunks still in `present` kept,
+        the `added` ones read in, `hidden` the new ids its access may not see; BM25 is indexed
+        again (its word weights span every chunk), but no kept chunk is read or tokenized again."""
+        kept = [r for r in self.rows if r.id in present]
+        index = self.from_rows([*kept, *(KeywordRow.of(c) for c in added)], rewrites)
+        index.hidden = (self.hidden & present) | hidden
+        return index
+
+    def known(self) -> set[str]:
+        """Every chunk id this index has read, held or hidden."""
+        return {*self.ids, *self.hidden}
+
+    @classmethod
+    def from_rows(cls, rows: Sequence[KeywordRow], rewrites: int = -1) -> KeywordIndex:
+        """Index rows already read and tokenized."""
         import bm25s
 
-        from .vector import body_key, day_number
-
-        ids: list[str] = []
-        bodies: list[str] = []
-        days: list[int] = []
-        types: list[str] = []
-        councils: list[str] = []
-        corpus: list[list[str]] = []
-        places: dict[tuple[str, str | None], list[tuple[int, str]]] = {}
-        for chunk in chunks:
-            c = chunk.citation
-            places.setdefault((c.doc_id, c.agenda_item), []).append((c.char_start, chunk.id))
-            ids.append(chunk.id)
-            bodies.append(body_key(c.body) if c.body else "")
-            days.append(day_number(c.meeting_date) if c.meeting_date else 0)
-            types.append(c.doc_type or "")
-            councils.append(c.council or "")
-            corpus.append(tokenize(retrieval_text(chunk)) or ["_empty_"])
         bm25 = bm25s.BM25()
-        if corpus:
-            bm25.index(corpus, show_progress=False)
+        if rows:
+            bm25.index([r.tokens for r in rows], show_progress=False)
+        places: dict[tuple[str, str | None], list[tuple[int, str]]] = {}
+        for r in rows:
+            places.setdefault(r.place, []).append((r.char_start, r.id))
         following: dict[str, str] = {}
         for run in places.values():
             run.sort()
             following.update((a, b) for (_, a), (_, b) in zip(run, run[1:], strict=False))
         return cls(
-            ids,
-            np.array(bodies, dtype=object),
-            np.array(days),
-            np.array(types, dtype=object),
+            [r.id for r in rows],
+            np.array([r.body_key for r in rows], dtype=object),
+            np.array([r.day for r in rows], dtype=np.int64),
+            np.array([r.doc_type for r in rows], dtype=object),
             bm25,
-            np.array(councils, dtype=object),
+            np.array([r.council for r in rows], dtype=object),
             following,
+            list(rows),
+            rewrites,
         )
 
     def next_in_item(self, chunk_id: str) -> str | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from assistant.records import DecisionRecord
 from assistant.settings import Settings
@@ -21,7 +21,9 @@ from .vector import VectorStore
 # and keeps a paragraph of megabytes (a single-line file) from ballooning the tokenizer.
 _CHARS_PER_TOKEN = 16
 # Bumped when the saved keyword index gains a field, so an older file is rebuilt, not misread.
-KEYWORD_FORMAT = 3
+KEYWORD_FORMAT = 4
+# New chunks read at a time when the keyword index catches up with another process's writes.
+_READ_BATCH = 2000
 
 
 class CouncilIndex:
@@ -39,6 +41,7 @@ class CouncilIndex:
         # a public query is never ranked, nor its words weighed, by restricted text
         self._keyword: dict[str, tuple[int, KeywordIndex]] = {}
         self.last_retrieval = RetrievalTimes()  # the stage times of this process's latest retrieval
+        self.last_refresh = ""  # how the keyword index last caught up: "full", or "N new" chunks
 
     # -- writing --------------------------------------------------------------------------
     def lock(self, timeout: float | None = None) -> ArchiveLock:
@@ -66,8 +69,9 @@ class CouncilIndex:
 
     # -- reading --------------------------------------------------------------------------
     def keyword(self, access: AccessLevel = "public") -> KeywordIndex:
-        """The BM25 index of the chunks a caller with `access` may see, rebuilt from Chroma when
-        another write moved the generation on."""
+        """The BM25 index of the chunks a caller with `access` may see, refreshed from Chroma when
+        another write moved the generation on: only the chunks added since are read when the writes
+        only added chunks (the rewrite count stayed put), else all of them."""
         generation = self.vectors.generation()
         cached = self._keyword.get(access)
         if cached is not None and cached[0] == generation:
@@ -77,15 +81,39 @@ class CouncilIndex:
         path = folder / f"{name}-{generation}-{access}.v{KEYWORD_FORMAT}.pkl"
         index = KeywordIndex.load(path)
         if index is None:
-            index = KeywordIndex.build(
-                c for c in self.vectors.iter_chunks() if may_see(access, c.citation.access)
-            )
+            index = self._refresh(access, None if cached is None else cached[1])
             index.save(path)
             for old in folder.glob(f"{name}-*.pkl"):
                 if old != path and not old.name.startswith(f"{name}-{generation}-"):
                     old.unlink(missing_ok=True)
         self._keyword[access] = (generation, index)
         return index
+
+    def _refresh(self, access: AccessLevel, stale: KeywordIndex | None) -> KeywordIndex:
+        rewrites = self.vectors.rewrites()
+        hidden: set[str] = set()
+
+        def visible(chunks: Iterable[Chunk]) -> Iterator[Chunk]:
+            for c in chunks:
+                if may_see(access, c.citation.access):
+                    yield c
+                else:
+                    hidden.add(c.id)
+
+        if stale is None or stale.rewrites != rewrites:
+            self.last_refresh = "full"
+            index = KeywordIndex.build(visible(self.vectors.iter_chunks()), rewrites)
+            index.hidden = hidden
+            return index
+        present = self.vectors.chunk_ids()
+        known = stale.known()
+        new = sorted(i for i in present if i not in known)
+        batches = (
+            self.vectors.get_chunks(new[at : at + _READ_BATCH]) for at in range(0, len(new), _READ_BATCH)
+        )
+        added = list(visible(c for batch in batches for c in batch))
+        self.last_refresh = f"{len(new)} new"
+        return stale.refreshed(present, added, rewrites, hidden)
 
     def forget_keyword(self) -> None:
         """Drop the cached BM25 index, so the next query rebuilds it from Chroma."""

@@ -16,7 +16,10 @@ first of them is the `source` its citations name; when that file changes or goes
 next one takes over, and the document goes only when no file holds it any more.
 
 The chunk collection's metadata carries a `generation` counter, bumped on every write,
-so each process knows when its keyword index (derived from Chroma) is stale.
+so each process knows when its keyword index (derived from Chroma) is stale, and a `rewrites`
+counter, bumped by every write that changes or removes chunks already held (a document removed
+or ingested again, a repair, a file renamed, leftovers cleared): while it stays put, the writes
+since only added chunks, under new ids.
 """
 
 from __future__ import annotations
@@ -162,14 +165,19 @@ class VectorStore:
         self.chunks = self.client.get_collection(self.chunks.name, embedding_function=None)
         return int((self.chunks.metadata or {}).get("generation", 0))
 
+    def rewrites(self) -> int:
+        """How many writes changed or removed chunks already held, as of the last `generation()`."""
+        return int((self.chunks.metadata or {}).get("rewrites", 0))
+
     def _reopen(self) -> None:
         """Open the embedded archive afresh, as another process left it."""
         forget_system(self.location)
         self._open(self.settings)
 
-    def _bump(self) -> None:
+    def _bump(self, rewrite: bool = False) -> None:
         generation = self._stored_generation() + 1
-        self.chunks.modify(metadata={"generation": generation})
+        rewrites = self.rewrites() + int(rewrite)
+        self.chunks.modify(metadata={"generation": generation, "rewrites": rewrites})
         self._synced = generation
 
     # -- documents ------------------------------------------------------------------------
@@ -203,6 +211,7 @@ class VectorStore:
         decisions: Sequence[DecisionRecord] = (),
     ) -> None:
         """Write a document's chunks and decisions, then its record: the record marks it complete."""
+        held = [i for start in range(0, len(chunks), self._max_batch) for i in self._held(chunks, start)]
         self.delete_document(doc_id, bump=False)
         for start in range(0, len(decisions), self._max_batch):
             batch = decisions[start : start + self._max_batch]
@@ -222,7 +231,11 @@ class VectorStore:
             )
         meta: DocumentMeta = record.to_metadata()
         self.docs.add(ids=[doc_id], documents=[text], metadatas=[meta], embeddings=[[1.0]])
-        self._bump()
+        self._bump(rewrite=bool(held))
+
+    def _held(self, chunks: Sequence[Chunk], start: int) -> list[str]:
+        ids = [c.id for c in chunks[start : start + self._max_batch]]
+        return list(self.chunks.get(ids=ids, include=[])["ids"])
 
     @guarded
     def set_sources(self, doc_id: str, sources: Sequence[str]) -> None:
@@ -241,7 +254,7 @@ class VectorStore:
             for start in range(0, len(ids), self._max_batch):
                 part = ids[start : start + self._max_batch]
                 self.chunks.update(ids=part, metadatas=[{"source": primary}] * len(part))
-            self._bump()
+            self._bump(rewrite=True)
         self.docs.update(ids=[doc_id], metadatas=[{"source": primary, "sources": list(sources)}])
 
     @guarded
@@ -251,7 +264,7 @@ class VectorStore:
         self.decisions.delete(where={"doc_id": doc_id})
         self.chunks.delete(where={"doc_id": doc_id})
         if bump:
-            self._bump()
+            self._bump(rewrite=True)
 
     @guarded
     def remove_incomplete(self) -> int:
@@ -267,7 +280,7 @@ class VectorStore:
             self.chunks.delete(where={"doc_id": doc_id})
             self.decisions.delete(where={"doc_id": doc_id})
         if orphans:
-            self._bump()
+            self._bump(rewrite=True)
         return len(orphans)
 
     @guarded
@@ -285,6 +298,15 @@ class VectorStore:
     def count(self) -> int:
         """Number of chunks stored."""
         return int(self.chunks.count())
+
+    @guarded
+    @catching_up
+    def chunk_ids(self, page: int = 20000) -> set[str]:
+        """The ids of every stored chunk."""
+        ids: set[str] = set()
+        while got := self.chunks.get(include=[], limit=page, offset=len(ids))["ids"]:
+            ids.update(got)
+        return ids
 
     @guarded
     def chunk_writers(self, page: int = 5000) -> dict[str, set[str | None]]:

@@ -8,12 +8,15 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from assistant import Filters, Settings, ask, index_status, ingest_paths
 from assistant.settings import IndexSettings
+from bench.page_load import ask as page_ask
+from bench.page_load import start_server
 from index import CouncilIndex, SentenceTransformerEmbedder
 
 pytestmark = pytest.mark.integration
@@ -78,3 +81,111 @@ def test_ingest_and_ask_through_a_chroma_server(
     again = ingest_paths([TINY], writer, embedder=real_embedder)
     assert len(again.unchanged) == 2 and not again.ingested
     assert CouncilIndex(reader, embedder=real_embedder).vectors.count() > 0
+
+
+# -- several pages on one Chroma server ---------------------------------------------------------
+
+NEW_MINUTES = """FERNLEY TOWN COUNCIL
+
+Minutes of the meeting of the Parks Committee held on Wednesday 13 March 2024 at 7.00pm in the Town Hall, Fernley.
+
+Present: Councillors Ashdown (Chair), Brereton, Okafor and Pym.
+
+1. Riverside Park Bandstand
+
+The Parks Officer reported that the paintwork of the bandstand at Riverside Park had failed its annual inspection. Two quotes had been received for repainting it, the lower being £4,200 from Harbottle Decorators.
+
+It was proposed by Councillor Pym and seconded by Councillor Ashdown that the quote from Harbottle Decorators be accepted. On being put to the vote there were 4 votes in favour and none against.
+
+RESOLVED: That the quote of £4,200 from Harbottle Decorators for repainting the bandstand at Riverside Park be accepted.
+"""
+
+
+def _pages_env(monkeypatch: pytest.MonkeyPatch, port: int, collection: str) -> None:
+    """Every process started from here talks to the same Chroma server and collection."""
+    monkeypatch.setenv("COUNCILQA_INDEX__CHROMA_HOST", "127.0.0.1")
+    monkeypatch.setenv("COUNCILQA_INDEX__CHROMA_PORT", str(port))
+    monkeypatch.setenv("COUNCILQA_INDEX__COLLECTION", collection)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
+    monkeypatch.setenv("ANONYMIZED_TELEMETRY", "False")
+
+
+def _ingest_process(data_dir: Path, path: Path) -> None:
+    """`councilqa ingest PATH` in its own process (the writer), with its own data folder."""
+    command = "from assistant.cli import cli; cli()"
+    done = subprocess.run(
+        [sys.executable, "-c", command, "--data-dir", str(data_dir), "ingest", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def _sources(text: str) -> str:
+    """The list of sources under an answer on the page ("" when it names none)."""
+    _, _, sources = text.partition("**Sources**")
+    return sources.strip(" n'\"}]")
+
+
+def _keyword_generations(data_dir: Path) -> set[int]:
+    """The write generations a page's cached keyword indexes were built at."""
+    return {int(f.name.split("-")[2]) for f in (data_dir / "keyword").glob("pages-test-*.pkl")}
+
+
+def test_two_pages_on_one_chroma_server_see_a_third_process_ingest(
+    chroma_server: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two `councilqa serve` pages, each with its own data folder, and a `councilqa ingest` writer
+    share one Chroma server: both pages answer alike, and both answer from minutes ingested while
+    they run (each notices the write generation moved and rebuilds its keyword index from Chroma)."""
+    _pages_env(monkeypatch, chroma_server, "pages-test")
+    writer = tmp_path / "writer"
+    _ingest_process(writer, TINY)
+    pages: list[subprocess.Popen[str]] = []
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            started = [pool.submit(start_server, tmp_path / f"page-{n}", 2) for n in (1, 2)]
+            results: list[tuple[subprocess.Popen[str], str, float]] = []
+            failed: list[BaseException] = []
+            for future in started:
+                try:
+                    results.append(future.result())
+                except Exception as exc:  # noqa: BLE001 -- the page that did start is stopped first
+                    failed.append(exc)
+            pages = [r[0] for r in results]
+            if failed:
+                raise failed[0]
+        urls = [r[1] for r in results]
+        question = "Whose quote for the Riverside Park play area was accepted?"
+        first = [page_ask(url, question) for url in urls]
+        for text, _, error in first:
+            assert error is None and text and "Greenplay" in text, (error, text)
+        cited = {_sources(text or "") for text, _, _ in first}
+        assert len(first) == 2 and len(cited) == 1 and "10 May 2023" in cited.pop(), first
+
+        later = "Whose quote for the Riverside Park bandstand was accepted?"
+        for url in urls:  # nothing holds it yet
+            text, _, error = page_ask(url, later)
+            assert error is None and text is not None and "13 Mar 2024" not in text, (error, text)
+        before = [_keyword_generations(tmp_path / f"page-{n}") for n in (1, 2)]
+        (tmp_path / "new").mkdir()
+        (tmp_path / "new" / "2024-03-13_parks-committee_minutes.txt").write_text(NEW_MINUTES)
+        _ingest_process(writer, tmp_path / "new")
+        after = [page_ask(url, later) for url in urls]  # both running pages notice the write
+        for text, _, error in after:
+            assert error is None and text and "bandstand" in text, (error, text)
+            assert "13 Mar 2024" in _sources(text), text
+        assert after[0][0] == after[1][0], after
+        for n, seen in zip((1, 2), before, strict=True):  # each rebuilt its keyword index from Chroma
+            now = _keyword_generations(tmp_path / f"page-{n}")
+            assert seen and now and min(now) > max(seen), (seen, now)
+    finally:
+        for proc in pages:
+            proc.terminate()
+        for proc in pages:
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
