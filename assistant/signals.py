@@ -18,7 +18,8 @@ from .text import tokenize
 
 _WANTS = {
     "person": re.compile(
-        r"^\s*(?:\w+\s+)?(?:who|whom|whose)\b|\bwhich (?:[\w'’-]+ ){0,3}?(?:councillor|member|officer)s?\b"
+        r"^\s*(?:\w+\s+)?(?:who|whom|whose)\b"
+        r"|\bwhich (?-i:[A-Z][\w'’-]* ){0,3}(?:councillor|member|officer)s?\b"
         r"|\bname of\b|\bcontact officer\b|\b(?:moved|proposed|seconded)\s+(?:it|the|this|that)\b",
         re.I,
     ),
@@ -53,8 +54,8 @@ _WANTS = {
 # "how much", "who", "when", "how many"; a topic word such as "rents" or "budget" is only a cue.
 _ASKS = {
     "person": re.compile(
-        r"^\s*(?:\w+\s+)?(?:who|whom|whose)\b|\bwhich (?:[\w'’-]+ ){0,3}?(?:councillor|member|officer)s?\b"
-        r"|\bname of\b",
+        r"^\s*(?:\w+\s+)?(?:who|whom|whose)\b"
+        r"|\bwhich (?-i:[A-Z][\w'’-]* ){0,3}(?:councillor|member|officer)s?\b|\bname of\b",
         re.I,
     ),
     "money": re.compile(
@@ -129,6 +130,10 @@ _ASKS_RECOMMEND = re.compile(r"\brecommend", re.I)
 _PART_BREAK = re.compile(
     r"(?:[?;]\s+|,?\s+and\s+|,\s+)(?=(?:(?:by|in|for|on|at|to|from|with|of)\s+)?(?:what|who|whom|how|"
     r"when|where|which|why|did|was|were|is|are|has|have|had|does|do)\b)",
+    re.I,
+)
+_SCENE = re.compile(
+    r"^\s*(?:at|in|on|during|for|after|before|following|regarding|about|concerning|as for)\b(?![^,]*\?)",
     re.I,
 )
 _QUESTION_WORDS = frozenset(
@@ -218,6 +223,8 @@ def analyse(question: str) -> QuestionSignals:
     """Read the cues in a question."""
     order = "earliest" if _EARLIEST.search(question) else "latest" if _LATEST.search(question) else None
     parts = tuple(p.strip(" ,?") for p in _PART_BREAK.split(question) if len(p.split()) >= 2)
+    if len(parts) > 1 and _SCENE.match(parts[0]):
+        parts = parts[1:]  # "At the sub-committee in February 2018, how many ...?": the scene is no part
     if _SUBORDINATE_WHEN.search(question):
         parts = parts[1:]  # "When it was first put to Cabinet, what did it cost?" asks one thing
     return QuestionSignals(

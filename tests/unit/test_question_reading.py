@@ -29,7 +29,11 @@ def test_a_when_clause_that_sets_the_scene_is_not_a_second_question() -> None:
 
 def test_a_councillor_named_with_a_place_is_still_a_person_asked_for() -> None:
     assert analyse("Which West Berkshire councillor was disappointed by the delay?").asks == ("person",)
-    assert analyse("Which of the councillors declared an interest?").asks == ("person",)
+    assert analyse("Which town did Councillor Teefy propose as a Fair Trade town?").asks == ()  # a town
+
+
+def test_the_scene_before_a_question_is_not_a_part_of_it() -> None:
+    assert analyse("At the sub-committee in February 2018, how many notices were issued?").parts == ()
 
 
 def test_a_professor_is_a_person() -> None:
