@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,8 +25,6 @@ from .settings import Settings
 from .types import Answer, Citation, Filters
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
     from .chat import Conversation
     from .pipeline import Assistant
     from .records import Precedent
@@ -73,16 +72,17 @@ def shown_citations(answer: Answer) -> list[Citation]:
     return list(seen.values())
 
 
+def _cited(citations: Sequence[Citation], show_council: bool) -> list[dict[str, Any]]:
+    """The records shown, as an audit line lists them: doc id, label and whether restricted."""
+    return [
+        {"doc_id": c.doc_id, "label": c.label_for(show_council), "restricted": c.access == "restricted"}
+        for c in citations
+    ]
+
+
 def answer_event(user: PageUser, question: str, answer: Answer) -> dict[str, Any]:
     """The audit line of one answer."""
-    cited = [
-        {
-            "doc_id": c.doc_id,
-            "label": c.label_for(answer.show_council),
-            "restricted": c.access == "restricted",
-        }
-        for c in shown_citations(answer)
-    ]
+    shown = shown_citations(answer)
     filters = answer.filters.model_dump(mode="json", exclude_none=True) if answer.filters else {}
     return {
         "event": "answer",
@@ -92,8 +92,8 @@ def answer_event(user: PageUser, question: str, answer: Answer) -> dict[str, Any
         "answering": answer.resolved_question or question,
         "filters": filters,
         "refused": answer.refused,
-        "citations": cited,
-        "restricted": [c.doc_id for c in shown_citations(answer) if c.access == "restricted"],
+        "citations": _cited(shown, answer.show_council),
+        "restricted": [c.doc_id for c in shown if c.access == "restricted"],
     }
 
 
@@ -130,14 +130,7 @@ def precedent_as(
                 "topic": topic,
                 "filters": found.filters.model_dump(mode="json", exclude_none=True),
                 "types": list(types),
-                "decisions": [
-                    {
-                        "doc_id": c.doc_id,
-                        "label": c.label_for(found.show_council),
-                        "restricted": c.access == "restricted",
-                    }
-                    for c in shown
-                ],
+                "decisions": _cited(shown, found.show_council),
                 "restricted": sorted({c.doc_id for c in shown if c.access == "restricted"}),
             },
         )
