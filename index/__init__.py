@@ -3,18 +3,26 @@
 from assistant.text import tokenize  # the shared word rule, re-exported
 
 from .documents import DocumentRecord, StoredChunk
-from .embed import Embedder, SentenceTransformerEmbedder, bundled_model_path
+from .embed import (
+    Embedder,
+    SentenceTransformerEmbedder,
+    bundled_model_path,
+    choose_device,
+    choose_dtype,
+    cpu_flags,
+)
 from .keyword import KeywordIndex
 from .light_embed import LightEmbedder, query_embedder
 from .lock import ArchiveLock
 from .retrieve import embedding_text, fuse, fuse_candidates, match_bodies, rank_fused
 from .store import CouncilIndex
-from .vector import VectorStore, body_key, build_where
+from .vector import DocumentWrite, VectorStore, body_key, build_where
 
 __all__ = [
     "ArchiveLock",
     "CouncilIndex",
     "DocumentRecord",
+    "DocumentWrite",
     "Embedder",
     "KeywordIndex",
     "LightEmbedder",
@@ -24,6 +32,9 @@ __all__ = [
     "body_key",
     "build_where",
     "bundled_model_path",
+    "choose_device",
+    "choose_dtype",
+    "cpu_flags",
     "embedding_text",
     "fuse",
     "fuse_candidates",

@@ -14,7 +14,7 @@ from .keyword import KeywordIndex
 from .light_embed import query_embedder
 from .lock import ArchiveLock
 from .retrieve import RetrievalTimes, embedding_text, retrieve_chunks
-from .vector import VectorStore
+from .vector import DocumentWrite, VectorStore
 
 # The encoder reads at most max_seq_length tokens; a token is rarely more than a few
 # characters, so cutting the text at this many characters per token changes no vector
@@ -66,6 +66,10 @@ class CouncilIndex:
         if vectors is None:
             vectors = self.embed_chunks(chunks)
         self.vectors.add_document(raw.doc_id, raw.text, record, chunks, vectors, decisions)
+
+    def add_documents(self, writes: Sequence[DocumentWrite]) -> None:
+        """Store several embedded documents in one batch (a few Chroma calls, not a few per file)."""
+        self.vectors.add_documents(writes)
 
     # -- reading --------------------------------------------------------------------------
     def keyword(self, access: AccessLevel = "public") -> KeywordIndex:
