@@ -39,6 +39,7 @@ from .faults import catching_up, forget_system, guarded
 from .lock import writer_gone, writer_id
 
 Where = dict[str, Any]
+SENTENCES = "sentence_vectors"  # the chunk metadata key holding its sentences' packed vectors
 
 
 def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
@@ -54,6 +55,12 @@ def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
     if chunk.citation.body:
         meta["body_key"] = body_key(chunk.citation.body)
     return meta
+
+
+def _sentences(vector: Sequence[float]) -> dict[str, str]:
+    """The chunk's packed sentence vectors, when its vector came with them."""
+    packed = getattr(vector, "sentences", "")
+    return {SENTENCES: packed} if packed else {}
 
 
 def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
@@ -226,7 +233,10 @@ class VectorStore:
             self.chunks.add(
                 ids=[c.id for c in part],
                 documents=[c.text for c in part],
-                metadatas=[{**chunk_metadata(c), "writer": self.writer} for c in part],
+                metadatas=[
+                    {**chunk_metadata(c), "writer": self.writer, **_sentences(e)}
+                    for c, e in zip(part, embeddings[start : start + self._max_batch], strict=True)
+                ],
                 embeddings=[list(e) for e in embeddings[start : start + self._max_batch]],
             )
         meta: DocumentMeta = record.to_metadata()
@@ -409,6 +419,19 @@ class VectorStore:
             for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
         ]
         return sorted(chunks, key=lambda c: c.citation.char_start)
+
+    @guarded
+    @catching_up
+    def sentence_vectors(self, ids: Sequence[str]) -> dict[str, str]:
+        """The packed sentence vectors stored with these chunks (index/sentence_vectors.py)."""
+        if not ids:
+            return {}
+        got = self.chunks.get(ids=list(ids), include=["metadatas"])
+        return {
+            i: str(m.get(SENTENCES, ""))
+            for i, m in zip(got["ids"], got["metadatas"], strict=True)
+            if m and m.get(SENTENCES)
+        }
 
     @guarded
     @catching_up
