@@ -82,15 +82,24 @@ class SamplingEmbedder(SentenceTransformerEmbedder):
         self.sample: list[str] = []
         self._random = random.Random(13)
 
-    def embed(self, texts: Sequence[str]) -> list[list[float]]:
-        """Encode, as the ingest encoder does, and remember some of the texts."""
+    def remember(self, texts: Sequence[str]) -> None:
+        """Keep each text with the same chance."""
         for text in texts:
             self.seen += 1
             if len(self.sample) < self.keep:
                 self.sample.append(text)
             elif (slot := self._random.randrange(self.seen)) < self.keep:
                 self.sample[slot] = text
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        """Encode, as the ingest encoder does, and remember some of the texts."""
+        self.remember(texts)
         return super().embed(texts)
+
+    def embed_passages(self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]) -> Any:
+        """Encode with the sentences' vectors, as ingest does, and remember some of the texts."""
+        self.remember(texts)
+        return super().embed_passages(texts, spans)
 
 
 def disk_bytes(folder: Path) -> int:

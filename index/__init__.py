@@ -15,6 +15,7 @@ from .keyword import KeywordIndex
 from .light_embed import LightEmbedder, query_embedder
 from .lock import ArchiveLock
 from .retrieve import embedding_text, fuse, fuse_candidates, match_bodies, rank_fused
+from .sentence_vectors import PassageVector, SentenceVectors
 from .store import CouncilIndex
 from .vector import DocumentWrite, VectorStore, body_key, build_where
 
@@ -27,6 +28,8 @@ __all__ = [
     "KeywordIndex",
     "LightEmbedder",
     "SentenceTransformerEmbedder",
+    "PassageVector",
+    "SentenceVectors",
     "StoredChunk",
     "VectorStore",
     "body_key",

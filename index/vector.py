@@ -40,6 +40,7 @@ from .faults import catching_up, forget_system, guarded
 from .lock import writer_gone, writer_id
 
 Where = dict[str, Any]
+SENTENCES = "sentence_vectors"  # the chunk metadata key holding its sentences' packed vectors
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,12 @@ def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
     if chunk.citation.body:
         meta["body_key"] = body_key(chunk.citation.body)
     return meta
+
+
+def _sentences(vector: Sequence[float]) -> dict[str, str]:
+    """The chunk's packed sentence vectors, when its vector came with them."""
+    packed = getattr(vector, "sentences", "")
+    return {SENTENCES: packed} if packed else {}
 
 
 def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
@@ -249,16 +256,19 @@ class VectorStore:
                 metadatas=[d.to_metadata() for d in batch],
                 embeddings=[[1.0]] * len(batch),
             )
-        embeddings = [list(e) for w in writes for e in w.embeddings]
-        if len(embeddings) != len(chunks):
-            raise ValueError(f"{len(chunks)} chunks but {len(embeddings)} vectors")
+        vectors = [e for w in writes for e in w.embeddings]  # each may carry its sentences' vectors
+        if len(vectors) != len(chunks):
+            raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors")
         for start in range(0, len(chunks), self._max_batch):
             part = chunks[start : start + self._max_batch]
             self.chunks.add(
                 ids=[c.id for c in part],
                 documents=[c.text for c in part],
-                metadatas=[{**chunk_metadata(c), "writer": self.writer} for c in part],
-                embeddings=embeddings[start : start + self._max_batch],
+                metadatas=[
+                    {**chunk_metadata(c), "writer": self.writer, **_sentences(e)}
+                    for c, e in zip(part, vectors[start : start + self._max_batch], strict=True)
+                ],
+                embeddings=[list(e) for e in vectors[start : start + self._max_batch]],
             )
         for start in range(0, len(writes), self._max_batch):
             done = writes[start : start + self._max_batch]
@@ -463,6 +473,19 @@ class VectorStore:
             for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
         ]
         return sorted(chunks, key=lambda c: c.citation.char_start)
+
+    @guarded
+    @catching_up
+    def sentence_vectors(self, ids: Sequence[str]) -> dict[str, str]:
+        """The packed sentence vectors stored with these chunks (index/sentence_vectors.py)."""
+        if not ids:
+            return {}
+        got = self.chunks.get(ids=list(ids), include=["metadatas"])
+        return {
+            i: str(m.get(SENTENCES, ""))
+            for i, m in zip(got["ids"], got["metadatas"], strict=True)
+            if m and m.get(SENTENCES)
+        }
 
     @guarded
     @catching_up
