@@ -257,15 +257,16 @@ class VectorStore:
         if not got["ids"]:
             return
         primary = sources[0]
-        if (got["metadatas"][0] or {}).get("source") != primary:
+        moved = (got["metadatas"][0] or {}).get("source") != primary
+        if moved:
             # chunks first: an interruption here leaves the record naming the old file,
             # and the next ingest of either file does this again
             ids = self.chunks.get(where={"doc_id": doc_id}, include=[])["ids"]
             for start in range(0, len(ids), self._max_batch):
                 part = ids[start : start + self._max_batch]
                 self.chunks.update(ids=part, metadatas=[{"source": primary}] * len(part))
-            self._bump(rewrite=True)
         self.docs.update(ids=[doc_id], metadatas=[{"source": primary, "sources": list(sources)}])
+        self._bump(rewrite=moved)  # after the record: a reader that sees the new generation sees it
 
     @guarded
     def delete_document(self, doc_id: str, bump: bool = True) -> None:
