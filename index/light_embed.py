@@ -115,6 +115,11 @@ class LightEmbedder:
                     self._recent.popitem(last=False)
         return [list(known[t]) for t in texts]
 
+    def forget(self) -> None:
+        """Drop the kept vectors (a benchmark's question asked again is timed as if new)."""
+        with self._lock:
+            self._recent.clear()
+
     def _encode(self, texts: list[str]) -> list[list[float]]:
         model = self.model
         if self._threads is None:
