@@ -21,11 +21,17 @@ _VOTE = (
     r"|\bunanimous(?:ly)?\b|\bnem\.? con\b|\bwithout (?:a )?(?:vote|dissent)\b|\bby a majority\b"
     r"|\b(?:majority|show) of hands\b"
 )
+# a firm named as a supplier, contractor or applicant answers "who" / "whose" as a person would
+_FIRM = (
+    r"\b(?-i:(?:[A-Z][\w&'’-]+ ){1,3}(?:Ltd|Limited|plc|PLC|LLP|Contractors|Builders|Decorators|"
+    r"Associates|Consultants|Partnership))\b\.?"
+)
 _HAS = {
     "person": re.compile(
         r"\b(?:Councillors?|Cllrs?\.?|Mayor|Mr|Mrs|Ms|Miss|Dr|Deputy|Professor|Prof\.?|Sir|Dame|Lord|Lady)\s+[A-Z]"
         r"|\b[A-Z][a-z]+ [A-Z][a-z'’-]+,? (?:\(|the )?(?:[A-Z][a-z]+ )*(?:Officer|Manager|Director|Clerk|"
         r"Head|Chief|Engineer|Planner|Executive)\b"
+        rf"|{_FIRM}"
     ),
     "money": re.compile(r"[£€$]\s?\d|\b\d[\d,.]*\s?(?:million|m|bn|k)\b|\b\d+p\b", re.I),
     "date": re.compile(
@@ -60,6 +66,7 @@ _SPAN = {
         r"\b(?:Councillors?|Cllrs?\.?|Mayor|Mr|Mrs|Ms|Miss|Dr|Professor|Prof\.?|Sir|Dame|Lord|Lady)\s+(?:[A-Z][\w'’-]+\s?){1,3}"
         r"|\b[A-Z][a-z]+ [A-Z][a-z'’-]+(?=,? (?:\(|the )?(?:[A-Z][a-z]+ )*(?:Officer|Manager|Director|"
         r"Clerk|Head|Chief|Engineer|Planner|Executive)\b)"
+        rf"|{_FIRM}"
     ),
     "money": re.compile(
         r"[£€$]\s?\d[\d,.]*(?:\s?(?:million|m|bn|k)\b)?|\b\d[\d,.]*\s?(?:million|bn)\b", re.I
