@@ -156,3 +156,39 @@ _REFERENCE = re.compile(
 
 def _spans_of(kinds: tuple[str, ...], text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for kind in kinds for m in _SPAN[kind].finditer(text)]
+
+
+# "the Director of Finance's salary", "the council's own carbon emissions": what is asked, and whose
+_QUESTION_OWNER = re.compile(r"((?:[\w-]+ ){0,3}[\w-]+)['’]s (?:own )?([\w-]+(?: [\w-]+){0,2})")
+# "the centre's carbon emissions", "the salary of the Chief Executive": a thing and the owner it has
+_ROLE_MODIFIERS = "deputy vice assistant acting interim former"
+_OWNED = re.compile(r"([\w-]+(?: [\w-]+){0,2})['’]s ([\w-]+(?: [\w-]+){0,2})")
+_OWNED_OF = re.compile(
+    r"\b([\w-]+) of (?:the |its |their )?((?-i:[A-Z][\w-]*)(?: (?:of )?(?-i:[A-Z][\w-]*)){0,3})"
+)
+
+
+def speaks_of_another(question: str, sentence: str) -> bool:
+    """Does the sentence give the thing the question asks about as another owner's? Asked "What is
+    the Director of Finance's salary?", "The salary of the Chief Executive was £128,500" names the
+    thing, not the fact: a near miss. The sentence must name the thing with an owner of its own
+    that shares no word with the question's, or differs from it by a word such as "Deputy"."""
+    from .text import tokenize
+
+    asked = next((m for m in _QUESTION_OWNER.finditer(question) if not m.group(2)[0].isupper()), None)
+    if asked is None:  # "Slough Children's Services Trust", "Head of Finance": names, not owners
+        return False
+    owner, words = frozenset(tokenize(asked.group(1))), tokenize(asked.group(2))
+    if not owner or not words or re.match(r"\s*whose\b", question, re.I):
+        return False  # "whose work is it based on?" asks for the owner
+    thing = frozenset(words[-1:])  # the head: "model" of "social work model"
+    pairs = [(m.group(1), m.group(2)) for m in _OWNED.finditer(sentence) if not m.group(2)[0].isupper()]
+    pairs += [(m.group(2), m.group(1)) for m in _OWNED_OF.finditer(sentence) if m.group(1)[0].islower()]
+    modifiers = frozenset(tokenize(_ROLE_MODIFIERS))
+    for whose, what in pairs:
+        theirs, named = frozenset(tokenize(whose)), frozenset(tokenize(what))
+        if not (named & thing and theirs):
+            continue
+        if not theirs & owner or (theirs ^ owner) & modifiers:  # the Deputy Mayor is not the Mayor
+            return True
+    return False
