@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from index import CouncilIndex, Embedder
-from index.vector import body_key
+from index import CouncilIndex, Embedder, body_key
 
 from .answer import answer_question
 from .conversation import Turn, merge_filters, resolve

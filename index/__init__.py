@@ -7,9 +7,10 @@ from .embed import Embedder, SentenceTransformerEmbedder, bundled_model_path
 from .keyword import KeywordIndex
 from .light_embed import LightEmbedder, query_embedder
 from .lock import ArchiveLock
+from .metadata import body_key, build_where
 from .retrieve import embedding_text, fuse, fuse_candidates, match_bodies, rank_fused
 from .store import CouncilIndex
-from .vector import VectorStore, body_key, build_where
+from .vector import VectorStore
 
 __all__ = [
     "ArchiveLock",

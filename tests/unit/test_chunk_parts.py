@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from assistant.settings import IngestSettings
 from assistant.types import Chunk, RawDocument
-from index.vector import chunk_from_record, chunk_metadata
+from index.metadata import chunk_from_record, chunk_metadata
 from ingest import chunk_meeting, file_digest, parse_meeting
 
 TEXT = """FERNLEY TOWN COUNCIL

@@ -11,7 +11,7 @@ from assistant import Settings
 from assistant.settings import IngestSettings
 from assistant.types import Chunk, Citation, Decision, Meeting, RawDocument
 from index import CouncilIndex, Embedder
-from index.vector import chunk_from_record, chunk_metadata
+from index.metadata import chunk_from_record, chunk_metadata
 from ingest import chunk_meeting, file_digest, parse_meeting
 from ingest.decisions import read_decision
 

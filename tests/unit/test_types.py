@@ -7,7 +7,7 @@ import pytest
 
 from assistant import Answer, AnswerSentence, Chunk, Citation
 from assistant.types import RawDocument, short_body, short_council, short_title
-from index.vector import chunk_from_record, chunk_metadata
+from index.metadata import chunk_from_record, chunk_metadata
 
 FULL = Citation(
     doc_id="abc123",
