@@ -1,29 +1,116 @@
-"""How a chunk is stored flat in Chroma metadata and read back, and the `where` of a query's filters.
+"""How councilqa's typed records are stored flat in Chroma metadata and read back, and the `where`
+of a query's filters.
 
-Chroma keeps one flat dict of strings and numbers per record; this module is where councilqa's
-typed records meet those field names, so nothing above `index/` reads them. SEE: issue 13 (item 7).
+Chroma keeps one flat dict of strings and numbers per record; this module is where a chunk's
+`Citation`, its `Decision` and merged paragraphs, and a `DecisionRecord` meet those field names,
+so nothing above `index/` reads or writes them and a change of store touches `index/` alone
+(documents.py does the same for a document's record). SEE: issue 13 (item 7).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from assistant.records import DecisionRecord
 from assistant.text import fold_body
-from assistant.types import Chunk, Citation, Decision, Filters
+from assistant.types import ACCESS_LEVELS, Chunk, Citation, Decision, Filters, Part
 
 Where = dict[str, Any]
+Metadata = dict[str, str | int]
+
+_CITATION_INT_FIELDS = ("paragraph", "item_paragraph", "char_start", "char_end", "page")
+_DECISION_KEYS = {"kind": "decision_kind", "mover": "mover", "seconder": "seconder", "outcome": "outcome"}
+
+
+def citation_metadata(citation: Citation) -> Metadata:
+    """A citation as flat Chroma metadata: its fields, dates as ISO text, None values dropped."""
+    out: Metadata = {}
+    for key, value in citation.model_dump().items():
+        if value is None:
+            continue
+        out[key] = value.isoformat() if isinstance(value, date) else value
+    return out
+
+
+def citation_from_metadata(meta: Mapping[str, Any]) -> Citation:
+    """Rebuild a citation from Chroma metadata, ignoring keys that are not its fields; one stored
+    before access levels (unclassified) counts as restricted: when in doubt, restricted."""
+    fields = {k: meta[k] for k in Citation.model_fields if k in meta and meta[k] is not None}
+    for key in _CITATION_INT_FIELDS:
+        if key in fields:
+            fields[key] = int(fields[key])
+    if fields.get("access") not in ACCESS_LEVELS:
+        fields["access"] = "restricted"
+    return Citation.model_validate(fields)
+
+
+def decision_metadata(decision: Decision) -> dict[str, str]:
+    """A chunk's decision as flat metadata keys (`decision_kind`, `mover`, `seconder`, `outcome`),
+    so decisions can be queried as data; None values are dropped."""
+    return {
+        key: getattr(decision, f) for f, key in _DECISION_KEYS.items() if getattr(decision, f) is not None
+    }
+
+
+def decision_from_metadata(meta: Mapping[str, Any]) -> Decision | None:
+    """The decision stored in a chunk's metadata, or None when the chunk records none."""
+    if not meta.get("decision_kind"):
+        return None
+    return Decision.model_validate({f: meta[k] for f, k in _DECISION_KEYS.items() if meta.get(k)})
+
+
+def parts_metadata(parts: Sequence[Part]) -> str:
+    """A merged chunk's `later_paragraphs` as one metadata string, e.g. "120:14:2:3:2.2;260:15::4:"."""
+    return ";".join(":".join("" if v is None else str(v) for v in part) for part in parts)
+
+
+def parse_parts(value: str) -> list[Part]:
+    """Read `parts_metadata` back (also the older "offset:paragraph:page" entries)."""
+    parts: list[Part] = []
+    for entry in filter(None, value.split(";")):
+        offset, number, page, in_item, own = (entry.split(":") + ["", ""])[:5]
+        parts.append((int(offset), int(number), _int(page), _int(in_item), own or None))
+    return parts
+
+
+def _int(value: str) -> int | None:
+    return int(value) if value else None
+
+
+def decision_record_metadata(record: DecisionRecord) -> Metadata:
+    """A decision record as flat Chroma metadata: filter fields plus the whole record as JSON."""
+    meta: Metadata = {"record": record.model_dump_json(), "type": record.type}
+    meta["doc_id"] = record.citation.doc_id
+    meta["access"] = record.citation.access
+    if record.citation.body:
+        meta["body"] = record.citation.body
+    if record.citation.meeting_date:
+        meta["meeting_day"] = day_number(record.citation.meeting_date)
+    return meta
+
+
+def decision_record_from_metadata(meta: Mapping[str, Any]) -> DecisionRecord:
+    """The record stored by `decision_record_metadata`; one stored before access levels counts as
+    restricted."""
+    record = DecisionRecord.model_validate(json.loads(str(meta["record"])))
+    if meta.get("access") != record.citation.access:
+        record = record.model_copy(
+            update={"citation": record.citation.model_copy(update={"access": "restricted"})}
+        )
+    return record
 
 
 def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
     """Chroma metadata for a chunk: its citation, plus fields for filters and retrieval."""
-    meta = chunk.citation.to_metadata()
+    meta = citation_metadata(chunk.citation)
     meta["context"] = chunk.context
     if chunk.decision is not None:
-        meta.update(chunk.decision.to_metadata())
+        meta.update(decision_metadata(chunk.decision))
     if chunk.later_paragraphs:
-        meta["parts"] = chunk.parts_metadata()
+        meta["parts"] = parts_metadata(chunk.later_paragraphs)
     if chunk.citation.meeting_date:
         meta["meeting_day"] = day_number(chunk.citation.meeting_date)
     if chunk.citation.body:
@@ -36,10 +123,10 @@ def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
     return Chunk(
         id=chunk_id,
         text=text,
-        citation=Citation.from_metadata(meta),
+        citation=citation_from_metadata(meta),
         context=str(meta.get("context", "")),
-        decision=Decision.from_metadata(meta),
-        later_paragraphs=Chunk.parse_parts(str(meta.get("parts", ""))),
+        decision=decision_from_metadata(meta),
+        later_paragraphs=parse_parts(str(meta.get("parts", ""))),
     )
 
 

@@ -35,7 +35,13 @@ from assistant.types import Chunk
 from .documents import DocumentMeta, DocumentRecord, StoredChunk
 from .faults import catching_up, forget_system, guarded
 from .lock import writer_gone, writer_id
-from .metadata import Where, chunk_from_record, chunk_metadata
+from .metadata import (
+    Where,
+    chunk_from_record,
+    chunk_metadata,
+    decision_record_from_metadata,
+    decision_record_metadata,
+)
 
 
 class VectorStore:
@@ -157,7 +163,7 @@ class VectorStore:
             self.decisions.add(
                 ids=[d.id for d in batch],
                 documents=[d.text for d in batch],
-                metadatas=[d.to_metadata() for d in batch],
+                metadatas=[decision_record_metadata(d) for d in batch],
                 embeddings=[[1.0]] * len(batch),
             )
         for start in range(0, len(chunks), self._max_batch):
@@ -229,7 +235,7 @@ class VectorStore:
         `meeting_day`, `type` or `doc_id`."""
         got = self.decisions.get(where=where, include=["metadatas"])
         complete = {d.doc_id for d in self.documents()}
-        records = [DecisionRecord.from_metadata(m or {}) for m in got["metadatas"]]
+        records = [decision_record_from_metadata(m or {}) for m in got["metadatas"]]
         return [r for r in records if r.citation.doc_id in complete]
 
     # -- chunks ---------------------------------------------------------------------------
