@@ -19,7 +19,7 @@ from datetime import date
 from index import Embedder, SentenceVectors
 
 from .compose import compose
-from .facts import answer_spans, counts_only_time, has
+from .facts import answer_spans, counts_only_time, has, speaks_of_another
 from .scoring import Candidate, Part, candidates_of, outcome_after, rank_for
 from .settings import AnswerSettings
 from .signals import QuestionSignals, analyse, asked_for, asked_kinds, counts_time, mentions_period, wanted
@@ -166,6 +166,8 @@ def _answers(cand: Candidate, part: Part, settings: AnswerSettings) -> bool:
         return False
     if settings.needs_period and cand.off_period:
         return False  # "... for 2026/27": another year's figure is a near miss
+    if speaks_of_another(part.text, cand.quote):
+        return False  # "the Director of Finance's salary": the Chief Executive's is a near miss
     concrete = list(part.asks)
     typed = any(_holds(k, cand.quote, part) for k in concrete)
     if concrete and not typed:

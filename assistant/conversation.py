@@ -244,16 +244,21 @@ def load_turns(path: Path) -> list[Turn]:
                     resolved=row.get("resolved_question") or row.get("resolved"),
                     answer=str(row.get("answer") or ""),
                     filters=Filters.model_validate(row["filters"]) if row.get("filters") else None,
-                    citations=[
-                        # what a citation says of its own access only labels it: history never grants access
-                        Citation.from_metadata({"doc_id": "", "access": "public", **c})
-                        for c in row.get("citations") or []
-                    ],
+                    citations=[_history_citation(c) for c in row.get("citations") or []],
                 )
             )
         except (ValidationError, TypeError) as exc:
             raise ValueError(f"{path}: turn {n}: {exc}") from exc
     return turns
+
+
+def _history_citation(row: Any) -> Citation:
+    """A citation as an answer's JSON gives it, its label and other keys aside (an access it does
+    not name is public). What it says of its own access only labels it: a history never grants access."""
+    if not isinstance(row, dict):
+        raise TypeError(f"a citation is an object, not {type(row).__name__}")
+    given = {k: v for k, v in row.items() if k in Citation.model_fields and v is not None}
+    return Citation.model_validate({"doc_id": "", "access": "public", **given})
 
 
 def _object_after_verb(words: list[str]) -> list[str] | None:

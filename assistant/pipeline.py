@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from index import CouncilIndex, Embedder
-from index.vector import body_key
+from index import Claim, CouncilIndex, Embedder, body_key, fill_lock
 
 from .answer import answer_question
 from .conversation import Turn, merge_filters, resolve
@@ -240,17 +239,36 @@ class Assistant:
         one) is never filled with the fictional council: that raises IndexMissingError instead.
         SEE: issue 15.
 
+        Two pages started at once on one empty archive fill it once: the fill holds `fill_lock`
+        (shared by every process on this machine that could fill it, whatever its data folder)
+        and, with a Chroma server, a claim held in Chroma itself (`index.claims`: pages on other
+        machines see it), and looks again once it has them, so a page that waited finds the sample
+        council there and returns None. SEE: issue 13.
+
         Args:
             on_start: called just before the sample council is indexed (to say so).
         """
         if self.index.documents():
             return None
-        if not self._new_archive and not self.settings.index.chroma_host:
-            raise IndexMissingError(
-                f"The archive at {_archive_file(self.settings)} holds no documents (the sample council is "
-                f"added only to a new archive). Run: councilqa ingest PATH (or: councilqa ingest "
-                f"{SAMPLE_COUNCIL})"
-            )
+        with fill_lock(self.settings):
+            if self.index.documents():  # another page on this machine filled it while this one waited
+                return None
+            if not self.settings.index.chroma_host:
+                if not self._new_archive:
+                    raise IndexMissingError(
+                        f"The archive at {_archive_file(self.settings)} holds no documents (the sample "
+                        f"council is added only to a new archive). Run: councilqa ingest PATH (or: "
+                        f"councilqa ingest {SAMPLE_COUNCIL})"
+                    )
+                return self._fill(on_start)
+            claim = Claim(self.index.vectors, "sample-council")
+            claim.take()  # waits while a page on another machine fills it
+            try:
+                return None if self.index.documents() else self._fill(on_start)
+            finally:
+                claim.release()
+
+    def _fill(self, on_start: Callable[[], None] | None) -> IngestReport:
         if on_start is not None:
             on_start()
         return self.ingest([SAMPLE_COUNCIL])

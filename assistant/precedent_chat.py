@@ -9,7 +9,8 @@ from index import CouncilIndex
 
 from .precedent import find_precedent
 from .records import Precedent
-from .types import Answer, AnswerSentence, Filters, short_body
+from .text import short_body
+from .types import Answer, AnswerSentence, Filters
 
 _BODY = r"(?:the\s+)?(?P<body>council|we|cabinet|[a-z][\w&' -]{1,50}?\s(?:committee|panel|board|council))"
 _ASKS = [

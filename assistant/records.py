@@ -6,15 +6,14 @@ and for each officer report's recommendations; it keeps the decision's words ver
 `Citation` of the paragraph they stand in. `index/` stores and returns these records; the
 precedent search (`assistant/precedent.py`) links them into "what happened next".
 
-Like `assistant.types`, this module imports nothing from the project but `assistant.types`.
+This module imports nothing from the project but `assistant.types`; how a record is stored in
+Chroma is `index/metadata.py`'s business.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
 from datetime import date
-from typing import Any, Literal, get_args
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -139,28 +138,6 @@ class DecisionRecord(BaseModel):
         """e.g. "Cabinet, 9 Mar 2023, item 4" (a report: its title and item)."""
         label = self.citation.label
         return label.rsplit(", para ", 1)[0]
-
-    def to_metadata(self) -> dict[str, str | int]:
-        """Flat Chroma metadata: filter fields plus the whole record as JSON."""
-        meta: dict[str, str | int] = {"record": self.model_dump_json(), "type": self.type}
-        meta["doc_id"] = self.citation.doc_id
-        meta["access"] = self.citation.access
-        if self.citation.body:
-            meta["body"] = self.citation.body
-        if self.citation.meeting_date:
-            d = self.citation.meeting_date
-            meta["meeting_day"] = d.year * 10000 + d.month * 100 + d.day
-        return meta
-
-    @classmethod
-    def from_metadata(cls, meta: Mapping[str, Any]) -> DecisionRecord:
-        """The record stored by `to_metadata`; one stored before access levels counts as restricted."""
-        record = cls.model_validate(json.loads(str(meta["record"])))
-        if meta.get("access") != record.citation.access:
-            record = record.model_copy(
-                update={"citation": record.citation.model_copy(update={"access": "restricted"})}
-            )
-        return record
 
 
 class DecisionLink(BaseModel):

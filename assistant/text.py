@@ -1,4 +1,5 @@
-"""The text rules every layer shares: sentences, words, months, outcome words, body names, cosine.
+"""The text rules every layer shares: sentences, words, months, outcome words, body names, cosine,
+and how labels shorten long names (bodies, councils, titles).
 
 One module, imported by ingest (sentences), index (words), the answerer and the query parser
 (months, outcome words) and the LLM check, so that a rule changed here changes everywhere. Like
@@ -161,3 +162,85 @@ def fold_body(body: str) -> str:
 def cosine(a: Sequence[float], b: Sequence[float]) -> float:
     """Cosine of two unit vectors (the encoder normalises): their dot product."""
     return sum(x * y for x, y in zip(a, b, strict=True))
+
+
+# -- how labels shorten long names: bodies, councils, document titles -------------------------
+_LABEL_WIDTH = 40
+_TITLE_WORDS = 4
+# a place in a district's name: "Adare-Rathkeale", "Newcastle West" (not "... Joint Policing")
+_PLACE = r"[A-Z][\w'’/-]*(?:\s+(?!(?:Joint|JP|JPC|Policing|Committee|Sub-Committee|Area)\b)[A-Z][\w'’/-]*)?"
+# phrases a long body name is shortened by, in order, as councils themselves abbreviate them
+_BODY_SHORT = [
+    (re.compile(r"\bOverview\s+(?:and|&)\s+Scrutiny\b"), "O&S"),
+    (re.compile(r"\bStrategic\s+Policy\s+Committee\b"), "SPC"),
+    (re.compile(r"\bJoint\s+Policing\s+Committee\b"), "JPC"),
+    (re.compile(r"\bJoint\s+Policing\s+Sub-Committee\b"), "JP Sub-Committee"),
+    (re.compile(rf"\bMunicipal\s+District\s+of\s+({_PLACE})"), r"\1 MD"),
+    (re.compile(rf"\bMetropolitan\s+District\s+of\s+({_PLACE})"), r"\1 Metropolitan District"),
+    (re.compile(r"\s+and\s+"), " & "),
+]
+_BODY_WORD = re.compile(r"Committee|Sub-Committee|Panel|Board|Cabinet|Forum|Commission|Assembly")
+_COUNCIL_KIND = re.compile(
+    r"^(?P<name>.+?)\s+(?P<kind>Metropolitan\s+Borough|County\s+Borough|City\s+and\s+County|Borough|"
+    r"District|County|City|Town|Parish|Unitary)\s+Council$"
+)
+_CONNECTOR_TAIL = re.compile(r"[\s,&–—:-]+(?:(?:and|of|the|for|&)\s*)*$", re.I)
+
+
+def short_body(body: str) -> str:
+    """A body's name as labels show it: whole when short, else abbreviated the same way every
+    time and never cut mid-word ("Joint O&S Committee … Scrutiny Panel")."""
+    name = " ".join(body.split())
+    for pattern, short in _BODY_SHORT:
+        if len(name) <= _LABEL_WIDTH - 8:
+            break
+        name = pattern.sub(short, name)
+    if len(name) <= _LABEL_WIDTH:
+        return name
+    words = name.split()
+    tail = words[-1:] if words[-1].isupper() or _BODY_WORD.fullmatch(words[-1]) else words[-2:]
+    head: list[str] = []
+    for word in words[: len(words) - len(tail)]:
+        if len(" ".join([*head, word])) + 3 + len(" ".join(tail)) > _LABEL_WIDTH:
+            break
+        head.append(word)
+        if _BODY_WORD.fullmatch(word):
+            break  # "Joint O&S Committee … Panel": the first body named, then the last
+    return f"{_CONNECTOR_TAIL.sub('', ' '.join(head or words[:1]))} … {' '.join(tail)}"
+
+
+def short_council(council: str) -> str:
+    """A council's name as a label shows it beside a body: "Wenbury BC", "Limerick CCC"."""
+    match = _COUNCIL_KIND.match(" ".join(council.split()))
+    if not match:
+        return council
+    kind = "".join(w[0].upper() for w in match.group("kind").split() if w.lower() != "and")
+    return f"{match.group('name')} {kind}C"
+
+
+def short_title(title: str) -> str:
+    """A document's title as labels show it: its first part, at most four words, cut at a
+    word ("Mill Lane Cycle Lane – Final Business Case" -> "Mill Lane Cycle Lane")."""
+    title = " ".join(title.replace("'", "’").split())
+    parts = [p for p in re.split(r"\s+[–—-]\s+|:\s+", title) if not _TITLE_NOISE.search(p)]
+    first = parts[0] if parts else title
+    words = first.split()
+    if len(words) > _TITLE_WORDS:
+        first = _CONNECTOR_TAIL.sub("", " ".join(words[:_TITLE_WORDS])) + "…"
+    return shorten(first, _LABEL_WIDTH)
+
+
+# parts of a file's title that say what kind of paper it is or when, not what it is about
+_TITLE_NOISE = re.compile(
+    r"^\s*(?:(?:report|minutes|agenda)(?:\s+(?:to|of|for)\b.*)?|\d{1,2}\w*\s+\w+,?\s+\d{4})\s*$", re.I
+)
+
+
+def shorten(text: str, width: int) -> str:
+    """`text` cut at a word so that it fits `width`, with "…" when cut."""
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1]
+    if " " in cut and not text[width - 1].isspace():
+        cut = cut.rsplit(" ", 1)[0]
+    return _CONNECTOR_TAIL.sub("", cut) + "…"

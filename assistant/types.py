@@ -1,13 +1,17 @@
-"""Domain types shared by every layer: documents, meetings, chunks, citations, answers."""
+"""Domain types shared by every layer: documents, meetings, chunks, citations, answers.
+
+Like `settings` and `errors` it imports nothing from the project but `assistant.text` (which imports
+nothing); how a type is stored (Chroma metadata) is `index/`'s business, not theirs. SEE: issue 13.
+"""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
 from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from .text import short_body, short_council, short_title, shorten
 
 DocType = Literal["minutes", "report", "agenda", "transcript"]
 DOC_TYPES: tuple[str, ...] = ("minutes", "report", "agenda", "transcript")
@@ -21,9 +25,6 @@ def may_see(caller: AccessLevel, record: str | None) -> bool:
     """True when a caller with `caller` access may see a record classified `record`; a record
     with no classification (indexed before access levels) counts as restricted."""
     return caller == "restricted" or record == "public"
-
-
-_CITATION_INT_FIELDS = ("paragraph", "item_paragraph", "char_start", "char_end", "page")
 
 
 class Citation(BaseModel):
@@ -105,109 +106,8 @@ class Citation(BaseModel):
         if self.item_number:
             return [f"{word} {self.item_number}"]
         if self.agenda_item:
-            return [f'{word} "{_shorten(self.agenda_item, 40)}"']
+            return [f'{word} "{shorten(self.agenda_item, 40)}"']
         return []
-
-    def to_metadata(self) -> dict[str, str | int]:
-        """Flat metadata for Chroma; None values are dropped."""
-        out: dict[str, str | int] = {}
-        for key, value in self.model_dump().items():
-            if value is None:
-                continue
-            out[key] = value.isoformat() if isinstance(value, date) else value
-        return out
-
-    @classmethod
-    def from_metadata(cls, meta: Mapping[str, Any]) -> Citation:
-        """Rebuild a citation from Chroma metadata, ignoring keys that are not its fields."""
-        fields = {k: meta[k] for k in cls.model_fields if k in meta and meta[k] is not None}
-        for key in _CITATION_INT_FIELDS:
-            if key in fields:
-                fields[key] = int(fields[key])
-        if fields.get("access") not in ACCESS_LEVELS:
-            fields["access"] = "restricted"  # unclassified (an older archive): when in doubt, restricted
-        return cls.model_validate(fields)
-
-
-_LABEL_WIDTH = 40
-_TITLE_WORDS = 4
-# a place in a district's name: "Adare-Rathkeale", "Newcastle West" (not "... Joint Policing")
-_PLACE = r"[A-Z][\w'’/-]*(?:\s+(?!(?:Joint|JP|JPC|Policing|Committee|Sub-Committee|Area)\b)[A-Z][\w'’/-]*)?"
-# phrases a long body name is shortened by, in order, as councils themselves abbreviate them
-_BODY_SHORT = [
-    (re.compile(r"\bOverview\s+(?:and|&)\s+Scrutiny\b"), "O&S"),
-    (re.compile(r"\bStrategic\s+Policy\s+Committee\b"), "SPC"),
-    (re.compile(r"\bJoint\s+Policing\s+Committee\b"), "JPC"),
-    (re.compile(r"\bJoint\s+Policing\s+Sub-Committee\b"), "JP Sub-Committee"),
-    (re.compile(rf"\bMunicipal\s+District\s+of\s+({_PLACE})"), r"\1 MD"),
-    (re.compile(rf"\bMetropolitan\s+District\s+of\s+({_PLACE})"), r"\1 Metropolitan District"),
-    (re.compile(r"\s+and\s+"), " & "),
-]
-_BODY_WORD = re.compile(r"Committee|Sub-Committee|Panel|Board|Cabinet|Forum|Commission|Assembly")
-_COUNCIL_KIND = re.compile(
-    r"^(?P<name>.+?)\s+(?P<kind>Metropolitan\s+Borough|County\s+Borough|City\s+and\s+County|Borough|"
-    r"District|County|City|Town|Parish|Unitary)\s+Council$"
-)
-_CONNECTOR_TAIL = re.compile(r"[\s,&–—:-]+(?:(?:and|of|the|for|&)\s*)*$", re.I)
-
-
-def short_body(body: str) -> str:
-    """A body's name as labels show it: whole when short, else abbreviated the same way every
-    time and never cut mid-word ("Joint O&S Committee … Scrutiny Panel")."""
-    name = " ".join(body.split())
-    for pattern, short in _BODY_SHORT:
-        if len(name) <= _LABEL_WIDTH - 8:
-            break
-        name = pattern.sub(short, name)
-    if len(name) <= _LABEL_WIDTH:
-        return name
-    words = name.split()
-    tail = words[-1:] if words[-1].isupper() or _BODY_WORD.fullmatch(words[-1]) else words[-2:]
-    head: list[str] = []
-    for word in words[: len(words) - len(tail)]:
-        if len(" ".join([*head, word])) + 3 + len(" ".join(tail)) > _LABEL_WIDTH:
-            break
-        head.append(word)
-        if _BODY_WORD.fullmatch(word):
-            break  # "Joint O&S Committee … Panel": the first body named, then the last
-    return f"{_CONNECTOR_TAIL.sub('', ' '.join(head or words[:1]))} … {' '.join(tail)}"
-
-
-def short_council(council: str) -> str:
-    """A council's name as a label shows it beside a body: "Wenbury BC", "Limerick CCC"."""
-    match = _COUNCIL_KIND.match(" ".join(council.split()))
-    if not match:
-        return council
-    kind = "".join(w[0].upper() for w in match.group("kind").split() if w.lower() != "and")
-    return f"{match.group('name')} {kind}C"
-
-
-def short_title(title: str) -> str:
-    """A document's title as labels show it: its first part, at most four words, cut at a
-    word ("Mill Lane Cycle Lane – Final Business Case" -> "Mill Lane Cycle Lane")."""
-    title = " ".join(title.replace("'", "’").split())
-    parts = [p for p in re.split(r"\s+[–—-]\s+|:\s+", title) if not _TITLE_NOISE.search(p)]
-    first = parts[0] if parts else title
-    words = first.split()
-    if len(words) > _TITLE_WORDS:
-        first = _CONNECTOR_TAIL.sub("", " ".join(words[:_TITLE_WORDS])) + "…"
-    return _shorten(first, _LABEL_WIDTH)
-
-
-# parts of a file's title that say what kind of paper it is or when, not what it is about
-_TITLE_NOISE = re.compile(
-    r"^\s*(?:(?:report|minutes|agenda)(?:\s+(?:to|of|for)\b.*)?|\d{1,2}\w*\s+\w+,?\s+\d{4})\s*$", re.I
-)
-
-
-def _shorten(text: str, width: int) -> str:
-    """`text` cut at a word so that it fits `width`, with "…" when cut."""
-    if len(text) <= width:
-        return text
-    cut = text[: width - 1]
-    if " " in cut and not text[width - 1].isspace():
-        cut = cut.rsplit(" ", 1)[0]
-    return _CONNECTOR_TAIL.sub("", cut) + "…"
 
 
 class RawDocument(BaseModel):
@@ -319,15 +219,11 @@ DecisionKind = Literal["resolution", "motion", "amendment", "nomination", "recom
 Outcome = Literal["carried", "lost", "agreed", "deferred", "noted", "withdrawn"]
 DECISION_KINDS: tuple[str, ...] = ("resolution", "motion", "amendment", "nomination", "recommendation")
 OUTCOMES: tuple[str, ...] = ("carried", "lost", "agreed", "deferred", "noted", "withdrawn")
-_DECISION_KEYS = {"kind": "decision_kind", "mover": "mover", "seconder": "seconder", "outcome": "outcome"}
 
 
 class Decision(BaseModel):
-    """A decision a chunk records: who moved and seconded it and how it ended.
-
-    Stored flat in Chroma metadata (`decision_kind`, `mover`, `seconder`, `outcome`), so
-    decisions can be queried as data, e.g. every motion Councillor X moved that was lost.
-    """
+    """A decision a chunk records: who moved and seconded it and how it ended (stored as data beside
+    the chunk, so decisions can be queried: every motion Councillor X moved that was lost)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -338,25 +234,10 @@ class Decision(BaseModel):
         None, description="carried, lost, agreed, deferred, noted or withdrawn; None when not stated"
     )
 
-    def to_metadata(self) -> dict[str, str]:
-        """Flat metadata keys; None values are dropped."""
-        return {key: getattr(self, f) for f, key in _DECISION_KEYS.items() if getattr(self, f) is not None}
-
-    @classmethod
-    def from_metadata(cls, meta: Mapping[str, Any]) -> Decision | None:
-        """The decision stored in Chroma metadata, or None when the chunk records none."""
-        if not meta.get("decision_kind"):
-            return None
-        return cls.model_validate({f: meta[k] for f, k in _DECISION_KEYS.items() if meta.get(k)})
-
 
 # a later paragraph of a merged chunk: offset into its text, paragraph ordinal, page, number
 # within the agenda item and the document's own number ("2.2")
 Part = tuple[int, int, int | None, int | None, str | None]
-
-
-def _int(value: str) -> int | None:
-    return int(value) if value else None
 
 
 class Chunk(BaseModel):
@@ -384,19 +265,6 @@ class Chunk(BaseModel):
                 update["paragraph"], update["page"] = number, page if page is not None else self.citation.page
                 update["item_paragraph"], update["para_number"] = in_item, own
         return self.citation.model_copy(update=update)
-
-    def parts_metadata(self) -> str:
-        """`later_paragraphs` as one Chroma metadata string, e.g. "120:14:2:3:2.2;260:15::4:"."""
-        return ";".join(":".join("" if v is None else str(v) for v in part) for part in self.later_paragraphs)
-
-    @staticmethod
-    def parse_parts(value: str) -> list[Part]:
-        """Read `parts_metadata` back (also the older "offset:paragraph:page" entries)."""
-        parts: list[Part] = []
-        for entry in filter(None, value.split(";")):
-            offset, number, page, in_item, own = (entry.split(":") + ["", ""])[:5]
-            parts.append((int(offset), int(number), _int(page), _int(in_item), own or None))
-        return parts
 
 
 class ScoredChunk(BaseModel):

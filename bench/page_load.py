@@ -39,9 +39,12 @@ def free_port() -> int:
         return port
 
 
-def start_server(data_dir: Path, concurrency: int) -> tuple[subprocess.Popen[str], str, float]:
-    """`councilqa serve` on a free loopback port; returns it, its URL and seconds until ready."""
-    env = {**os.environ, "COUNCILQA_DATA_DIR": str(data_dir), "COUNCILQA_PAGE__CONCURRENCY": str(concurrency)}
+def start_server(data_dir: Path, concurrency: int | None) -> tuple[subprocess.Popen[str], str, float]:
+    """`councilqa serve` on a free loopback port (the page's own concurrency when None); returns it,
+    its URL and seconds until ready."""
+    env = {**os.environ, "COUNCILQA_DATA_DIR": str(data_dir)}
+    if concurrency is not None:
+        env["COUNCILQA_PAGE__CONCURRENCY"] = str(concurrency)
     env.setdefault("HF_HUB_OFFLINE", "1")
     started = time.perf_counter()
     proc = subprocess.Popen(

@@ -2,6 +2,7 @@
 
 from assistant.text import tokenize  # the shared word rule, re-exported
 
+from .claims import Claim
 from .documents import DocumentRecord, StoredChunk
 from .embed import (
     Embedder,
@@ -13,14 +14,16 @@ from .embed import (
 )
 from .keyword import KeywordIndex
 from .light_embed import LightEmbedder, query_embedder
-from .lock import ArchiveLock
+from .lock import ArchiveLock, fill_lock
+from .metadata import body_key, build_where
 from .retrieve import embedding_text, fuse, fuse_candidates, match_bodies, rank_fused
 from .sentence_vectors import PassageVector, SentenceVectors
 from .store import CouncilIndex
-from .vector import DocumentWrite, VectorStore, body_key, build_where
+from .vector import DocumentWrite, VectorStore
 
 __all__ = [
     "ArchiveLock",
+    "Claim",
     "CouncilIndex",
     "DocumentRecord",
     "DocumentWrite",
@@ -39,6 +42,7 @@ __all__ = [
     "choose_dtype",
     "cpu_flags",
     "embedding_text",
+    "fill_lock",
     "fuse",
     "fuse_candidates",
     "match_bodies",

@@ -40,7 +40,7 @@ class KeywordRow:
 
     @classmethod
     def of(cls, chunk: Chunk) -> KeywordRow:
-        from .vector import body_key, day_number
+        from .metadata import body_key, day_number
 
         c = chunk.citation
         return cls(
@@ -142,7 +142,7 @@ class KeywordIndex:
 
     def mask(self, filters: Filters, bodies: Sequence[str] | None) -> np.ndarray | None:
         """1.0 for chunks that pass the filters, else 0.0; None when nothing is filtered."""
-        from .vector import day_number
+        from .metadata import day_number
 
         if filters.is_empty() and bodies is None:
             return None

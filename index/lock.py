@@ -9,13 +9,22 @@ waiting for.
 Each chunk also records its writer (`WRITER`), so the start-up clean-up removes only the
 leftovers of writers that are gone, never the chunks a live writer has not finished.
 SEE: issue 15 (an ingest started beside another deleted its not-yet-complete chunks).
+
+Filling an empty archive with the sample council takes a second lock, `fill_lock`, for longer:
+two pages started at once on an empty archive must not both fill it. It lives where every process
+that could fill the same archive on this machine finds it: the data folder of an embedded archive,
+and for a Chroma server (where each page has a data folder of its own) a folder of the system's
+temporary directory named by the server and collection. Across machines nothing is shared, so
+two machines' fills can still overlap; see `assistant.pipeline.Assistant.ensure_sample_council`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import socket
+import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
@@ -26,6 +35,10 @@ from assistant.settings import Settings
 
 LOCK_NAME = "archive.lock"
 HOLDER_NAME = "archive.lock.json"
+FILL_NAME = "fill.lock"
+# How long a page waits for a fill of the same empty archive started beside it (the sample council
+# takes 20 s to 2 min to index on a busy 2-core machine).
+FILL_WAIT_S = 600.0
 # A writer on another machine (a shared Chroma server) cannot be asked whether it is alive;
 # its unfinished chunks count as leftovers once they are this old.
 FOREIGN_WRITER_GRACE_S = 24 * 3600
@@ -77,10 +90,17 @@ def writer_gone(writer: str | None, now: float | None = None) -> bool:
 class ArchiveLock:
     """The archive's writer lock; `with ArchiveLock(settings):` around every write."""
 
-    def __init__(self, settings: Settings, timeout: float | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        timeout: float | None = None,
+        *,
+        folder: Path | None = None,
+        name: str = LOCK_NAME,
+    ) -> None:
         from filelock import FileLock
 
-        self.folder = settings.data_dir
+        self.folder = settings.data_dir if folder is None else folder
         self.timeout = settings.ingest.lock_timeout if timeout is None else timeout
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -89,9 +109,10 @@ class ArchiveLock:
                 f"The data folder {self.folder} cannot be used ({exc.strerror or exc}). "
                 "Set COUNCILQA_DATA_DIR (or --data-dir) to a writable folder."
             ) from exc
-        self.path = self.folder / LOCK_NAME
-        self.holder_path = self.folder / HOLDER_NAME
-        self._lock = FileLock(self.path, thread_local=False)
+        self.path = self.folder / name
+        self.holder_path = self.folder / (HOLDER_NAME if name == LOCK_NAME else f"{name}.json")
+        # mode 0o666: pages on one Chroma server may run as different users of one machine
+        self._lock = FileLock(self.path, thread_local=False, mode=0o666)
 
     def holder(self) -> dict[str, object]:
         """What the current holder wrote about itself ({} when unknown)."""
@@ -149,3 +170,21 @@ class ArchiveLock:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.release()
+
+
+def fill_lock(settings: Settings, timeout: float = FILL_WAIT_S) -> ArchiveLock:
+    """The lock around filling an empty archive (not yet taken), shared by every process on this
+    machine that could fill the same one: in the data folder of an embedded archive; for a Chroma
+    server, in a folder of the system's temporary directory named by its host, port and collection
+    (as configured: `localhost` and `127.0.0.1` name two)."""
+    cfg = settings.index
+    if not cfg.chroma_host:
+        return ArchiveLock(settings, timeout, name=FILL_NAME)
+    server = f"{cfg.chroma_host}:{cfg.chroma_port}/{cfg.collection}"
+    folder = Path(tempfile.gettempdir()) / f"councilqa-{hashlib.sha256(server.encode()).hexdigest()[:16]}"
+    try:
+        folder.mkdir(exist_ok=True)
+        folder.chmod(0o1777)  # every user's pages share it, none removes another's files
+    except OSError:
+        pass  # another user made it: theirs to open to all, and the lock says so when it cannot
+    return ArchiveLock(settings, timeout, folder=folder, name=FILL_NAME)

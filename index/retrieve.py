@@ -12,7 +12,8 @@ from assistant.types import Chunk, Filters, ScoredChunk, may_see
 
 from .embed import Embedder
 from .keyword import KeywordIndex
-from .vector import VectorStore, body_key
+from .metadata import body_key
+from .vector import VectorStore
 
 
 @dataclass

@@ -43,6 +43,7 @@ class CouncilIndex:
         # a public query is never ranked, nor its words weighed, by restricted text
         self._keyword: dict[str, tuple[int, KeywordIndex]] = {}
         self.last_retrieval = RetrievalTimes()  # the stage times of this process's latest retrieval
+        self._documents: tuple[int, list[DocumentRecord]] | None = None  # (generation, records)
         self.last_refresh = ""  # how the keyword index last caught up: "full", or "N new" chunks
 
     # -- writing --------------------------------------------------------------------------
@@ -198,8 +199,12 @@ class CouncilIndex:
         return record[0] if record else None
 
     def documents(self) -> list[DocumentRecord]:
-        """Every complete document's record."""
-        return self.vectors.documents()
+        """Every complete document's record (read again only when a write moved the generation on:
+        every write to the archive does, last)."""
+        generation = self.vectors.generation()
+        if self._documents is None or self._documents[0] != generation:
+            self._documents = (generation, self.vectors.documents())
+        return list(self._documents[1])
 
     def document(self, doc_id: str) -> DocumentRecord | None:
         """One document's record, or None when it is not (or no longer) indexed."""

@@ -26,21 +26,25 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from assistant.errors import ArchiveError, IndexMissingError
 from assistant.records import DecisionRecord
 from assistant.settings import Settings
-from assistant.text import fold_body
-from assistant.types import Chunk, Citation, Decision, Filters
+from assistant.types import Chunk
 
 from .documents import DocumentMeta, DocumentRecord, StoredChunk
 from .faults import catching_up, forget_system, guarded
 from .lock import writer_gone, writer_id
-
-Where = dict[str, Any]
-SENTENCES = "sentence_vectors"  # the chunk metadata key holding its sentences' packed vectors
+from .metadata import (
+    SENTENCES,
+    Where,
+    chunk_from_record,
+    chunk_metadata,
+    decision_record_from_metadata,
+    decision_record_metadata,
+    sentences_metadata,
+)
 
 
 @dataclass(frozen=True)
@@ -54,70 +58,6 @@ class DocumentWrite:
     chunks: Sequence[Chunk]
     embeddings: Sequence[Sequence[float]]
     decisions: Sequence[DecisionRecord] = ()
-
-
-def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
-    """Chroma metadata for a chunk: its citation, plus fields for filters and retrieval."""
-    meta = chunk.citation.to_metadata()
-    meta["context"] = chunk.context
-    if chunk.decision is not None:
-        meta.update(chunk.decision.to_metadata())
-    if chunk.later_paragraphs:
-        meta["parts"] = chunk.parts_metadata()
-    if chunk.citation.meeting_date:
-        meta["meeting_day"] = day_number(chunk.citation.meeting_date)
-    if chunk.citation.body:
-        meta["body_key"] = body_key(chunk.citation.body)
-    return meta
-
-
-def _sentences(vector: Sequence[float]) -> dict[str, str]:
-    """The chunk's packed sentence vectors, when its vector came with them."""
-    packed = getattr(vector, "sentences", "")
-    return {SENTENCES: packed} if packed else {}
-
-
-def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
-    """Rebuild a Chunk from what Chroma holds."""
-    return Chunk(
-        id=chunk_id,
-        text=text,
-        citation=Citation.from_metadata(meta),
-        context=str(meta.get("context", "")),
-        decision=Decision.from_metadata(meta),
-        later_paragraphs=Chunk.parse_parts(str(meta.get("parts", ""))),
-    )
-
-
-def day_number(d: date) -> int:
-    """A date as the integer YYYYMMDD, for range filters."""
-    return d.year * 10000 + d.month * 100 + d.day
-
-
-def body_key(body: str) -> str:
-    """A body's name folded for matching (`assistant.text.fold_body`)."""
-    return fold_body(body)
-
-
-def build_where(filters: Filters, bodies: Sequence[str] | None) -> Where | None:
-    """A Chroma `where` for the filters; `bodies` are the body keys the body filter matched. A
-    public caller's query holds only chunks classified public (an unclassified one never matches)."""
-    clauses: list[Where] = []
-    if filters.access == "public":
-        clauses.append({"access": "public"})
-    if bodies is not None:
-        clauses.append({"body_key": {"$in": list(bodies)}})
-    if filters.doc_type:
-        clauses.append({"doc_type": filters.doc_type})
-    if filters.council:
-        clauses.append({"council": filters.council})
-    if filters.since:
-        clauses.append({"meeting_day": {"$gte": day_number(filters.since)}})
-    if filters.until:
-        clauses.append({"meeting_day": {"$lte": day_number(filters.until)}})
-    if not clauses:
-        return None
-    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
 class VectorStore:
@@ -253,7 +193,7 @@ class VectorStore:
             self.decisions.add(
                 ids=[d.id for d in batch],
                 documents=[d.text for d in batch],
-                metadatas=[d.to_metadata() for d in batch],
+                metadatas=[decision_record_metadata(d) for d in batch],
                 embeddings=[[1.0]] * len(batch),
             )
         vectors = [e for w in writes for e in w.embeddings]  # each may carry its sentences' vectors
@@ -265,7 +205,7 @@ class VectorStore:
                 ids=[c.id for c in part],
                 documents=[c.text for c in part],
                 metadatas=[
-                    {**chunk_metadata(c), "writer": self.writer, **_sentences(e)}
+                    {**chunk_metadata(c), "writer": self.writer, **sentences_metadata(e)}
                     for c, e in zip(part, vectors[start : start + self._max_batch], strict=True)
                 ],
                 embeddings=[list(e) for e in vectors[start : start + self._max_batch]],
@@ -311,15 +251,16 @@ class VectorStore:
         if not got["ids"]:
             return
         primary = sources[0]
-        if (got["metadatas"][0] or {}).get("source") != primary:
+        moved = (got["metadatas"][0] or {}).get("source") != primary
+        if moved:
             # chunks first: an interruption here leaves the record naming the old file,
             # and the next ingest of either file does this again
             ids = self.chunks.get(where={"doc_id": doc_id}, include=[])["ids"]
             for start in range(0, len(ids), self._max_batch):
                 part = ids[start : start + self._max_batch]
                 self.chunks.update(ids=part, metadatas=[{"source": primary}] * len(part))
-            self._bump(rewrite=True)
         self.docs.update(ids=[doc_id], metadatas=[{"source": primary, "sources": list(sources)}])
+        self._bump(rewrite=moved)  # after the record: a reader that sees the new generation sees it
 
     @guarded
     def delete_document(self, doc_id: str, bump: bool = True) -> None:
@@ -354,7 +295,7 @@ class VectorStore:
         `meeting_day`, `type` or `doc_id`."""
         got = self.decisions.get(where=where, include=["metadatas"])
         complete = {d.doc_id for d in self.documents()}
-        records = [DecisionRecord.from_metadata(m or {}) for m in got["metadatas"]]
+        records = [decision_record_from_metadata(m or {}) for m in got["metadatas"]]
         return [r for r in records if r.citation.doc_id in complete]
 
     # -- chunks ---------------------------------------------------------------------------

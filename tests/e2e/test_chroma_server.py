@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from corpus_tools import check_consistent
 
-from assistant import Filters, Settings, ask, index_status, ingest_paths
+from assistant import Filters, Settings, ask, check_archive, ensure_sample_council, index_status, ingest_paths
 from assistant.settings import IndexSettings
 from bench.page_load import ask as page_ask
 from bench.page_load import start_server
-from index import CouncilIndex, SentenceTransformerEmbedder
+from index import CouncilIndex, Embedder, SentenceTransformerEmbedder
 
 pytestmark = pytest.mark.integration
 
@@ -189,3 +191,64 @@ def test_two_pages_on_one_chroma_server_see_a_third_process_ingest(
                 proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+# -- two pages started at once on an empty Chroma server ----------------------------------------
+
+FAKE_CLI = Path(__file__).resolve().parents[1] / "fake_cli.py"
+FILLING = "indexing the bundled sample council"
+
+
+@pytest.mark.parametrize("machines", [1, 2], ids=["one-machine", "two-machines"])
+def test_two_pages_started_at_once_on_an_empty_chroma_server_store_the_sample_council_once(
+    chroma_server: int,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    make_embedder: Callable[[], Embedder],
+    machines: int,
+) -> None:
+    """Two `councilqa ask` processes (what a page does on start: Assistant.open), each with its own
+    data folder, start at once on an empty collection of a real Chroma server: one fills it, the
+    other waits and finds it filled, and the archive equals one clean fill (every sample chunk,
+    decision and record stored once, no chunk written twice). On one machine the fill lock decides;
+    as two machines (each its own temporary directory, so no lock file is shared) the claim held in
+    Chroma does. Without either, both filled, and 1 run in 5 a page failed on Chroma's "Error
+    finding id" while the other rewrote the same chunks."""
+    # the reference: one clean fill of an embedded archive (explicit index settings: no server)
+    alone = Settings(data_dir=tmp_path / "alone", index=IndexSettings(collection=f"fill-{machines}"))
+    assert ensure_sample_council(alone, embedder=make_embedder()) is not None
+    reference = CouncilIndex(alone, embedder=make_embedder())
+    expected = {c.id: c.text for c in reference.vectors.iter_chunks()}
+    expected_decisions = sorted(d.id for d in reference.vectors.decision_records())
+
+    _pages_env(monkeypatch, chroma_server, f"fill-{machines}")
+    question = "Who seconded the Glebe tree preservation order?"
+    procs = []
+    for n in (1, 2):
+        temp = tmp_path / ("tmp" if machines == 1 else f"tmp-{n}")
+        temp.mkdir(exist_ok=True)
+        env = {**os.environ, "TMPDIR": str(temp), "PYTHONPATH": str(FAKE_CLI.parents[1])}
+        command = [sys.executable, str(FAKE_CLI), "--data-dir", str(tmp_path / f"page-{n}"), "ask", question]
+        procs.append(
+            subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        )
+    outputs = [p.communicate(timeout=300) for p in procs]
+    for proc, (out, err) in zip(procs, outputs, strict=True):
+        assert proc.returncode == 0, err[-2000:]
+        assert "Whitlock" in out, out
+    assert outputs[0][0] == outputs[1][0]  # both answer alike, from the same records
+    filled = [err for _, err in outputs if FILLING in err]
+    assert len(filled) == 1, [err for _, err in outputs]
+
+    server = CouncilIndex(Settings(data_dir=tmp_path / "reader"), embedder=make_embedder())
+    stored = [(c.id, c.text, c.citation.doc_id, c.citation.char_start) for c in server.vectors.iter_chunks()]
+    assert len(stored) == len(expected) == server.vectors.count()
+    assert {cid: text for cid, text, _, _ in stored} == expected
+    assert len({(doc, start) for _, _, doc, start in stored}) == len(stored)  # no passage twice
+    assert sorted(d.id for d in server.vectors.decision_records()) == expected_decisions
+    assert len(server.documents()) == len(reference.documents())
+    check_consistent(server)
+    assert check_archive(Settings(data_dir=tmp_path / "reader")).problems == []
+    # filled once: the same writes as the clean fill, none of them a rewrite
+    assert server.vectors.generation() == reference.vectors.generation()
+    assert server.vectors.rewrites() == 0

@@ -164,3 +164,26 @@ def test_page_load_helpers() -> None:
         == "Councillor Moss (a) [1]"
     )
     assert answer_text([]) == ""
+
+
+def test_load_counts_what_differs_from_the_answer_alone() -> None:
+    from bench.load import Asked, Level, figures, load_questions
+
+    questions = load_questions()
+    assert len(questions) == 116 and len(set(questions)) == 116  # both Limerick sets, each once
+    alone = {q: Asked(q, f"answer to {q}", 0.5) for q in ("a", "b", "c", "d")}
+    level = Level(
+        clients=4,
+        asked=[
+            Asked("a", "answer to a", 0.4),  # the same as alone
+            Asked("b", "answer to c", 0.9),  # another session's answer
+            Asked("c", "", 1.2),  # empty
+            Asked("d", None, 2.0, "AppError: the queue is full"),
+        ],
+        wall=2.0,
+    )
+    got = figures(level, alone)
+    assert (got["asked"], got["answered"], got["errors"]) == (4, 3, 1)
+    assert got["differ_from_alone"] == 2 and got["differing_questions"] == ["b", "c"]
+    assert got["throughput_per_s"] == 1.5 and got["max_s"] == 1.2  # errors are not latencies
+    assert got["error_messages"] == ["AppError: the queue is full"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from assistant.settings import IngestSettings
 from assistant.types import Chunk, RawDocument
-from index.vector import chunk_from_record, chunk_metadata
+from index.metadata import chunk_from_record, chunk_metadata, parse_parts, parts_metadata
 from ingest import chunk_meeting, file_digest, parse_meeting
 
 TEXT = """FERNLEY TOWN COUNCIL
@@ -131,9 +131,9 @@ def test_minutes_paragraphs_count_within_their_item_without_headings() -> None:
 
 def test_parts_metadata_keeps_the_numbering_and_reads_old_entries() -> None:
     _, chunk = merged_chunk()
-    back = Chunk.parse_parts(chunk.parts_metadata())
+    back = parse_parts(parts_metadata(chunk.later_paragraphs))
     assert back == chunk.later_paragraphs and all(p[3] is not None for p in back)
-    assert Chunk.parse_parts("120:14:2;260:15:") == [(120, 14, 2, None, None), (260, 15, None, None, None)]
+    assert parse_parts("120:14:2;260:15:") == [(120, 14, 2, None, None), (260, 15, None, None, None)]
 
 
 def test_list_items_keep_their_lead_in() -> None:

@@ -11,7 +11,7 @@ from assistant import Settings
 from assistant.settings import IngestSettings
 from assistant.types import Chunk, Citation, Decision, Meeting, RawDocument
 from index import CouncilIndex, Embedder
-from index.vector import chunk_from_record, chunk_metadata
+from index.metadata import chunk_from_record, chunk_metadata, decision_from_metadata, decision_metadata
 from ingest import chunk_meeting, file_digest, parse_meeting
 from ingest.decisions import read_decision
 
@@ -152,9 +152,9 @@ def test_decision_round_trips_through_chroma_metadata() -> None:
 
 def test_decision_metadata_drops_unknown_parts() -> None:
     d = Decision(kind="resolution", outcome="agreed")
-    assert d.to_metadata() == {"decision_kind": "resolution", "outcome": "agreed"}
-    assert Decision.from_metadata(d.to_metadata()) == d
-    assert Decision.from_metadata({"doc_id": "x"}) is None
+    assert decision_metadata(d) == {"decision_kind": "resolution", "outcome": "agreed"}
+    assert decision_from_metadata(decision_metadata(d)) == d
+    assert decision_from_metadata({"doc_id": "x"}) is None
 
 
 def test_decisions_survive_a_real_chroma_index(

@@ -67,23 +67,52 @@ def test_a_stored_chunk_reads_its_offsets_and_writer() -> None:
     assert (bare.char_start, bare.char_end, bare.writer, bare.access) == (-1, -1, None, None)
 
 
-# a stored record's field read from a dict by name, or Chroma's own result keys
+# a stored record's field read from a dict by name (a citation's, a document's, a chunk's filter and
+# bookkeeping fields, a decision's), Chroma's own result keys and collection metadata, or a model's
+# own stored form (to_metadata / from_metadata, the merged paragraphs' string)
 FIELDS = (
     "source|sources|body|council|meeting_date|doc_type|chunks|ingested_at|access|doc_id|char_start|writer"
+    "|meeting_day|body_key|decision_kind|parts|record|generation|rewrites"
 )
 RAW_METADATA = re.compile(
-    rf"""(?<!groupdict\(\))(?:\.get\(|\[)["'](?:{FIELDS})["']|\bmetadatas\b|document_sources"""
+    rf"""(?<!groupdict\(\))(?:\.get\(|\[)["'](?:{FIELDS})["']|\bmetadatas?\b\s*=|\bmetadatas\b|\.metadata\b"""
+    r"|\b(?:to|from)_metadata\b|\bparts_metadata\b|\bparse_parts\b|document_sources"
 )
+# the packages above index/: the answerer and the shared models, the page, the evals
+ABOVE_INDEX = ("assistant", "ui", "evals")
 
 
-def test_assistant_never_reads_raw_store_metadata() -> None:
-    """Outside the two shared models that define their own stored form (types.py: Citation and
-    Decision; records.py: DecisionRecord), `assistant` reads the index's typed records only."""
-    offenders = [
-        f"{path.name}:{n}: {line.strip()}"
-        for path in sorted((ROOT / "assistant").glob("*.py"))
-        if path.name not in ("types.py", "records.py")
+def raw_metadata_lines(root: Path) -> list[str]:
+    """Every line under the packages above index/ that reads or writes a store's raw metadata."""
+    return [
+        f"{path.relative_to(root)}:{n}: {line.strip()}"
+        for package in ABOVE_INDEX
+        for path in sorted((root / package).rglob("*.py"))
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
         if RAW_METADATA.search(line)
     ]
-    assert offenders == []
+
+
+def test_assistant_never_reads_raw_store_metadata() -> None:
+    """`assistant` (its shared models included: Citation, Decision, Chunk, DecisionRecord), the page
+    and the evals handle typed records only; how they are stored in Chroma is index/metadata.py's
+    and index/documents.py's business."""
+    assert raw_metadata_lines(ROOT) == []
+
+
+def test_the_raw_metadata_check_catches_what_it_is_for(tmp_path: Path) -> None:
+    """The check above finds each way the shared layers used to handle Chroma's metadata."""
+    (tmp_path / "assistant").mkdir()
+    (tmp_path / "assistant" / "types.py").write_text(
+        "    def to_metadata(self) -> dict[str, str | int]:\n"
+        "        return Citation.from_metadata(meta)\n"
+        '    later = Chunk.parse_parts(str(meta.get("parts", "")))\n'
+        '    day = meta["meeting_day"]\n'
+        "    got = collection.get(include=['metadatas'])\n"
+        '    record = json.loads(str(meta["record"]))\n'
+        "    generation = collection.metadata\n"
+        "    fine = answer.citations  # typed\n",
+        encoding="utf-8",
+    )
+    found = raw_metadata_lines(tmp_path)
+    assert [line.split(":")[1] for line in found] == ["1", "2", "3", "4", "5", "6", "7"]

@@ -12,8 +12,8 @@ from assistant.scoring import candidates_of
 from assistant.settings import AnswerSettings
 from assistant.signals import analyse
 from assistant.text import sentence_spans
+from index.metadata import SENTENCES, sentences_metadata
 from index.sentence_vectors import PassageVector, pack, pool_spans, unpack
-from index.vector import SENTENCES, _sentences
 
 if TYPE_CHECKING:
     from conftest import FakeEmbedder
@@ -48,9 +48,9 @@ def test_a_sentence_is_the_mean_of_its_own_tokens_and_none_when_the_encoder_stop
 def test_a_passage_vector_is_a_plain_vector_that_carries_its_sentences_to_the_store() -> None:
     vector = PassageVector([0.6, 0.8], pack([(0, 3)], [np.array([1.0, 0.0])]))
     assert list(vector) == [0.6, 0.8] and vector == [0.6, 0.8]
-    assert set(_sentences(vector)) == {SENTENCES}
-    assert _sentences([0.6, 0.8]) == {}  # a vector from another embedder stores none
-    assert _sentences(PassageVector([0.6, 0.8])) == {}
+    assert set(sentences_metadata(vector)) == {SENTENCES}
+    assert sentences_metadata([0.6, 0.8]) == {}  # a vector from another embedder stores none
+    assert sentences_metadata(PassageVector([0.6, 0.8])) == {}
 
 
 def test_stored_sentence_vectors_are_used_and_only_the_rest_embedded(fake_embedder: FakeEmbedder) -> None:

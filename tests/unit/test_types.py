@@ -6,8 +6,9 @@ import chromadb
 import pytest
 
 from assistant import Answer, AnswerSentence, Chunk, Citation
-from assistant.types import RawDocument, short_body, short_council, short_title
-from index.vector import chunk_from_record, chunk_metadata
+from assistant.text import short_body, short_council, short_title
+from assistant.types import RawDocument
+from index.metadata import chunk_from_record, chunk_metadata, citation_from_metadata, citation_metadata
 
 FULL = Citation(
     doc_id="abc123",
@@ -44,22 +45,22 @@ REPORT = Citation(
 
 @pytest.mark.parametrize("citation", [FULL, BARE, REPORT], ids=["all-fields", "optional-none", "report"])
 def test_citation_metadata_round_trip(citation: Citation) -> None:
-    meta = citation.to_metadata()
+    meta = citation_metadata(citation)
     assert None not in meta.values()
     assert all(isinstance(v, str | int) for v in meta.values())
-    assert Citation.from_metadata(meta) == citation
+    assert citation_from_metadata(meta) == citation
 
 
 def test_to_metadata_drops_none_and_writes_iso_dates() -> None:
-    meta = BARE.to_metadata()
+    meta = citation_metadata(BARE)
     assert set(meta) == {"doc_id", "source", "paragraph", "char_start", "char_end", "access"}
-    assert FULL.to_metadata()["meeting_date"] == "2024-03-14"
+    assert citation_metadata(FULL)["meeting_date"] == "2024-03-14"
 
 
 def test_from_metadata_ignores_extra_keys_and_accepts_float_ints() -> None:
-    meta = {**FULL.to_metadata(), "context": "Planning Committee — 5. Land", "meeting_day": 20240314}
+    meta = {**citation_metadata(FULL), "context": "Planning Committee — 5. Land", "meeting_day": 20240314}
     meta["paragraph"] = 3.0  # some stores hand ints back as floats
-    assert Citation.from_metadata(meta) == FULL
+    assert citation_from_metadata(meta) == FULL
 
 
 def test_label_shows_only_known_parts() -> None:
