@@ -64,9 +64,10 @@ class IndexSettings(BaseModel):
         "else the CPU (questions are embedded on the CPU by the light encoder either way)",
     )
     dtype: Literal["auto", "float32", "bfloat16"] = Field(
-        "auto",
+        "float32",
         description="Ingest encoder precision: 'auto' is bfloat16 on a CPU with AVX-512 BF16 or AMX (about "
-        "1.8x float32 there, retrieval within a point: README) or a GPU that has it, else float32",
+        "1.8x float32 there, retrieval within a point: README) "
+        "or a GPU that has it, else float32",
     )
     query_encoder: Literal["light", "sentence-transformers"] = Field(
         "light",

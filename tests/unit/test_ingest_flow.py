@@ -146,7 +146,7 @@ def test_auto_takes_a_gpu_when_there_is_one() -> None:
     assert choose_device("auto", cuda_available=False) == "cpu"
     assert choose_device("cpu", cuda_available=True) == "cpu"
     assert choose_device("cuda", cuda_available=False) == "cuda"  # asked for: loading it says why not
-    assert IndexSettings().device == "auto" and IndexSettings().dtype == "auto"
+    assert IndexSettings().device == "auto" and IndexSettings().dtype == "float32"
 
 
 def test_auto_precision_is_bfloat16_only_where_the_hardware_computes_it() -> None:
