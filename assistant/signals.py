@@ -203,6 +203,8 @@ _WAS_IT = re.compile(
 
 def asked_for(question: str) -> frozenset[str]:
     """The stemmed words naming what a "what X" question asks for, less words naming a kind of fact."""
+    if asks_meeting_end(question):  # "what time did it finish?": the line saying it closed or ended
+        return frozenset(tokenize("closed ended finished concluded adjourned"))
     who = _WHO_DID.match(question) or _WAS_IT.search(question)
     if who:
         return frozenset(tokenize(who.group("attr"))) - _QUESTION_WORDS
@@ -342,3 +344,17 @@ def furniture(text: str, q: QuestionSignals) -> float:
     if len(words) < 3 and (q.asks_roll or q.asks_header):
         return 0.0
     return 1.0 if len(words) < 3 else 0.0  # "Thursday 23 May 2024 at 7.00pm"
+
+
+_MEETING_END = re.compile(
+    r"\b(?:what time|when)\b.*\b(?:meeting|session)\b.*"
+    r"\b(?:finish(?:ed)?|end(?:ed)?|close[ds]?|conclude[ds]?|adjourn(?:ed)?)\b"
+    r"|\b(?:finish(?:ing)?|end(?:ing)?|clos(?:e|ing)) time of the (?:meeting|session)\b",
+    re.I,
+)
+
+
+def asks_meeting_end(question: str) -> bool:
+    """ "What time did the meeting finish?": the answer is the minutes' last line, which retrieval
+    seldom ranks (it says little but the time)."""
+    return bool(_MEETING_END.search(question))

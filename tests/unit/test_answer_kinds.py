@@ -369,3 +369,14 @@ def test_a_firm_answers_who_as_a_person_would(fake_embedder: FakeEmbedder) -> No
     assert answer.text.startswith("Harbottle Decorators Ltd"), answer.text  # the firm, not the mover
     assert has("person", "the tender from Wexford Builders was the lowest")
     assert not has("person", "the Local Plan was approved")  # capitals alone are no firm
+
+
+def test_what_time_wants_a_time_of_day_not_a_date() -> None:
+    from assistant.facts import tells_the_time
+
+    assert tells_the_time("What time did the meeting finish?", "The meeting closed at 9.18pm.")
+    assert not tells_the_time(
+        "What time did the meeting finish?", "Minutes of the meeting held on 23 February 2023."
+    )
+    assert tells_the_time("When was the meeting?", "Minutes of the meeting held on 23 February 2023.")
+    assert tells_the_time("At what time did it open?", "The meeting opened at noon.")

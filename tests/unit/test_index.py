@@ -408,3 +408,46 @@ def test_follow_on_brings_the_paragraph_that_closes_a_motion(
     assert extended[1].similarity == motion[0].similarity
     # nothing is added for a chunk that opens nothing, or when the closing paragraph is already there
     assert index.follow_on(extended, awaits_outcome, records_outcome) == extended
+
+
+def test_closing_lines_bring_the_last_passage_of_each_set_of_minutes(
+    tiny_index: tuple[Settings, FakeEmbedder], tmp_path: Path
+) -> None:
+    settings, embedder = tiny_index
+    folder = tmp_path / "closing"
+    folder.mkdir()
+    (folder / "2023-02-23_full-council_minutes.txt").write_text(
+        MOTION + "\nThe meeting closed at 9.18pm.\n", encoding="utf-8"
+    )
+    assert assistant.ingest_paths([folder], settings, embedder=embedder).ok
+    index = CouncilIndex(settings, embedder)
+    found = [s for s in index.retrieve("Eastfield pool amendment Whitlock", Filters(), 20)]
+    top = [s for s in found if s.chunk.text.startswith("Amendment:")]
+    assert top and "9.18pm" not in top[0].chunk.text
+    extended = index.closing_lines(top)
+    assert len(extended) == 2 and "closed at 9.18pm" in extended[1].chunk.text
+    assert extended[1].similarity == top[0].similarity
+    assert index.closing_lines(extended) == extended  # already there: nothing added
+
+
+def test_a_question_on_when_a_meeting_finished_is_answered_from_its_closing_line(
+    tiny_index: tuple[Settings, FakeEmbedder], tmp_path: Path
+) -> None:
+    from assistant.signals import asks_meeting_end
+
+    settings, embedder = tiny_index
+    folder = tmp_path / "closing"
+    folder.mkdir()
+    (folder / "2023-02-23_full-council_minutes.txt").write_text(
+        MOTION + "\nThe meeting closed at 9.18pm.\n", encoding="utf-8"
+    )
+    assert assistant.ingest_paths([folder], settings, embedder=embedder).ok
+    answer = assistant.ask(
+        "What time did the Full Council meeting of 23 February 2023 finish?",
+        settings=settings,
+        embedder=embedder,
+    )
+    assert not answer.refused and answer.text.startswith("9.18pm"), answer.text
+    assert asks_meeting_end("When did the meeting close?")
+    assert asks_meeting_end("What was the finishing time of the meeting?")
+    assert not asks_meeting_end("When did the library close?")  # a library's closing is no meeting's
