@@ -5,21 +5,20 @@ document's record lists both files, so changing or removing one name never unind
 the other. A changed file's new version is written completely before its old version
 is let go, so an interrupted ingest or a bad new version never loses what was indexed.
 Chunks of several files are embedded together (the encoder is the bottleneck and
-sorts a larger pool by length, which wastes less padding).
+sorts a larger pool by length, which wastes less padding), and their documents are
+written to Chroma in one batch. `assistant.ingest_flow` runs the stages at once.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from index import CouncilIndex, DocumentRecord
+from index import CouncilIndex, DocumentRecord, DocumentWrite
 from ingest import (
-    SUPPORTED_SUFFIXES,
     Limits,
     chunk_meeting,
     file_digest,
@@ -31,87 +30,16 @@ from ingest import (
 )
 from ingest import display_path as display_path  # public: how the CLI shows a file's name
 
-from .archive import ArchiveCheck, inspect_archive
+from .archive import ArchiveCheck
 from .errors import AssistantError, SourceError
+from .ingest_files import IngestReport, file_on_disk
+from .ingest_files import timed as _timed
 from .records import DecisionRecord
 from .settings import Settings
 from .types import Chunk, RawDocument
 
-STAGES = ("read", "parse", "chunk", "embed", "write")
 EMBED_BATCH = 256  # chunks pooled across files per encoder call
 _PENDING_CHARS = 20_000_000  # ...or this much extracted text waiting, whichever comes first
-
-
-@dataclass
-class IngestReport:
-    """What one ingest run did, with the seconds spent in each stage."""
-
-    ingested: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (file, file already holding it)
-    removed: list[str] = field(default_factory=list)  # files gone from disk, forgotten by --prune
-    failed: list[tuple[str, str]] = field(default_factory=list)
-    repaired: list[str] = field(default_factory=list)  # documents --repair ingested again (their files)
-    problems: list[str] = field(default_factory=list)  # what the check at the end found wrong, one line each
-    restricted: list[tuple[str, str]] = field(default_factory=list)  # (file, what is restricted and why)
-    chunks: int = 0
-    seconds: float = 0.0
-    stages: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
-
-    @property
-    def ok(self) -> bool:
-        """True when no file failed."""
-        return not self.failed
-
-    @contextmanager
-    def timing(self, stage: str) -> Iterator[None]:
-        """Add the time spent in the block to `stage`."""
-        started = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.stages[stage] += time.perf_counter() - started
-
-
-def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
-    """Expand folders into supported files; name what can't be ingested and why."""
-    files: list[Path] = []
-    problems: list[tuple[str, str]] = []
-    for path in paths:
-        if path.is_dir():
-            for found in sorted(path.rglob("*")):
-                hidden = any(part.startswith(".") for part in found.relative_to(path).parts)
-                if found.is_file() and not hidden and found.suffix.lower() in SUPPORTED_SUFFIXES:
-                    files.append(found)
-        elif path.is_file():
-            if path.suffix.lower() in SUPPORTED_SUFFIXES:
-                files.append(path)
-            else:
-                kind = safe_text(path.suffix) or "(none)"
-                problems.append((display_path(path), f"{safe_text(path.name)}: unsupported file type {kind}"))
-        else:
-            problems.append((display_path(path), f"{display_path(path)}: no such file or folder"))
-    return files, problems
-
-
-def file_on_disk(source: str) -> Path | None:
-    """The file a stored source names, or None when it is gone; a name stored escaped (not UTF-8,
-    control characters) is matched against the folder's entries as they would be stored."""
-    path = Path(source)
-    if path.is_file():
-        return path
-    if "\\" not in source:
-        return None
-    found = Path(path.anchor or ".")
-    for part in path.parts[1:] if path.anchor else path.parts:
-        if (found / part).exists():
-            found = found / part
-            continue
-        try:
-            found = next(entry for entry in found.iterdir() if safe_text(entry.name) == part)
-        except (OSError, StopIteration):
-            return None
-    return found if found.is_file() else None
 
 
 @dataclass
@@ -127,8 +55,28 @@ class _Prepared:
     restricted: list[str] = field(default_factory=list)  # what is restricted and why, per item
 
 
+@dataclass
+class FileRead:
+    """One file as the reader hands it over: its content id and, unless that is indexed already,
+    the file read, parsed and chunked, or why it could not be."""
+
+    path: Path
+    source: str
+    digest: str = ""
+    prepared: _Prepared | None = None
+    error: BaseException | None = None  # a KeyboardInterrupt too: the run stops after what came before
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+Vectors = list[list[float]]
+
+
 class Ingest:
-    """One ingest run over an open index: which files hold which documents, kept in step with Chroma."""
+    """One ingest run over an open index: which files hold which documents, kept in step with Chroma.
+
+    The stages can run at once (`assistant.ingest_flow`): `read` may be called from a reader thread
+    and `embed` from an encoder thread; everything that reads or changes the bookkeeping or writes
+    to Chroma (`accept`, `write`, `flush`) runs on one thread, in the order of the files."""
 
     def __init__(
         self,
@@ -153,37 +101,49 @@ class Ingest:
             self.sources[doc_id] = list(document.sources)
             for source in self.sources[doc_id]:
                 self.holders.setdefault(source, set()).add(doc_id)
-        self.pending: dict[str, _Prepared] = {}
-        self._pending_chunks = 0
-        self._pending_chars = 0
+        self.pending: dict[str, _Prepared] = {}  # read but not yet written (pooled or at the encoder)
+        self.pool: list[_Prepared] = []  # the next encoder batch, still filling
+        self._pool_chunks = 0
+        self._pool_chars = 0
 
     # -- files -----------------------------------------------------------------------------
-    def add_file(self, path: Path) -> None:
-        """Index one file, or record it as unchanged, a copy, or failed with its reason.
+    def read(self, path: Path) -> FileRead:
+        """Hash the file and, unless its content is indexed already, read, parse and chunk it.
+
+        Touches no bookkeeping (it may run in a thread of its own); whatever goes wrong is kept in
+        the result, for `accept` to record in the order of the files."""
+        try:
+            source = display_path(path.resolve())
+        except (OSError, RuntimeError):  # a link that loops or a folder that went away
+            source = display_path(path)
+        item = FileRead(path, source)
+        try:
+            with _timed(item.seconds, "read"):
+                item.digest = self._digest(path)
+            if item.digest not in self.sources and item.digest not in self.pending:  # else a copy
+                item.prepared = self._prepare(path, item.source, item.digest, item.seconds)
+        except BaseException as exc:
+            item.error = exc
+        return item
+
+    def accept(self, item: FileRead) -> None:
+        """Record what `read` found: unchanged, a copy, failed, or a document waiting for the encoder.
 
         Whatever goes wrong with one file (its name, bytes, size, a parser bug) is that file's
         failure; only a fault of the archive or the model stops the run."""
-        source = display_path(path.resolve())
+        for stage, secs in item.seconds.items():
+            self.report.stages[stage] += secs
+        if item.error is not None and not isinstance(item.error, Exception):
+            raise item.error  # Ctrl-C while the file was read: stop after the files before it
         try:
-            self._add(path, source)
+            if item.error is not None:
+                raise item.error
+            self._accept(item)
         except Exception as exc:
-            self._fail(path, source, exc)
-        if self._pending_chunks >= self.embed_batch or self._pending_chars >= _PENDING_CHARS:
-            self.flush()
+            self._fail(item.path, item.source, exc)
 
-    def _fail(self, path: Path, source: str, exc: Exception, stage: str = "ingest") -> None:
-        if isinstance(exc, AssistantError) and not isinstance(exc, SourceError):
-            raise exc  # the archive or the model, not this file
-        if isinstance(exc, SourceError):
-            reason = str(exc)
-        else:
-            reason = f"{safe_text(path.name)}: cannot {stage} ({type(exc).__name__}: {exc})"
-        self.report.failed.append((source, safe_text(" ".join(reason.split()))))  # one line, always
-        self.on_file(path, "failed")
-
-    def _add(self, path: Path, source: str) -> None:
-        with self.report.timing("read"):
-            digest = self._digest(path)
+    def _accept(self, item: FileRead) -> None:
+        path, source, digest = item.path, item.source, item.digest
         if digest in self.sources:
             holders = self.sources[digest]
             if source in holders:
@@ -202,16 +162,34 @@ class Ingest:
             waiting.sources.append(source)
             self.on_file(path, "copy")
             return
+        # not read ahead when its content was indexed then, and no longer is (its file changed)
+        prepared = item.prepared or self._prepare(path, source, digest, self.report.stages)
+        self.pending[digest] = prepared
+        self.pool.append(prepared)
+        self._pool_chunks += len(prepared.chunks)
+        self._pool_chars += len(prepared.raw.text)
+
+    def _fail(self, path: Path, source: str, exc: Exception, stage: str = "ingest") -> None:
+        if isinstance(exc, AssistantError) and not isinstance(exc, SourceError):
+            raise exc  # the archive or the model, not this file
+        if isinstance(exc, SourceError):
+            reason = str(exc)
+        else:
+            reason = f"{safe_text(path.name)}: cannot {stage} ({type(exc).__name__}: {exc})"
+        self.report.failed.append((source, safe_text(" ".join(reason.split()))))  # one line, always
+        self.on_file(path, "failed")
+
+    def _prepare(self, path: Path, source: str, digest: str, seconds: dict[str, float]) -> _Prepared:
         name = safe_text(path.name)
         limits = Limits(self.settings.ingest, time.monotonic() + self.settings.ingest.max_seconds_per_file)
-        with self.report.timing("read"):
+        with _timed(seconds, "read"):
             raw = read_document(path, self.settings.ingest, deadline=limits.deadline)
             raw = raw.model_copy(update={"source": source, "doc_id": digest})
         try:
-            with self.report.timing("parse"):
+            with _timed(seconds, "parse"):
                 meeting = parse_meeting(raw)
             limits.check_time()
-            with self.report.timing("chunk"):
+            with _timed(seconds, "chunk"):
                 chunks = chunk_meeting(meeting, self.settings.ingest)
                 decisions = record_decisions(meeting, chunks)
             limits.check("chunks", len(chunks), "max_chunks_per_file")
@@ -234,10 +212,7 @@ class Ingest:
             format=raw.format,
             ingested_at=datetime.now(UTC).replace(microsecond=0),
         )
-        restricted = meeting.restricted
-        self.pending[digest] = _Prepared(path, raw, chunks, record, [source], decisions, restricted)
-        self._pending_chunks += len(chunks)
-        self._pending_chars += len(raw.text)
+        return _Prepared(path, raw, chunks, record, [source], decisions, meeting.restricted)
 
     def _digest(self, path: Path) -> str:
         """The file's content id; a file over the size limit is refused before it is read."""
@@ -252,42 +227,81 @@ class Ingest:
         except OSError as exc:
             raise SourceError(f"{safe_text(path.name)}: cannot read file ({exc.strerror or exc})") from exc
 
-    def flush(self) -> None:
-        """Embed the waiting files' chunks together, then write each file's document."""
-        if not self.pending:
-            return
-        waiting = list(self.pending.values())
-        self.pending.clear()
-        self._pending_chunks = self._pending_chars = 0
-        with self.report.timing("embed"):
-            try:
-                vectors = self.index.embed_chunks([c for p in waiting for c in p.chunks])
-                parts: list[list[list[float]] | None] = []
-                for prepared in waiting:
-                    parts.append(vectors[: len(prepared.chunks)])
-                    vectors = vectors[len(prepared.chunks) :]
-            except AssistantError:
-                raise  # the model itself failed: every file would
-            except Exception:  # something in one file's text: embed them one by one to find it
-                parts = [self._embed_alone(prepared) for prepared in waiting]
-        for prepared, part in zip(waiting, parts, strict=True):
-            if part is None:
-                continue
-            with self.report.timing("write"):
-                try:
-                    self._write(prepared, part)
-                except Exception as exc:
-                    self._fail(prepared.path, prepared.sources[0], exc, "write")
-                    self._discard(prepared.raw.doc_id)
-                    continue
-            self.on_file(prepared.path, "ingested")
+    # -- the encoder and the writes ----------------------------------------------------------
+    def pool_full(self) -> bool:
+        """True when the waiting files make a full encoder batch."""
+        return self._pool_chunks >= self.embed_batch or self._pool_chars >= _PENDING_CHARS
 
-    def _embed_alone(self, prepared: _Prepared) -> list[list[float]] | None:
+    def take_pool(self) -> list[_Prepared]:
+        """The waiting files, for the encoder; the next batch starts empty."""
+        pool, self.pool = self.pool, []
+        self._pool_chunks = self._pool_chars = 0
+        return pool
+
+    def embed(self, pool: Sequence[_Prepared]) -> list[Vectors | Exception]:
+        """Each file's chunk vectors, embedded together (or the error of a file whose text the
+        encoder refused). Touches no bookkeeping: it may run in a thread of its own; a fault of
+        the model itself is raised."""
+        try:
+            vectors = self.index.embed_chunks([c for p in pool for c in p.chunks])
+            parts: list[Vectors | Exception] = []
+            for prepared in pool:
+                parts.append(vectors[: len(prepared.chunks)])
+                vectors = vectors[len(prepared.chunks) :]
+        except AssistantError:
+            raise  # the model itself failed: every file would
+        except Exception:  # something in one file's text: embed them one by one to find it
+            parts = [self._embed_alone(prepared) for prepared in pool]
+        return parts
+
+    def _embed_alone(self, prepared: _Prepared) -> Vectors | Exception:
         try:
             return self.index.embed_chunks(prepared.chunks)
+        except AssistantError:
+            raise
         except Exception as exc:
-            self._fail(prepared.path, prepared.sources[0], exc, "embed")
-            return None
+            return exc
+
+    def write(self, pool: Sequence[_Prepared], parts: Sequence[Vectors | Exception]) -> None:
+        """Write the embedded documents in one batch (each alone when the batch fails), then record
+        which files hold them; a changed file's old version goes only once its new one is written."""
+        ready: list[tuple[_Prepared, Vectors]] = []
+        for prepared, part in zip(pool, parts, strict=True):
+            if isinstance(part, Exception):
+                self.pending.pop(prepared.raw.doc_id, None)
+                self._fail(prepared.path, prepared.sources[0], part, "embed")
+            else:
+                ready.append((prepared, part))
+        if not ready:
+            return
+        with self.report.timing("write"):
+            try:
+                self.index.add_documents([self._document(p, v) for p, v in ready])
+                written = ready
+            except Exception:  # one document's write failed: write them one by one to find it
+                for prepared, _ in ready:
+                    self._discard(prepared.raw.doc_id)
+                written = [(p, v) for p, v in ready if self._write_alone(p, v)]
+            for prepared, _ in written:
+                self._written(prepared)
+        for prepared, _ in written:
+            self.on_file(prepared.path, "ingested")
+
+    def _document(self, prepared: _Prepared, vectors: Vectors) -> DocumentWrite:
+        record = replace(prepared.record, sources=tuple(prepared.sources))
+        raw = prepared.raw
+        return DocumentWrite(raw.doc_id, raw.text, record, prepared.chunks, vectors, prepared.decisions)
+
+    def _write_alone(self, prepared: _Prepared, vectors: Vectors) -> bool:
+        try:
+            record = self._document(prepared, vectors).record
+            self.index.add_document(prepared.raw, prepared.chunks, record, vectors, prepared.decisions)
+            return True
+        except Exception as exc:
+            self.pending.pop(prepared.raw.doc_id, None)
+            self._fail(prepared.path, prepared.sources[0], exc, "write")
+            self._discard(prepared.raw.doc_id)
+            return False
 
     def _discard(self, doc_id: str) -> None:
         """Remove what a failed write left of a document (the next ingest would, too)."""
@@ -296,10 +310,9 @@ class Ingest:
         except Exception:  # the clean-up at the next start removes it anyway
             pass
 
-    def _write(self, prepared: _Prepared, vectors: Sequence[Sequence[float]]) -> None:
+    def _written(self, prepared: _Prepared) -> None:
         doc_id = prepared.raw.doc_id
-        record = replace(prepared.record, sources=tuple(prepared.sources))
-        self.index.add_document(prepared.raw, prepared.chunks, record, vectors, prepared.decisions)
+        self.pending.pop(doc_id, None)
         self.sources[doc_id] = list(prepared.sources)
         for source in prepared.sources:
             self.holders.setdefault(source, set()).add(doc_id)
@@ -355,53 +368,3 @@ class Ingest:
                 self._forget_elsewhere(source)
         self.report.removed.extend(gone)
         return gone
-
-
-def run_ingest(
-    index: CouncilIndex,
-    paths: Sequence[Path],
-    settings: Settings,
-    *,
-    files: tuple[list[Path], list[tuple[str, str]]] | None = None,
-    prune: bool = False,
-    on_file: Callable[[Path, str], None] | None = None,
-    embed_batch: int = EMBED_BATCH,
-    repair: bool = False,
-) -> IngestReport:
-    """Ingest files and folders into `index`; with `prune`, forget files under `paths` that are gone.
-
-    Ends with the cheap part of the archive check (chunk counts against records, chunks with no
-    record) and lists what it finds in `report.problems`.
-
-    Args:
-        files: what `collect_files(paths)` returned, when the caller already expanded the paths.
-        repair: also ingest again, from their files, the documents `inspect_archive` finds wrong.
-    """
-    started = time.perf_counter()
-    report = IngestReport()
-    found, problems = files if files is not None else collect_files(paths)
-    with index.lock():  # one writer at a time; the clean-up in Ingest() relies on it
-        damaged = inspect_archive(index) if repair else None  # before Ingest() clears leftovers
-        run = Ingest(index, settings, report, on_file=on_file, embed_batch=embed_batch)
-        if damaged is not None:
-            found = [*found, *run.redo(damaged)]
-        seen: set[Path] = set()
-        try:
-            for path in found:
-                if path.resolve() in seen:  # named twice (a folder and a file in it, or a symlink)
-                    continue
-                seen.add(path.resolve())
-                run.add_file(path)
-        except KeyboardInterrupt:
-            run.flush()  # stopped during one file: the files read before it still go in (issue 15)
-            raise
-        run.flush()
-        if prune:
-            # after adding, so a renamed file is recorded under its new name before the old one goes
-            gone = [Path(source) for source in run.prune(paths)]
-            pruned_roots = {str(p) for p in paths if any(g.is_relative_to(p.resolve()) for g in gone)}
-            problems = [(s, r) for s, r in problems if s not in pruned_roots]  # a folder deleted on purpose
-        report.problems = [p.line for p in inspect_archive(index, thorough=False).problems]
-    report.failed[:0] = problems
-    report.seconds = time.perf_counter() - started
-    return report

@@ -19,7 +19,9 @@ from .answer import answer_question
 from .conversation import Turn, merge_filters, resolve
 from .errors import IndexMissingError
 from .generate import generate_answer
-from .ingesting import EMBED_BATCH, IngestReport, collect_files, run_ingest
+from .ingest_files import IngestReport, collect_files
+from .ingest_flow import run_ingest
+from .ingesting import EMBED_BATCH
 from .precedent import find_precedent
 from .precedent_chat import precedent_reply
 from .records import Precedent

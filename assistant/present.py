@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from .types import Answer, Citation, Filters
 
 if TYPE_CHECKING:
-    from .ingesting import IngestReport
+    from .ingest_files import IngestReport
     from .pipeline import IndexStatus
     from .sources import SourceParagraph, SourceView
 

@@ -35,7 +35,15 @@ import numpy as np
 
 from assistant.settings import IndexSettings
 from assistant.types import Chunk, Citation
-from index import KeywordIndex, SentenceTransformerEmbedder, embedding_text, fuse_candidates, rank_fused
+from index import (
+    KeywordIndex,
+    SentenceTransformerEmbedder,
+    choose_dtype,
+    cpu_flags,
+    embedding_text,
+    fuse_candidates,
+    rank_fused,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("COUNCILQA_SHARED", REPO.parent / "shared"))
@@ -244,7 +252,9 @@ def table(results: dict[str, dict[str, float]]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("data", nargs="?", type=Path, default=DEFAULT_DATA, help="qmsum-committee folder")
-    parser.add_argument("--dtype", choices=["float32", "bfloat16"], default=None, help="encoder precision")
+    parser.add_argument(
+        "--dtype", choices=["auto", "float32", "bfloat16"], default=None, help="encoder precision"
+    )
     parser.add_argument("--out", type=Path, help="also write the figures as JSON")
     parser.add_argument("--variants", action="store_true", help="also measure the fusion variants")
     args = parser.parse_args(argv)
@@ -254,6 +264,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     base = Settings().index  # honours COUNCILQA_INDEX__* so a setting can be tried without code
     if args.dtype:
         base = base.model_copy(update={"dtype": args.dtype})
+    if base.dtype == "auto":  # the cache is kept per precision: name the one `auto` picks here
+        base = base.model_copy(update={"dtype": choose_dtype("auto", "cpu", cpu_flags())})
     started = time.perf_counter()
     meetings = load_meetings(args.data)
     candidates = gather(meetings, EmbeddingCache(base))

@@ -4,7 +4,14 @@ from assistant.text import tokenize  # the shared word rule, re-exported
 
 from .claims import Claim
 from .documents import DocumentRecord, StoredChunk
-from .embed import Embedder, SentenceTransformerEmbedder, bundled_model_path
+from .embed import (
+    Embedder,
+    SentenceTransformerEmbedder,
+    bundled_model_path,
+    choose_device,
+    choose_dtype,
+    cpu_flags,
+)
 from .keyword import KeywordIndex
 from .light_embed import LightEmbedder, query_embedder
 from .lock import ArchiveLock, fill_lock
@@ -12,13 +19,14 @@ from .metadata import body_key, build_where
 from .retrieve import embedding_text, fuse, fuse_candidates, match_bodies, rank_fused
 from .sentence_vectors import PassageVector, SentenceVectors
 from .store import CouncilIndex
-from .vector import VectorStore
+from .vector import DocumentWrite, VectorStore
 
 __all__ = [
     "ArchiveLock",
     "Claim",
     "CouncilIndex",
     "DocumentRecord",
+    "DocumentWrite",
     "Embedder",
     "KeywordIndex",
     "LightEmbedder",
@@ -30,6 +38,9 @@ __all__ = [
     "body_key",
     "build_where",
     "bundled_model_path",
+    "choose_device",
+    "choose_dtype",
+    "cpu_flags",
     "embedding_text",
     "fill_lock",
     "fuse",

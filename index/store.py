@@ -16,7 +16,7 @@ from .light_embed import query_embedder
 from .lock import ArchiveLock
 from .retrieve import RetrievalTimes, embedding_text, retrieve_chunks
 from .sentence_vectors import PassageVector, SentenceVectors, pack, unpack
-from .vector import VectorStore
+from .vector import DocumentWrite, VectorStore
 
 # The encoder reads at most max_seq_length tokens; a token is rarely more than a few
 # characters, so cutting the text at this many characters per token changes no vector
@@ -81,6 +81,10 @@ class CouncilIndex:
         if vectors is None:
             vectors = self.embed_chunks(chunks)
         self.vectors.add_document(raw.doc_id, raw.text, record, chunks, vectors, decisions)
+
+    def add_documents(self, writes: Sequence[DocumentWrite]) -> None:
+        """Store several embedded documents in one batch (a few Chroma calls, not a few per file)."""
+        self.vectors.add_documents(writes)
 
     # -- reading --------------------------------------------------------------------------
     def sentence_vectors(self, chunk_ids: Sequence[str]) -> dict[str, SentenceVectors]:

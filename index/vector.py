@@ -25,6 +25,7 @@ since only added chunks, under new ids.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from assistant.errors import ArchiveError, IndexMissingError
@@ -44,6 +45,19 @@ from .metadata import (
     decision_record_metadata,
     sentences_metadata,
 )
+
+
+@dataclass(frozen=True)
+class DocumentWrite:
+    """One document to store: its extracted text and record, its chunks with their vectors, and
+    its decisions."""
+
+    doc_id: str
+    text: str
+    record: DocumentRecord
+    chunks: Sequence[Chunk]
+    embeddings: Sequence[Sequence[float]]
+    decisions: Sequence[DecisionRecord] = ()
 
 
 class VectorStore:
@@ -147,7 +161,6 @@ class VectorStore:
             for i, m in zip(got["ids"], got["metadatas"], strict=True)
         ]
 
-    @guarded
     def add_document(
         self,
         doc_id: str,
@@ -158,8 +171,23 @@ class VectorStore:
         decisions: Sequence[DecisionRecord] = (),
     ) -> None:
         """Write a document's chunks and decisions, then its record: the record marks it complete."""
-        held = [i for start in range(0, len(chunks), self._max_batch) for i in self._held(chunks, start)]
-        self.delete_document(doc_id, bump=False)
+        self.add_documents([DocumentWrite(doc_id, text, record, chunks, embeddings, decisions)])
+
+    @guarded
+    def add_documents(self, writes: Sequence[DocumentWrite]) -> None:
+        """Write several documents' decisions and chunks, then their records, in as few Chroma calls
+        as its batch limit allows (each call costs a round of Chroma's own bookkeeping, whatever its
+        size: SEE issue 13). A record marks its document complete, so an interruption leaves only
+        chunks without one, which the next writer removes. What is already held of a document (its
+        version before a repair, an interrupted write's leftovers) is removed first."""
+        if not writes:
+            return
+        chunks = [c for w in writes for c in w.chunks]
+        held = self._held(chunks)
+        stale = self._stored([w.doc_id for w in writes])
+        for doc_id in stale:
+            self.delete_document(doc_id, bump=False)
+        decisions = [d for w in writes for d in w.decisions]
         for start in range(0, len(decisions), self._max_batch):
             batch = decisions[start : start + self._max_batch]
             self.decisions.add(
@@ -168,6 +196,9 @@ class VectorStore:
                 metadatas=[decision_record_metadata(d) for d in batch],
                 embeddings=[[1.0]] * len(batch),
             )
+        vectors = [e for w in writes for e in w.embeddings]  # each may carry its sentences' vectors
+        if len(vectors) != len(chunks):
+            raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors")
         for start in range(0, len(chunks), self._max_batch):
             part = chunks[start : start + self._max_batch]
             self.chunks.add(
@@ -175,17 +206,40 @@ class VectorStore:
                 documents=[c.text for c in part],
                 metadatas=[
                     {**chunk_metadata(c), "writer": self.writer, **sentences_metadata(e)}
-                    for c, e in zip(part, embeddings[start : start + self._max_batch], strict=True)
+                    for c, e in zip(part, vectors[start : start + self._max_batch], strict=True)
                 ],
-                embeddings=[list(e) for e in embeddings[start : start + self._max_batch]],
+                embeddings=[list(e) for e in vectors[start : start + self._max_batch]],
             )
-        meta: DocumentMeta = record.to_metadata()
-        self.docs.add(ids=[doc_id], documents=[text], metadatas=[meta], embeddings=[[1.0]])
-        self._bump(rewrite=bool(held))
+        for start in range(0, len(writes), self._max_batch):
+            done = writes[start : start + self._max_batch]
+            metas: list[DocumentMeta] = [w.record.to_metadata() for w in done]
+            self.docs.add(
+                ids=[w.doc_id for w in done],
+                documents=[w.text for w in done],
+                metadatas=metas,
+                embeddings=[[1.0]] * len(done),
+            )
+        self._bump(rewrite=bool(held or stale))
 
-    def _held(self, chunks: Sequence[Chunk], start: int) -> list[str]:
-        ids = [c.id for c in chunks[start : start + self._max_batch]]
-        return list(self.chunks.get(ids=ids, include=[])["ids"])
+    def _held(self, chunks: Sequence[Chunk]) -> list[str]:
+        """The ids among `chunks` already stored."""
+        held: list[str] = []
+        for start in range(0, len(chunks), self._max_batch):
+            ids = [c.id for c in chunks[start : start + self._max_batch]]
+            held.extend(self.chunks.get(ids=ids, include=[])["ids"])
+        return held
+
+    def _stored(self, doc_ids: Sequence[str]) -> set[str]:
+        """Those of `doc_ids` of which anything is stored: a record, chunks or decisions."""
+        found: set[str] = set()
+        for start in range(0, len(doc_ids), self._max_batch):
+            part = list(doc_ids[start : start + self._max_batch])
+            where: Where = {"doc_id": {"$in": part}}
+            found.update(self.docs.get(ids=part, include=[])["ids"])
+            for collection in (self.chunks, self.decisions):
+                got = collection.get(where=where, include=["metadatas"])
+                found.update(str((m or {}).get("doc_id")) for m in got["metadatas"])
+        return found
 
     @guarded
     def set_sources(self, doc_id: str, sources: Sequence[str]) -> None:

@@ -134,6 +134,14 @@ def test_a_crash_in_any_stage_fails_only_that_file(
                 raise RuntimeError("disk hiccup after the chunks went in")
 
         monkeypatch.setattr(store.CouncilIndex, "add_document", add)
+        real_batch = store.CouncilIndex.add_documents
+
+        def add_batch(self: CouncilIndex, writes: Any) -> None:
+            real_batch(self, writes)  # files are written in batches: the whole batch went in first
+            if any(cursed(w.text) for w in writes):
+                raise RuntimeError("disk hiccup after the chunks went in")
+
+        monkeypatch.setattr(store.CouncilIndex, "add_documents", add_batch)
     report = assistant.ingest_paths([folder], settings, embedder=fake_embedder)
     assert [Path(s).name for s, _ in report.failed] == ["cursed.txt"]
     reason = report.failed[0][1]
