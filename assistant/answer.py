@@ -12,14 +12,14 @@ against its chunk's offsets before it is shown.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 
-from index import Embedder
+from index import Embedder, SentenceVectors
 
 from .compose import compose
-from .facts import answer_spans, counts_only_time, has
+from .facts import answer_spans, counts_only_time, has, speaks_of_another
 from .scoring import Candidate, Part, candidates_of, outcome_after, rank_for
 from .settings import AnswerSettings
 from .signals import QuestionSignals, analyse, asked_for, asked_kinds, counts_time, mentions_period, wanted
@@ -39,10 +39,13 @@ def answer_question(
     embedder: Embedder,
     rarity: Rarity | None = None,
     known_bodies: Sequence[str] = (),
+    stored: Mapping[str, SentenceVectors] | None = None,
 ) -> Answer:
     """Pick and cite the retrieved sentences that answer `question`, fact first, or refuse.
 
     Args:
+        stored: the sentence vectors ingest stored with the chunks, by chunk id (the rest are
+            embedded now).
         rarity: a stemmed term's inverse document frequency in the archive; rare terms name the
             subject ("Northgate", "abstained"), common ones don't. Uniform when None.
         known_bodies: the bodies the archive holds, to read which one a question names.
@@ -66,7 +69,9 @@ def answer_question(
     if q.years and not any(_speaks_of_period(c, q) for c in chunks):
         return refuse(NO_PERIOD.format(years=" or ".join(q.years)))
     bodies = list(dict.fromkeys([*known_bodies, *(c.chunk.citation.body or "" for c in chunks)]))
-    pool = [c for c in candidates_of(q, chunks, embedder, [b for b in bodies if b]) if _in_range(c, q)]
+    pool = [
+        c for c in candidates_of(q, chunks, embedder, [b for b in bodies if b], stored) if _in_range(c, q)
+    ]
     if not pool:
         return refuse()
     main = Part(
@@ -161,6 +166,8 @@ def _answers(cand: Candidate, part: Part, settings: AnswerSettings) -> bool:
         return False
     if settings.needs_period and cand.off_period:
         return False  # "... for 2026/27": another year's figure is a near miss
+    if speaks_of_another(part.text, cand.quote):
+        return False  # "the Director of Finance's salary": the Chief Executive's is a near miss
     concrete = list(part.asks)
     typed = any(_holds(k, cand.quote, part) for k in concrete)
     if concrete and not typed:

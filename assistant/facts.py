@@ -21,11 +21,17 @@ _VOTE = (
     r"|\bunanimous(?:ly)?\b|\bnem\.? con\b|\bwithout (?:a )?(?:vote|dissent)\b|\bby a majority\b"
     r"|\b(?:majority|show) of hands\b"
 )
+# a firm named as a supplier, contractor or applicant answers "who" / "whose" as a person would
+_FIRM = (
+    r"\b(?-i:(?:[A-Z][\w&'’-]+ ){1,3}(?:Ltd|Limited|plc|PLC|LLP|Contractors|Builders|Decorators|"
+    r"Associates|Consultants|Partnership))\b\.?"
+)
 _HAS = {
     "person": re.compile(
         r"\b(?:Councillors?|Cllrs?\.?|Mayor|Mr|Mrs|Ms|Miss|Dr|Deputy|Professor|Prof\.?|Sir|Dame|Lord|Lady)\s+[A-Z]"
         r"|\b[A-Z][a-z]+ [A-Z][a-z'’-]+,? (?:\(|the )?(?:[A-Z][a-z]+ )*(?:Officer|Manager|Director|Clerk|"
         r"Head|Chief|Engineer|Planner|Executive)\b"
+        rf"|{_FIRM}"
     ),
     "money": re.compile(r"[£€$]\s?\d|\b\d[\d,.]*\s?(?:million|m|bn|k)\b|\b\d+p\b", re.I),
     "date": re.compile(
@@ -60,6 +66,7 @@ _SPAN = {
         r"\b(?:Councillors?|Cllrs?\.?|Mayor|Mr|Mrs|Ms|Miss|Dr|Professor|Prof\.?|Sir|Dame|Lord|Lady)\s+(?:[A-Z][\w'’-]+\s?){1,3}"
         r"|\b[A-Z][a-z]+ [A-Z][a-z'’-]+(?=,? (?:\(|the )?(?:[A-Z][a-z]+ )*(?:Officer|Manager|Director|"
         r"Clerk|Head|Chief|Engineer|Planner|Executive)\b)"
+        rf"|{_FIRM}"
     ),
     "money": re.compile(
         r"[£€$]\s?\d[\d,.]*(?:\s?(?:million|m|bn|k)\b)?|\b\d[\d,.]*\s?(?:million|bn)\b", re.I
@@ -149,3 +156,39 @@ _REFERENCE = re.compile(
 
 def _spans_of(kinds: tuple[str, ...], text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for kind in kinds for m in _SPAN[kind].finditer(text)]
+
+
+# "the Director of Finance's salary", "the council's own carbon emissions": what is asked, and whose
+_QUESTION_OWNER = re.compile(r"((?:[\w-]+ ){0,3}[\w-]+)['’]s (?:own )?([\w-]+(?: [\w-]+){0,2})")
+# "the centre's carbon emissions", "the salary of the Chief Executive": a thing and the owner it has
+_ROLE_MODIFIERS = "deputy vice assistant acting interim former"
+_OWNED = re.compile(r"([\w-]+(?: [\w-]+){0,2})['’]s ([\w-]+(?: [\w-]+){0,2})")
+_OWNED_OF = re.compile(
+    r"\b([\w-]+) of (?:the |its |their )?((?-i:[A-Z][\w-]*)(?: (?:of )?(?-i:[A-Z][\w-]*)){0,3})"
+)
+
+
+def speaks_of_another(question: str, sentence: str) -> bool:
+    """Does the sentence give the thing the question asks about as another owner's? Asked "What is
+    the Director of Finance's salary?", "The salary of the Chief Executive was £128,500" names the
+    thing, not the fact: a near miss. The sentence must name the thing with an owner of its own
+    that shares no word with the question's, or differs from it by a word such as "Deputy"."""
+    from .text import tokenize
+
+    asked = next((m for m in _QUESTION_OWNER.finditer(question) if not m.group(2)[0].isupper()), None)
+    if asked is None:  # "Slough Children's Services Trust", "Head of Finance": names, not owners
+        return False
+    owner, words = frozenset(tokenize(asked.group(1))), tokenize(asked.group(2))
+    if not owner or not words or re.match(r"\s*whose\b", question, re.I):
+        return False  # "whose work is it based on?" asks for the owner
+    thing = frozenset(words[-1:])  # the head: "model" of "social work model"
+    pairs = [(m.group(1), m.group(2)) for m in _OWNED.finditer(sentence) if not m.group(2)[0].isupper()]
+    pairs += [(m.group(2), m.group(1)) for m in _OWNED_OF.finditer(sentence) if m.group(1)[0].islower()]
+    modifiers = frozenset(tokenize(_ROLE_MODIFIERS))
+    for whose, what in pairs:
+        theirs, named = frozenset(tokenize(whose)), frozenset(tokenize(what))
+        if not (named & thing and theirs):
+            continue
+        if not theirs & owner or (theirs ^ owner) & modifiers:  # the Deputy Mayor is not the Mayor
+            return True
+    return False

@@ -132,7 +132,10 @@ class Assistant:
             return precedent.model_copy(update={**update, "retrieved": chunks})
         chunks = index.follow_on(chunks, awaits_outcome, records_outcome, access=access)
         keyword = index.keyword(access)
-        answer = answer_question(asked, chunks, settings.answer, index.embedder, keyword.rarity, bodies)
+        stored = index.sentence_vectors([c.chunk.id for c in chunks])
+        answer = answer_question(
+            asked, chunks, settings.answer, index.embedder, keyword.rarity, bodies, stored
+        )
         if settings.llm.enabled:
             answer = generate_answer(asked, chunks, answer, settings.llm, index.embedder)
         return answer.model_copy(update=update)

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from index import Embedder
+from index import Embedder, SentenceVectors
 
 from .facts import has
 from .query import find_body
@@ -142,9 +142,16 @@ def coverage(terms: Mapping[str, float], tokens: frozenset[str]) -> float:
 
 
 def candidates_of(
-    q: QuestionSignals, chunks: Sequence[ScoredChunk], embedder: Embedder, bodies: Sequence[str]
+    q: QuestionSignals,
+    chunks: Sequence[ScoredChunk],
+    embedder: Embedder,
+    bodies: Sequence[str],
+    stored: Mapping[str, SentenceVectors] | None = None,
 ) -> list[Candidate]:
-    """Every sentence of the retrieved chunks that could answer, with its question-independent score."""
+    """Every sentence of the retrieved chunks that could answer, with its question-independent score.
+
+    A sentence's vector comes from `stored` (pooled at ingest, by chunk id and span) when it is
+    there, else it is embedded now."""
     pieces: list[tuple[ScoredChunk, list[tuple[int, int]], int, str, int]] = []
     for rank, scored in enumerate(chunks):
         chunk = scored.chunk
@@ -158,8 +165,10 @@ def candidates_of(
             pieces.append((scored, spans, i, text, rank))
     if not pieces:
         return []
-    vectors = embedder.embed([q.text] + [p[3] for p in pieces])
-    q_vec = vectors[0]
+    kept = [(stored or {}).get(p[0].chunk.id, {}).get(p[1][p[2]]) for p in pieces]
+    fresh = embedder.embed([q.text] + [p[3] for p, v in zip(pieces, kept, strict=True) if v is None])
+    q_vec, rest = fresh[0], iter(fresh[1:])
+    vectors = [q_vec] + [v if v is not None else next(rest) for v in kept]
     named_body, _ = find_body(q.text, bodies, acting=True)
     asked_numbers = set(APPLICATION_NUMBER.findall(q.text))
     dates = sorted({c.chunk.citation.meeting_date for c in chunks if c.chunk.citation.meeting_date})

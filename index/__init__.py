@@ -10,6 +10,7 @@ from .light_embed import LightEmbedder, query_embedder
 from .lock import ArchiveLock, fill_lock
 from .metadata import body_key, build_where
 from .retrieve import embedding_text, fuse, fuse_candidates, match_bodies, rank_fused
+from .sentence_vectors import PassageVector, SentenceVectors
 from .store import CouncilIndex
 from .vector import VectorStore
 
@@ -22,6 +23,8 @@ __all__ = [
     "KeywordIndex",
     "LightEmbedder",
     "SentenceTransformerEmbedder",
+    "PassageVector",
+    "SentenceVectors",
     "StoredChunk",
     "VectorStore",
     "body_key",

@@ -9,12 +9,15 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from assistant.errors import ModelError
 from assistant.settings import IndexSettings
 
+from .sentence_vectors import Span, pool_spans
+
 if TYPE_CHECKING:
+    import numpy as np
     from sentence_transformers import SentenceTransformer
 
 
@@ -23,6 +26,21 @@ class Embedder(Protocol):
 
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
         """One normalised vector per text."""
+        ...
+
+
+@runtime_checkable
+class PassageEmbedder(Protocol):
+    """An embedder that also pools each passage's sentences from the same forward pass."""
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        """One normalised vector per text."""
+        ...
+
+    def embed_passages(
+        self, texts: Sequence[str], spans: Sequence[Sequence[Span]]
+    ) -> list[tuple[list[float], list[np.ndarray[Any, Any] | None]]]:
+        """Each text's vector, and one per character span of it (None: not read whole)."""
         ...
 
 
@@ -88,3 +106,35 @@ class SentenceTransformerEmbedder:
             show_progress_bar=False,
         )
         return [[float(x) for x in row] for row in vectors.astype("float32")]
+
+    def embed_passages(
+        self, texts: Sequence[str], spans: Sequence[Sequence[Span]]
+    ) -> list[tuple[list[float], list[np.ndarray[Any, Any] | None]]]:
+        """Passage vectors exactly as `embed` gives them, each with the vectors of its sentences
+        (character spans in its text) pooled from the same forward pass (None: not read whole)."""
+        if not texts:
+            return []
+        import numpy as np
+
+        model = self.model
+        outputs: list[dict[str, Any]] = model.encode(  # type: ignore[assignment]
+            list(texts),
+            batch_size=self.settings.batch_size,
+            normalize_embeddings=True,
+            output_value=None,
+            show_progress_bar=False,
+        )
+        seen = model.tokenizer(
+            list(texts), return_offsets_mapping=True, truncation=True, max_length=model.max_seq_length
+        )
+        passages: list[tuple[list[float], list[np.ndarray[Any, Any] | None]]] = []
+        for n, (wanted, out) in enumerate(zip(spans, outputs, strict=True)):
+            vector = [float(x) for x in out["sentence_embedding"].float().numpy()]
+            read = int(out["attention_mask"].sum())  # the batch's padding after this text's tokens
+            tokens = out["token_embeddings"][:read].float().numpy()
+            if list(seen["input_ids"][n]) != out["input_ids"][:read].tolist():  # not the tokens it read
+                passages.append((vector, [None] * len(wanted)))
+                continue
+            offsets = [(int(s), int(e)) for s, e in seen["offset_mapping"][n]]
+            passages.append((vector, pool_spans(np.asarray(tokens), offsets, wanted)))
+        return passages

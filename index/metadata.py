@@ -19,6 +19,7 @@ from assistant.text import fold_body
 from assistant.types import ACCESS_LEVELS, Chunk, Citation, Decision, Filters, Part
 
 Where = dict[str, Any]
+SENTENCES = "sentence_vectors"  # the chunk metadata key holding its sentences' packed vectors
 Metadata = dict[str, str | int]
 
 _CITATION_INT_FIELDS = ("paragraph", "item_paragraph", "char_start", "char_end", "page")
@@ -116,6 +117,12 @@ def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
     if chunk.citation.body:
         meta["body_key"] = body_key(chunk.citation.body)
     return meta
+
+
+def sentences_metadata(vector: Sequence[float]) -> dict[str, str]:
+    """The chunk's packed sentence vectors, when its vector came with them (a `PassageVector`)."""
+    packed = getattr(vector, "sentences", "")
+    return {SENTENCES: packed} if packed else {}
 
 
 def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:

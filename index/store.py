@@ -6,14 +6,16 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from assistant.records import DecisionRecord
 from assistant.settings import Settings
+from assistant.text import sentence_spans
 from assistant.types import AccessLevel, Chunk, Filters, RawDocument, ScoredChunk, may_see
 
 from .documents import DocumentRecord, StoredChunk
-from .embed import Embedder, SentenceTransformerEmbedder
+from .embed import Embedder, PassageEmbedder, SentenceTransformerEmbedder
 from .keyword import KeywordIndex
 from .light_embed import query_embedder
 from .lock import ArchiveLock
 from .retrieve import RetrievalTimes, embedding_text, retrieve_chunks
+from .sentence_vectors import PassageVector, SentenceVectors, pack, unpack
 from .vector import VectorStore
 
 # The encoder reads at most max_seq_length tokens; a token is rarely more than a few
@@ -41,6 +43,7 @@ class CouncilIndex:
         # a public query is never ranked, nor its words weighed, by restricted text
         self._keyword: dict[str, tuple[int, KeywordIndex]] = {}
         self.last_retrieval = RetrievalTimes()  # the stage times of this process's latest retrieval
+        self._documents: tuple[int, list[DocumentRecord]] | None = None  # (generation, records)
         self.last_refresh = ""  # how the keyword index last caught up: "full", or "N new" chunks
 
     # -- writing --------------------------------------------------------------------------
@@ -49,9 +52,21 @@ class CouncilIndex:
         return ArchiveLock(self.settings, timeout)
 
     def embed_chunks(self, chunks: Sequence[Chunk]) -> list[list[float]]:
-        """One vector per chunk, from the text the encoder sees (cut to what it can read)."""
+        """One vector per chunk, from the text the encoder sees (cut to what it can read); with the
+        bundled encoder each also carries its sentences' vectors (a `PassageVector`)."""
         limit = self.settings.index.max_seq_length * _CHARS_PER_TOKEN
-        return self.ingest_embedder.embed([embedding_text(c)[:limit] for c in chunks])
+        texts = [embedding_text(c)[:limit] for c in chunks]
+        if not isinstance(self.ingest_embedder, PassageEmbedder):  # a test's fake, or another model
+            return self.ingest_embedder.embed(texts)
+        own = [sentence_spans(c.text) for c in chunks]
+        shifts = [len(embedding_text(c)) - len(c.text) for c in chunks]  # the item title before it
+        seen = [[(s + d, e + d) for s, e in spans] for spans, d in zip(own, shifts, strict=True)]
+        return [
+            PassageVector(vector, pack(spans, pooled))
+            for spans, (vector, pooled) in zip(
+                own, self.ingest_embedder.embed_passages(texts, seen), strict=True
+            )
+        ]
 
     def add_document(
         self,
@@ -68,6 +83,11 @@ class CouncilIndex:
         self.vectors.add_document(raw.doc_id, raw.text, record, chunks, vectors, decisions)
 
     # -- reading --------------------------------------------------------------------------
+    def sentence_vectors(self, chunk_ids: Sequence[str]) -> dict[str, SentenceVectors]:
+        """The sentence vectors ingest stored with these chunks, by chunk id and sentence span
+        (a chunk ingested before they were stored has none: its sentences are embedded when asked)."""
+        return {cid: unpack(packed) for cid, packed in self.vectors.sentence_vectors(chunk_ids).items()}
+
     def keyword(self, access: AccessLevel = "public") -> KeywordIndex:
         """The BM25 index of the chunks a caller with `access` may see, refreshed from Chroma when
         another write moved the generation on: only the chunks added since are read when the writes
@@ -175,8 +195,12 @@ class CouncilIndex:
         return record[0] if record else None
 
     def documents(self) -> list[DocumentRecord]:
-        """Every complete document's record."""
-        return self.vectors.documents()
+        """Every complete document's record (read again only when a write moved the generation on:
+        every write to the archive does, last)."""
+        generation = self.vectors.generation()
+        if self._documents is None or self._documents[0] != generation:
+            self._documents = (generation, self.vectors.documents())
+        return list(self._documents[1])
 
     def document(self, doc_id: str) -> DocumentRecord | None:
         """One document's record, or None when it is not (or no longer) indexed."""

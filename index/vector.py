@@ -36,11 +36,13 @@ from .documents import DocumentMeta, DocumentRecord, StoredChunk
 from .faults import catching_up, forget_system, guarded
 from .lock import writer_gone, writer_id
 from .metadata import (
+    SENTENCES,
     Where,
     chunk_from_record,
     chunk_metadata,
     decision_record_from_metadata,
     decision_record_metadata,
+    sentences_metadata,
 )
 
 
@@ -171,7 +173,10 @@ class VectorStore:
             self.chunks.add(
                 ids=[c.id for c in part],
                 documents=[c.text for c in part],
-                metadatas=[{**chunk_metadata(c), "writer": self.writer} for c in part],
+                metadatas=[
+                    {**chunk_metadata(c), "writer": self.writer, **sentences_metadata(e)}
+                    for c, e in zip(part, embeddings[start : start + self._max_batch], strict=True)
+                ],
                 embeddings=[list(e) for e in embeddings[start : start + self._max_batch]],
             )
         meta: DocumentMeta = record.to_metadata()
@@ -192,15 +197,16 @@ class VectorStore:
         if not got["ids"]:
             return
         primary = sources[0]
-        if (got["metadatas"][0] or {}).get("source") != primary:
+        moved = (got["metadatas"][0] or {}).get("source") != primary
+        if moved:
             # chunks first: an interruption here leaves the record naming the old file,
             # and the next ingest of either file does this again
             ids = self.chunks.get(where={"doc_id": doc_id}, include=[])["ids"]
             for start in range(0, len(ids), self._max_batch):
                 part = ids[start : start + self._max_batch]
                 self.chunks.update(ids=part, metadatas=[{"source": primary}] * len(part))
-            self._bump(rewrite=True)
         self.docs.update(ids=[doc_id], metadatas=[{"source": primary, "sources": list(sources)}])
+        self._bump(rewrite=moved)  # after the record: a reader that sees the new generation sees it
 
     @guarded
     def delete_document(self, doc_id: str, bump: bool = True) -> None:
@@ -354,6 +360,19 @@ class VectorStore:
             for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
         ]
         return sorted(chunks, key=lambda c: c.citation.char_start)
+
+    @guarded
+    @catching_up
+    def sentence_vectors(self, ids: Sequence[str]) -> dict[str, str]:
+        """The packed sentence vectors stored with these chunks (index/sentence_vectors.py)."""
+        if not ids:
+            return {}
+        got = self.chunks.get(ids=list(ids), include=["metadatas"])
+        return {
+            i: str(m.get(SENTENCES, ""))
+            for i, m in zip(got["ids"], got["metadatas"], strict=True)
+            if m and m.get(SENTENCES)
+        }
 
     @guarded
     @catching_up

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from assistant.answer import answer_question
+from assistant.facts import has
 from assistant.settings import AnswerSettings, IngestSettings
 from assistant.signals import analyse, question_years, text_years
 from assistant.types import Answer, Chunk, RawDocument, ScoredChunk
@@ -345,3 +346,26 @@ def test_a_why_question_is_answered_with_the_reason(fake_embedder: FakeEmbedder)
     answer = _ask("Why was the takeaway at 14 Market Street refused?", chunks, fake_embedder)
     assert not answer.refused, answer.text
     assert "odour nuisance" in answer.sentences[0].quote, answer.text
+
+
+TENDER = """FERNLEY TOWN COUNCIL
+
+Minutes of the meeting of the Parks Committee held on 13 March 2024.
+
+1. Riverside Park Bandstand
+
+The Parks Officer reported that the paintwork of the bandstand had failed its annual inspection. Two quotes had been received for repainting it.
+
+It was proposed by Councillor Pym and seconded by Councillor Ashdown that the lower quote be accepted. On being put to the vote there were 4 votes in favour and none against.
+
+RESOLVED: That the quote of £4,200 from Harbottle Decorators Ltd for repainting the bandstand at Riverside Park be accepted.
+"""
+
+
+def test_a_firm_answers_who_as_a_person_would(fake_embedder: FakeEmbedder) -> None:
+    _, chunks = chunks_of(TENDER, "2024-03-13_parks-committee_minutes.txt")
+    answer = _ask("Whose quote for repainting the bandstand was accepted?", chunks, fake_embedder)
+    assert not answer.refused
+    assert answer.text.startswith("Harbottle Decorators Ltd"), answer.text  # the firm, not the mover
+    assert has("person", "the tender from Wexford Builders was the lowest")
+    assert not has("person", "the Local Plan was approved")  # capitals alone are no firm

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from assistant.settings import IndexSettings, Settings
-from index import CouncilIndex, LightEmbedder, bundled_model_path, query_embedder
+from index import CouncilIndex, LightEmbedder, bundled_model_path, light_embed, query_embedder
 from index.light_embed import _by_length, _gelu, light_supported
 
 
@@ -68,3 +68,22 @@ def test_batches_hold_texts_of_similar_length() -> None:
 def test_gelu_is_the_exact_erf_form(x: float) -> None:
     exact = 0.5 * x * (1 + math.erf(x / math.sqrt(2)))
     assert float(_gelu(np.array([x], dtype=np.float32))[0]) == pytest.approx(exact, abs=1e-6)
+
+
+def test_recent_texts_are_encoded_once_and_the_oldest_forgotten(monkeypatch: pytest.MonkeyPatch) -> None:
+    embedder = LightEmbedder(IndexSettings())
+    encoded: list[str] = []
+
+    def encode(texts: list[str]) -> list[list[float]]:
+        encoded.extend(texts)
+        return [[float(len(t)), 1.0] for t in texts]
+
+    monkeypatch.setattr(embedder, "_encode", encode)
+    first = embedder.embed(["who seconded it?", "who seconded it?", "the budget"])
+    assert encoded == ["who seconded it?", "the budget"]  # each text once, even twice in one call
+    assert first[0] == first[1] == [16.0, 1.0]
+    first[0][0] = -1.0  # a caller changing its copy changes nothing kept
+    assert embedder.embed(["who seconded it?"]) == [[16.0, 1.0]] and len(encoded) == 2
+    embedder.embed([f"question {n}" for n in range(light_embed._RECENT)])
+    embedder.embed(["who seconded it?"])  # pushed out by newer ones: encoded again
+    assert encoded[-1] == "who seconded it?"

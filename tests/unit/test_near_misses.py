@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from test_answer_kinds import _ask, chunks_of
 
-from assistant.facts import counts_only_time
+from assistant.facts import counts_only_time, speaks_of_another
 from assistant.signals import counts_time, names_other_year, question_years
 
 if TYPE_CHECKING:
@@ -117,3 +117,41 @@ def test_a_question_of_two_parts_is_answered_part_by_part(fake_embedder: FakeEmb
     )
     assert not answer.refused, answer.text
     assert "£1.8 million" in answer.text and "March 2025" in answer.text, answer.text
+
+
+PAY = """FERNLEY TOWN COUNCIL
+
+Minutes of the meeting of the Staffing Panel held on 4 June 2024.
+
+3. Pay Policy Statement 2024/25
+
+The salary of the Town Clerk was £58,200 and the ratio between the highest and the median salary was 1:2.9.
+
+RESOLVED: That the Pay Policy Statement 2024/25 be approved.
+"""
+
+
+def test_another_owners_figure_is_a_near_miss(fake_embedder: FakeEmbedder) -> None:
+    _, chunks = chunks_of(PAY, "2024-06-04_staffing-panel_minutes.txt")
+    asked = _ask("What is the Deputy Town Clerk's salary?", chunks, fake_embedder)
+    assert asked.refused, asked.text  # the Town Clerk's salary names the thing, not the fact
+    held = _ask("What is the Town Clerk's salary?", chunks, fake_embedder)
+    assert not held.refused and "£58,200" in held.text, held.text
+    assert speaks_of_another("What was the Mayor's allowance?", "The Deputy Mayor's allowance was £1,200.")
+    assert not speaks_of_another("What was the Mayor's allowance?", "The allowance of the Mayor was £4,000.")
+    assert speaks_of_another("What was the Mayor's allowance?", "The Chair's allowance was £1,200.")
+    assert speaks_of_another("How big is the council's reserve?", "The parish's reserve is £3,000.")
+    assert not speaks_of_another("How big is the council's reserve?", "The general reserve is £3,000.")
+    assert not speaks_of_another(  # the question asks whose, and a thing's head must match
+        "Whose work is the Trust's social work model based on?",
+        "It was based on the work of Professor Munro.",
+    )
+    assert not speaks_of_another("What was the Trust's social work model?", "The work of Professor Munro.")
+    assert not speaks_of_another(  # a title is no owner and its thing
+        "When did Slough's new Head of Partnerships start?",
+        "The Head of Children's Services started in June.",
+    )
+    # an apostrophe inside a name is no owner: "Children's Services" is what the Trust is called
+    assert not speaks_of_another(
+        "What did Slough Children's Services Trust spend?", "The Trust's spending was £1m."
+    )
