@@ -192,3 +192,12 @@ def speaks_of_another(question: str, sentence: str) -> bool:
         if not theirs & owner or (theirs ^ owner) & modifiers:  # the Deputy Mayor is not the Mayor
             return True
     return False
+
+
+_CLOCK = re.compile(r"\b\d{1,2}[.:]\d{2}\s?(?:am|pm)\b|\b\d{1,2}\s?(?:am|pm)\b|\bnoon\b|\bmidnight\b", re.I)
+_ASKS_CLOCK = re.compile(r"\bwhat time\b", re.I)
+
+
+def tells_the_time(question: str, sentence: str) -> bool:
+    """ "What time ...?" is answered by a time of day ("9.18pm"), not by a date alone."""
+    return not _ASKS_CLOCK.search(question) or bool(_CLOCK.search(sentence))

@@ -25,6 +25,7 @@ from .precedent_chat import precedent_reply
 from .records import Precedent
 from .scoring import awaits_outcome, records_outcome
 from .settings import Settings
+from .signals import asks_meeting_end
 from .sources import SourceView, open_source, source_file, visible_documents
 from .types import AccessLevel, Answer, Citation, Filters
 
@@ -131,6 +132,8 @@ class Assistant:
         if (precedent := precedent_reply(asked, filters, index)) is not None:
             return precedent.model_copy(update={**update, "retrieved": chunks})
         chunks = index.follow_on(chunks, awaits_outcome, records_outcome, access=access)
+        if asks_meeting_end(asked):
+            chunks = index.closing_lines(chunks, access=access)
         keyword = index.keyword(access)
         stored = index.sentence_vectors([c.chunk.id for c in chunks])
         answer = answer_question(

@@ -193,6 +193,17 @@ class QuestionSignals:
 _WHO_DID = re.compile(r"^\s*(?:and\s+)?who\s+(?:(?:was|were|had)\s+)?(?P<attr>[a-z]+ed)\b", re.I)
 
 
+# "When would it have lapsed?", "when was the work completed?": the event whose date is asked (a
+# completion is not a start). Its clause ends at a condition ("... if not confirmed").
+_WHEN = re.compile(r"^\s*(?:and\s+)?(?:by\s+)?when\b(?P<clause>.*?)(?:\b(?:if|unless)\b|$)", re.I)
+_EVENTS = frozenset(
+    tokenize(
+        "approve approved agree agreed decide decided adopt adopted open opened close closed start started "
+        "begin began begun commence commenced finish finished complete completed end ended lapse lapsed "
+        "expire expired sign signed made held launch launched publish published submit submitted refuse "
+        "refused grant granted appoint appointed elect elected resign resigned confirm confirmed"
+    )
+)
 # "Was it carried?", "did the motion pass?": the outcome word is the thing asked for.
 _WAS_IT = re.compile(
     r"^\s*(?:and\s+)?(?:was|were|did|has|had)\b.*?\b(?P<attr>carried|passed|pass|lost|defeated|adopted|"
@@ -203,6 +214,10 @@ _WAS_IT = re.compile(
 
 def asked_for(question: str) -> frozenset[str]:
     """The stemmed words naming what a "what X" question asks for, less words naming a kind of fact."""
+    if asks_meeting_end(question):  # "what time did it finish?": the line saying it closed or ended
+        return frozenset(tokenize("closed ended finished concluded adjourned"))
+    if (when := _WHEN.match(question)) is not None:
+        return frozenset(t for t in tokenize(when.group("clause")) if t in _EVENTS)
     who = _WHO_DID.match(question) or _WAS_IT.search(question)
     if who:
         return frozenset(tokenize(who.group("attr"))) - _QUESTION_WORDS
@@ -342,3 +357,17 @@ def furniture(text: str, q: QuestionSignals) -> float:
     if len(words) < 3 and (q.asks_roll or q.asks_header):
         return 0.0
     return 1.0 if len(words) < 3 else 0.0  # "Thursday 23 May 2024 at 7.00pm"
+
+
+_MEETING_END = re.compile(
+    r"\b(?:what time|when)\b.*\b(?:meeting|session)\b.*"
+    r"\b(?:finish(?:ed)?|end(?:ed)?|close[ds]?|conclude[ds]?|adjourn(?:ed)?)\b"
+    r"|\b(?:finish(?:ing)?|end(?:ing)?|clos(?:e|ing)) time of the (?:meeting|session)\b",
+    re.I,
+)
+
+
+def asks_meeting_end(question: str) -> bool:
+    """ "What time did the meeting finish?": the answer is the minutes' last line, which retrieval
+    seldom ranks (it says little but the time)."""
+    return bool(_MEETING_END.search(question))

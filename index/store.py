@@ -142,6 +142,23 @@ class CouncilIndex:
             old.unlink(missing_ok=True)
         self._keyword.clear()
 
+    def closing_lines(
+        self, retrieved: Sequence[ScoredChunk], access: AccessLevel = "public"
+    ) -> list[ScoredChunk]:
+        """The retrieved chunks, then the last passage of each set of minutes among them (where the
+        minutes say when the meeting closed), with the similarity of that document's best chunk."""
+        have = {s.chunk.id for s in retrieved}
+        best: dict[str, ScoredChunk] = {}
+        for scored in retrieved:
+            if scored.chunk.citation.doc_type == "minutes":
+                best.setdefault(scored.chunk.citation.doc_id, scored)
+        extra: list[ScoredChunk] = []
+        for doc_id, scored in best.items():
+            seen = [c for c in self.vectors.document_chunks(doc_id) if may_see(access, c.citation.access)]
+            if seen and seen[-1].id not in have:
+                extra.append(ScoredChunk(chunk=seen[-1], score=0.0, similarity=scored.similarity))
+        return [*retrieved, *extra]
+
     def follow_on(
         self,
         retrieved: Sequence[ScoredChunk],

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 from assistant.answer import answer_question
 from assistant.facts import has
 from assistant.settings import AnswerSettings, IngestSettings
-from assistant.signals import analyse, question_years, text_years
+from assistant.signals import analyse, asked_for, question_years, text_years
+from assistant.text import tokenize
 from assistant.types import Answer, Chunk, RawDocument, ScoredChunk
 from ingest import chunk_meeting, file_digest, parse_meeting
 
@@ -369,3 +370,37 @@ def test_a_firm_answers_who_as_a_person_would(fake_embedder: FakeEmbedder) -> No
     assert answer.text.startswith("Harbottle Decorators Ltd"), answer.text  # the firm, not the mover
     assert has("person", "the tender from Wexford Builders was the lowest")
     assert not has("person", "the Local Plan was approved")  # capitals alone are no firm
+
+
+def test_what_time_wants_a_time_of_day_not_a_date() -> None:
+    from assistant.facts import tells_the_time
+
+    assert tells_the_time("What time did the meeting finish?", "The meeting closed at 9.18pm.")
+    assert not tells_the_time(
+        "What time did the meeting finish?", "Minutes of the meeting held on 23 February 2023."
+    )
+    assert tells_the_time("When was the meeting?", "Minutes of the meeting held on 23 February 2023.")
+    assert tells_the_time("At what time did it open?", "The meeting opened at noon.")
+
+
+WORKS = """WENBURY BOROUGH COUNCIL
+
+Minutes of the meeting of the Cabinet held on 12 March 2024.
+
+5. Eastfield Pool Refurbishment
+
+Work on the refurbishment of Eastfield Pool started on 8 January 2024, on time and on budget.
+
+The contractor expects the work to be completed by 30 September 2024, when the pool will reopen.
+
+RESOLVED: That the progress report be noted.
+"""
+
+
+def test_when_asks_the_date_of_the_event_it_names(fake_embedder: FakeEmbedder) -> None:
+    assert asked_for("When would the order have lapsed if not confirmed?") == frozenset(tokenize("lapsed"))
+    _, chunks = chunks_of(WORKS, "2024-03-12_cabinet_minutes.txt")
+    done = _ask("When will the Eastfield Pool refurbishment be completed?", chunks, fake_embedder)
+    assert done.text.startswith("30 September 2024"), done.text  # completion is not the start
+    begun = _ask("When did the Eastfield Pool refurbishment work start?", chunks, fake_embedder)
+    assert begun.text.startswith("8 January 2024"), begun.text

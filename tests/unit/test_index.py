@@ -263,12 +263,20 @@ def test_build_where() -> None:
     }
 
 
+def _untied(found: list[tuple[str, float]]) -> tuple[list[float], list[tuple[str, float]]]:
+    """The similarities in order, and the chunks above the last one's similarity (which chunks
+    share that similarity at the cut, or in what order tied chunks come, is Chroma's to choose)."""
+    last = found[-1][1] if found else 0.0
+    return [sim for _, sim in found], [(cid, sim) for cid, sim in found if sim > last]
+
+
 def test_dense_search_by_the_keyword_index_ids_equals_chromas_where(
-    settings: Settings, fake_embedder: FakeEmbedder
+    settings: Settings, fake_embedder: FakeEmbedder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Retrieval restricts the dense search by the ids the keyword index passes, not by Chroma's
-    (slow) `where`: for every caller and filter the nearest chunks are the same, in the same order."""
-    from index.retrieve import _dense_ids
+    """Retrieval restricts the dense search to the chunks the keyword index passes (by id, or by
+    searching everything and dropping the rest when most pass), not by Chroma's (slow) `where`:
+    for every caller and filter the nearest chunks are the same, in the same order."""
+    from index import retrieve
 
     report = assistant.ingest_paths([assistant.SAMPLE_COUNCIL], settings, embedder=fake_embedder)
     assert report.ok and report.restricted  # the sample council holds exempt items
@@ -290,14 +298,18 @@ def test_dense_search_by_the_keyword_index_ids_equals_chromas_where(
     for filters in cases:
         keyword = index.keyword(filters.access)
         bodies = bodies_of.get(filters.body or "")
-        ids = _dense_ids(keyword, filters, bodies, index.vectors)
+        passing = keyword.passing(filters, bodies)
         if filters == Filters(access="restricted"):
-            assert ids is None  # nothing to filter: the plain search
+            assert len(passing) == index.vectors.count()  # nothing to filter: the plain search
         for question in ("Mill Lane cycle lane cost", "tree preservation order", "library closure"):
             vector = fake_embedder.embed([question])[0]
-            by_where = index.vectors.query(vector, 12, build_where(filters, bodies))
-            by_ids = index.vectors.query(vector, 12, ids=ids)
-            assert [(c.id, round(s, 6)) for c, s in by_ids] == [(c.id, round(s, 6)) for c, s in by_where]
+            by_where = [
+                (c.id, round(s, 6)) for c, s in index.vectors.query(vector, 12, build_where(filters, bodies))
+            ]
+            for share in (0.0, 0.5, 1.01):  # dropping the rest, as chosen, and by id only
+                monkeypatch.setattr(retrieve, "_POST_FILTER_SHARE", share)
+                found = [(c.id, round(s, 6)) for c, s in retrieve._dense(vector, 12, passing, index.vectors)]
+                assert _untied(found) == _untied(by_where), (filters, share)
             compared += len(by_where)
     assert compared > 150
 
@@ -408,3 +420,46 @@ def test_follow_on_brings_the_paragraph_that_closes_a_motion(
     assert extended[1].similarity == motion[0].similarity
     # nothing is added for a chunk that opens nothing, or when the closing paragraph is already there
     assert index.follow_on(extended, awaits_outcome, records_outcome) == extended
+
+
+def test_closing_lines_bring_the_last_passage_of_each_set_of_minutes(
+    tiny_index: tuple[Settings, FakeEmbedder], tmp_path: Path
+) -> None:
+    settings, embedder = tiny_index
+    folder = tmp_path / "closing"
+    folder.mkdir()
+    (folder / "2023-02-23_full-council_minutes.txt").write_text(
+        MOTION + "\nThe meeting closed at 9.18pm.\n", encoding="utf-8"
+    )
+    assert assistant.ingest_paths([folder], settings, embedder=embedder).ok
+    index = CouncilIndex(settings, embedder)
+    found = [s for s in index.retrieve("Eastfield pool amendment Whitlock", Filters(), 20)]
+    top = [s for s in found if s.chunk.text.startswith("Amendment:")]
+    assert top and "9.18pm" not in top[0].chunk.text
+    extended = index.closing_lines(top)
+    assert len(extended) == 2 and "closed at 9.18pm" in extended[1].chunk.text
+    assert extended[1].similarity == top[0].similarity
+    assert index.closing_lines(extended) == extended  # already there: nothing added
+
+
+def test_a_question_on_when_a_meeting_finished_is_answered_from_its_closing_line(
+    tiny_index: tuple[Settings, FakeEmbedder], tmp_path: Path
+) -> None:
+    from assistant.signals import asks_meeting_end
+
+    settings, embedder = tiny_index
+    folder = tmp_path / "closing"
+    folder.mkdir()
+    (folder / "2023-02-23_full-council_minutes.txt").write_text(
+        MOTION + "\nThe meeting closed at 9.18pm.\n", encoding="utf-8"
+    )
+    assert assistant.ingest_paths([folder], settings, embedder=embedder).ok
+    answer = assistant.ask(
+        "What time did the Full Council meeting of 23 February 2023 finish?",
+        settings=settings,
+        embedder=embedder,
+    )
+    assert not answer.refused and answer.text.startswith("9.18pm"), answer.text
+    assert asks_meeting_end("When did the meeting close?")
+    assert asks_meeting_end("What was the finishing time of the meeting?")
+    assert not asks_meeting_end("When did the library close?")  # a library's closing is no meeting's
