@@ -9,12 +9,13 @@ Each question is first asked alone, one after another: its answer is the referen
 client count, that many clients start at once, each its own gradio_client `Client` (its own
 session, renewed before each question so that none is read as a follow-up of the one before),
 and between them they ask `max(clients, asks)` questions from the Limerick sets
-(bench/limerick_questions.jsonl, then limerick_new_questions.jsonl, cycled), each client its share
-in turn; no question starts after `--deadline` seconds of a level. Per client count: answers/s
-(answered / wall time of the level), p50 / p95 / max latency of the page's `/ask` call (sending
-the question to receiving the answer; the client's connection set-up is not counted), errors, and
-answers that are empty or differ from the same question asked alone. The machine's load average
-is recorded beside each. Exit status 1 on an error or a differing answer. SEE: issue 13 (item 6).
+(bench/limerick_questions.jsonl and limerick_new_questions.jsonl, one from each in turn, cycled),
+each client its share in turn; no question starts after `--deadline` seconds of a level. Per
+client count: answers/s (answered / wall time of the level), p50 / p95 / max latency of the page's
+`/ask` call (sending the question to receiving the answer; the client's connection set-up is not
+counted), errors, and answers that are empty or differ from the same question asked alone. The
+machine's load average is recorded beside each. Exit status 1 on an error or a differing answer.
+SEE: issue 13 (item 6).
 """
 
 from __future__ import annotations
@@ -62,13 +63,18 @@ class Level:
 
 
 def load_questions(files: Sequence[Path] = QUESTION_FILES) -> list[str]:
-    """The questions of the Limerick sets, in file order."""
-    out: list[str] = []
-    for path in files:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                out.append(str(json.loads(line)["question"]))
-    return out
+    """The questions of the Limerick sets, taken from each file in turn (so the first N draw on
+    both sets), each once."""
+    sets = [
+        [
+            str(json.loads(line)["question"])
+            for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip()
+        ]
+        for path in files
+    ]
+    turns = (s[i] for i in range(max(map(len, sets), default=0)) for s in sets if i < len(s))
+    return list(dict.fromkeys(turns))
 
 
 def ask_on(client: Any, question: str) -> Asked:

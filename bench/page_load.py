@@ -6,6 +6,10 @@ once, each from its own client (its own session), and checks every concurrent an
 what the question expects and equals the one given alone. Reports p50/p95 latency and errors.
 
     python -m bench.page_load [--clients 20] [--concurrency 4] [--json bench/results/page_load.json]
+
+This is the page's correctness under load on the sample council (every answer checked against its
+expected phrases); `bench/load.py ARCHIVE` measures throughput and latency at 10 and 50 clients on
+a real archive with the same helpers.
 """
 
 from __future__ import annotations

@@ -171,6 +171,7 @@ def test_load_counts_what_differs_from_the_answer_alone() -> None:
 
     questions = load_questions()
     assert len(questions) == 116 and len(set(questions)) == 116  # both Limerick sets, each once
+    assert questions[0].startswith("At the Adare-Rathkeale") and "Pallasgreen" in questions[1]  # in turn
     alone = {q: Asked(q, f"answer to {q}", 0.5) for q in ("a", "b", "c", "d")}
     level = Level(
         clients=4,
