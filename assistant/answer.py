@@ -19,7 +19,7 @@ from datetime import date
 from index import Embedder, SentenceVectors
 
 from .compose import compose
-from .facts import answer_spans, counts_only_time, has, speaks_of_another, tells_the_time
+from .facts import answer_spans, counts_only_time, has, speaks_of_another, states
 from .scoring import Candidate, Part, candidates_of, outcome_after, rank_for
 from .settings import AnswerSettings
 from .signals import QuestionSignals, analyse, asked_for, asked_kinds, counts_time, mentions_period, wanted
@@ -155,9 +155,7 @@ def _in_range(cand: Candidate, q: QuestionSignals) -> bool:
 def _holds(kind: str, quote: str, part: Part) -> bool:
     """Does the sentence state the kind of fact asked? "How many people used it?" is not answered
     by "open 46 hours a week": a length of time counts only when time is what is counted."""
-    if not has(kind, quote):
-        return False
-    if kind == "date" and not tells_the_time(part.text, quote):
+    if not states(kind, part.text, quote):
         return False
     return kind != "count" or counts_time(part.text) or not counts_only_time(quote)
 

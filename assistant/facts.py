@@ -8,8 +8,9 @@ question asks for is read in `signals`.
 from __future__ import annotations
 
 import re
+from functools import cache
 
-from .text import MONTH_NAMES, OUTCOME_WORDS
+from .text import MONTH_NAMES, OUTCOME_WORDS, tokenize
 
 _MONTHS = MONTH_NAMES
 
@@ -160,8 +161,15 @@ def _spans_of(kinds: tuple[str, ...], text: str) -> list[tuple[int, int]]:
 
 # "the Director of Finance's salary", "the council's own carbon emissions": what is asked, and whose
 _QUESTION_OWNER = re.compile(r"((?:[\w-]+ ){0,3}[\w-]+)['’]s (?:own )?([\w-]+(?: [\w-]+){0,2})")
+
+
 # "the centre's carbon emissions", "the salary of the Chief Executive": a thing and the owner it has
-_ROLE_MODIFIERS = "deputy vice assistant acting interim former"
+@cache
+def _role_modifiers() -> frozenset[str]:
+    """Stemmed words that make a role another's: the Deputy Mayor is not the Mayor."""
+    return frozenset(tokenize("deputy vice assistant acting interim former"))
+
+
 _OWNED = re.compile(r"([\w-]+(?: [\w-]+){0,2})['’]s ([\w-]+(?: [\w-]+){0,2})")
 _OWNED_OF = re.compile(
     r"\b([\w-]+) of (?:the |its |their )?((?-i:[A-Z][\w-]*)(?: (?:of )?(?-i:[A-Z][\w-]*)){0,3})"
@@ -173,8 +181,6 @@ def speaks_of_another(question: str, sentence: str) -> bool:
     the Director of Finance's salary?", "The salary of the Chief Executive was £128,500" names the
     thing, not the fact: a near miss. The sentence must name the thing with an owner of its own
     that shares no word with the question's, or differs from it by a word such as "Deputy"."""
-    from .text import tokenize
-
     asked = next((m for m in _QUESTION_OWNER.finditer(question) if not m.group(2)[0].isupper()), None)
     if asked is None:  # "Slough Children's Services Trust", "Head of Finance": names, not owners
         return False
@@ -184,12 +190,11 @@ def speaks_of_another(question: str, sentence: str) -> bool:
     thing = frozenset(words[-1:])  # the head: "model" of "social work model"
     pairs = [(m.group(1), m.group(2)) for m in _OWNED.finditer(sentence) if not m.group(2)[0].isupper()]
     pairs += [(m.group(2), m.group(1)) for m in _OWNED_OF.finditer(sentence) if m.group(1)[0].islower()]
-    modifiers = frozenset(tokenize(_ROLE_MODIFIERS))
     for whose, what in pairs:
         theirs, named = frozenset(tokenize(whose)), frozenset(tokenize(what))
         if not (named & thing and theirs):
             continue
-        if not theirs & owner or (theirs ^ owner) & modifiers:  # the Deputy Mayor is not the Mayor
+        if not theirs & owner or (theirs ^ owner) & _role_modifiers():  # the Deputy Mayor is not the Mayor
             return True
     return False
 
@@ -201,3 +206,8 @@ _ASKS_CLOCK = re.compile(r"\bwhat time\b", re.I)
 def tells_the_time(question: str, sentence: str) -> bool:
     """ "What time ...?" is answered by a time of day ("9.18pm"), not by a date alone."""
     return not _ASKS_CLOCK.search(question) or bool(_CLOCK.search(sentence))
+
+
+def states(kind: str, question: str, sentence: str) -> bool:
+    """Does the sentence state the kind of fact the question asks ("what time" needs a time of day)?"""
+    return has(kind, sentence) and (kind != "date" or tells_the_time(question, sentence))

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from index import Embedder, SentenceVectors
 
-from .facts import has, tells_the_time
+from .facts import has, states
 from .query import find_body
 from .signals import QuestionSignals, furniture, mentions_period, names_other_year
 from .text import APPLICATION_NUMBER, cosine, gives_orders, holds, sentence_spans, tokenize
@@ -127,11 +127,7 @@ class Candidate:
         passage = coverage(part.terms, self.passage_tokens | self.meeting_tokens)
         # the kinds asked outright count fully; topic cues ("rents" hints at a sum) count less
         cues = [k for k in part.wants if k not in part.asks]
-        held = [
-            k
-            for k in part.asks
-            if has(k, self.quote) and (k != "date" or tells_the_time(part.text, self.quote))
-        ]
+        held = [k for k in part.asks if states(k, part.text, self.quote)]
         typed = len(held) / len(part.asks) if part.asks else 0.0
         typed += W_CUE * (sum(1 for k in cues if has(k, self.quote)) / len(cues) if cues else 0.0)
         named = float(bool(part.asked_for & self.quote_tokens))  # the very word asked: "responses"

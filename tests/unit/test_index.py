@@ -422,9 +422,11 @@ def test_follow_on_brings_the_paragraph_that_closes_a_motion(
     assert index.follow_on(extended, awaits_outcome, records_outcome) == extended
 
 
-def test_closing_lines_bring_the_last_passage_of_each_set_of_minutes(
+@pytest.fixture
+def closing_minutes(
     tiny_index: tuple[Settings, FakeEmbedder], tmp_path: Path
-) -> None:
+) -> tuple[Settings, FakeEmbedder]:
+    """The tiny corpus, and minutes whose last line says when the meeting closed."""
     settings, embedder = tiny_index
     folder = tmp_path / "closing"
     folder.mkdir()
@@ -432,6 +434,13 @@ def test_closing_lines_bring_the_last_passage_of_each_set_of_minutes(
         MOTION + "\nThe meeting closed at 9.18pm.\n", encoding="utf-8"
     )
     assert assistant.ingest_paths([folder], settings, embedder=embedder).ok
+    return settings, embedder
+
+
+def test_closing_lines_bring_the_last_passage_of_each_set_of_minutes(
+    closing_minutes: tuple[Settings, FakeEmbedder],
+) -> None:
+    settings, embedder = closing_minutes
     index = CouncilIndex(settings, embedder)
     found = [s for s in index.retrieve("Eastfield pool amendment Whitlock", Filters(), 20)]
     top = [s for s in found if s.chunk.text.startswith("Amendment:")]
@@ -443,17 +452,11 @@ def test_closing_lines_bring_the_last_passage_of_each_set_of_minutes(
 
 
 def test_a_question_on_when_a_meeting_finished_is_answered_from_its_closing_line(
-    tiny_index: tuple[Settings, FakeEmbedder], tmp_path: Path
+    closing_minutes: tuple[Settings, FakeEmbedder],
 ) -> None:
     from assistant.signals import asks_meeting_end
 
-    settings, embedder = tiny_index
-    folder = tmp_path / "closing"
-    folder.mkdir()
-    (folder / "2023-02-23_full-council_minutes.txt").write_text(
-        MOTION + "\nThe meeting closed at 9.18pm.\n", encoding="utf-8"
-    )
-    assert assistant.ingest_paths([folder], settings, embedder=embedder).ok
+    settings, embedder = closing_minutes
     answer = assistant.ask(
         "What time did the Full Council meeting of 23 February 2023 finish?",
         settings=settings,
