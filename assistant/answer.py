@@ -15,14 +15,25 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
+from functools import lru_cache
 
 from index import Embedder, SentenceVectors
 
+from .answer_lists import history, recommendations, recommends
 from .compose import compose
-from .facts import answer_spans, counts_only_time, has, speaks_of_another, states
+from .facts import answer_spans, counts_only_time, has, proper_names, speaks_of_another, states
 from .scoring import Candidate, Part, candidates_of, outcome_after, rank_for
 from .settings import AnswerSettings
-from .signals import QuestionSignals, analyse, asked_for, asked_kinds, counts_time, mentions_period, wanted
+from .signals import (
+    QuestionSignals,
+    analyse,
+    asked_for,
+    asked_kinds,
+    asks_whether,
+    counts_time,
+    mentions_period,
+    wanted,
+)
 from .text import cosine, gives_orders, holds, sentence_spans, tokenize
 from .types import Answer, AnswerSentence, ScoredChunk
 
@@ -74,8 +85,14 @@ def answer_question(
     ]
     if not pool:
         return refuse()
+    names = proper_names(question, [*bodies, *(c.chunk.citation.council or "" for c in chunks)])
     main = Part(
-        text=question, wants=q.wants, terms=_weighted(q.tokens, weigh), asked_for=q.asked_for, asks=q.asks
+        text=question,
+        wants=q.wants,
+        terms=_weighted(q.tokens, weigh),
+        asked_for=q.asked_for,
+        asks=q.asks,
+        names=names,
     )
     ranked = rank_for(main, q, pool)
     top = ranked[0].score - settings.answer_margin
@@ -85,11 +102,11 @@ def answer_question(
     if not answering and (q.history or not q.parts):  # several parts: answered, or not, part by part
         return refuse()
     if q.history:
-        chosen = _history(ranked, settings)
+        chosen = history(ranked, settings, lambda c: _answers(c, main, settings))
     elif q.parts:
-        chosen, missing = _by_part(q, pool, weigh, settings, embedder)
-        if missing and not chosen:
-            return refuse()
+        chosen, missing = _by_part(q, pool, weigh, settings, embedder, names)
+        if missing and (not chosen or (missing[0] == q.parts[0] and asks_whether(q.parts[0]))):
+            return refuse()  # "did they appeal, and what was the result?": no appeal, no result
         return done(compose(question, q, chosen, retrieved, missing))
     else:
         # "who seconded it?": a sentence naming the role asked for beats one that names only a person
@@ -97,6 +114,10 @@ def answer_question(
         naming = [c for c in near if any(holds(t, c.quote_tokens) for t in main.asked_for)]
         best = replace(naming[0] if naming and not _names(answering[0], main) else answering[0])
         chosen = [(main, best), *_close_seconds(ranked, best, main, settings, q.order is not None)]
+        listed = next((c for c in ranked if recommends(c) and _answers(c, main, settings)), None)
+        if q.asks_report and q.asks_recommend and listed is not None:
+            # "what did the report recommend?": its recommendations section, whatever else ranks higher
+            chosen = [(main, c) for c in recommendations(listed, pool, settings)]
         chosen = _with_outcomes(chosen, pool)
         other = None if q.order else _disagreeing(ranked, best, main, settings)
         if other is not None:
@@ -166,6 +187,8 @@ def _answers(cand: Candidate, part: Part, settings: AnswerSettings) -> bool:
         return False
     if settings.needs_period and cand.off_period:
         return False  # "... for 2026/27": another year's figure is a near miss
+    if part.names and 2 * len([n for n in part.names if holds(n, _named_by(cand))]) < len(part.names):
+        return False  # "a second phase along Station Road": a passage that names neither is another matter
     if speaks_of_another(part.text, cand.quote):
         return False  # "the Director of Finance's salary": the Chief Executive's is a near miss
     concrete = list(part.asks)
@@ -184,8 +207,25 @@ def _answers(cand: Candidate, part: Part, settings: AnswerSettings) -> bool:
     return True
 
 
+def _named_by(cand: Candidate) -> frozenset[str]:
+    """The words a candidate's passage, meeting and document title name things by, and those of the
+    motion whose outcome it states."""
+    title = _title_words(cand.chunk.citation.title or "")
+    return cand.passage_tokens | cand.meeting_tokens | cand.tokens | title
+
+
+@lru_cache(maxsize=1024)
+def _title_words(title: str) -> frozenset[str]:
+    return frozenset(tokenize(title))
+
+
 def _by_part(
-    q: QuestionSignals, pool: list[Candidate], weigh: Rarity, settings: AnswerSettings, embedder: Embedder
+    q: QuestionSignals,
+    pool: list[Candidate],
+    weigh: Rarity,
+    settings: AnswerSettings,
+    embedder: Embedder,
+    names: frozenset[str] = frozenset(),
 ) -> tuple[list[tuple[Part, Candidate]], list[str]]:
     """The best sentence for each part of a multi-part question, and the parts nothing answers.
 
@@ -206,6 +246,7 @@ def _by_part(
             asked_for=asked_for(text),
             asks=asked_kinds(text),
             vector=vector,
+            names=names & own,
         )
         ranked = rank_for(part, q, pool)
         top = ranked[0].score - settings.answer_margin
@@ -301,13 +342,23 @@ def _close_seconds(
             break
         if any(len(cand.tokens & t.tokens) / max(1, len(cand.tokens | t.tokens)) > 0.5 for t in taken):
             continue
-        if not _answers(cand, part, settings):
+        if not _answers(cand, part, settings) or not _adds(cand, taken, part):
             continue
         if one_meeting and _meeting_day(cand) != _meeting_day(best):
             continue  # "in the end", "first": another meeting's word is not that one
         out.append((part, replace(cand)))
         taken.append(cand)
     return out
+
+
+def _adds(cand: Candidate, taken: list[Candidate], part: Part) -> bool:
+    """Does the sentence give what the sentences taken lack: a kind of fact the question wants, or
+    words of its subject? A second sentence that only says the same again makes the answer long."""
+    kinds = part.asks or part.wants
+    if any(has(k, cand.quote) and not any(has(k, t.quote) for t in taken) for k in kinds):
+        return True
+    held = frozenset().union(*(t.quote_tokens for t in taken))
+    return any(not holds(t, held) and holds(t, cand.quote_tokens) for t in part.terms)
 
 
 def _disagreeing(
@@ -353,25 +404,6 @@ def flagged_records(chunks: Sequence[ScoredChunk]) -> list[AnswerSentence]:
                     AnswerSentence(text=" ".join(quote.split()), quote=quote, citation=chunk.cite(start, end))
                 )
     return out
-
-
-def _history(ranked: list[Candidate], settings: AnswerSettings) -> list[tuple[Part, Candidate]]:
-    """One sentence per meeting, from the best few, in meeting order."""
-    best = ranked[0].score
-    picked: list[Candidate] = []
-    meetings: set[object] = set()
-    for cand in ranked:
-        if len(picked) >= settings.max_sentences or cand.score < best - settings.sentence_margin * 2:
-            break
-        c = cand.chunk.citation
-        key = (c.body, c.meeting_date, c.doc_id)
-        if key in meetings:
-            continue
-        meetings.add(key)
-        picked.append(replace(cand))
-    picked.sort(key=lambda c: (c.chunk.citation.meeting_date is None, c.chunk.citation.meeting_date or 0))
-    part = Part(text="", wants=(), terms={}, asked_for=frozenset())
-    return [(part, c) for c in picked]
 
 
 def _speaks_of_period(scored: ScoredChunk, q: QuestionSignals) -> bool:

@@ -8,6 +8,7 @@ question asks for is read in `signals`.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import cache
 
 from .text import MONTH_NAMES, OUTCOME_WORDS, tokenize
@@ -96,7 +97,8 @@ _SPAN = {
     ),
     "decision": re.compile(
         r"\b(?:be |was |were |been )?(?:APPROVED|REFUSED|CARRIED|LOST|DEFERRED|AGREED|approved|refused|"
-        r"carried|lost|deferred|agreed|confirmed|rescinded|withdrawn|granted|noted)\b"
+        r"carried|lost|deferred|agreed|confirmed|rescinded|withdrawn|granted|noted|dismissed|upheld|"
+        r"overturned|quashed|adopted|endorsed)\b"
         r"(?: (?:without|with|subject to) [\w ]{3,40}?(?=[,;.]|$))?"
     ),
 }
@@ -176,6 +178,10 @@ _OWNED_OF = re.compile(
 )
 
 
+# The council and the bodies it acts through, as stems: one owner, whichever of them is named.
+_COUNCIL_BODY = frozenset(tokenize("council councils committee cabinet panel board authority"))
+
+
 def speaks_of_another(question: str, sentence: str) -> bool:
     """Does the sentence give the thing the question asks about as another owner's? Asked "What is
     the Director of Finance's salary?", "The salary of the Chief Executive was £128,500" names the
@@ -194,6 +200,8 @@ def speaks_of_another(question: str, sentence: str) -> bool:
         theirs, named = frozenset(tokenize(whose)), frozenset(tokenize(what))
         if not (named & thing and theirs):
             continue
+        if theirs & _COUNCIL_BODY and owner & _COUNCIL_BODY:
+            continue  # "the Committee's refusal" is the council's: its bodies speak for it
         if not theirs & owner or (theirs ^ owner) & _role_modifiers():  # the Deputy Mayor is not the Mayor
             return True
     return False
@@ -210,4 +218,38 @@ def tells_the_time(question: str, sentence: str) -> bool:
 
 def states(kind: str, question: str, sentence: str) -> bool:
     """Does the sentence state the kind of fact the question asks ("what time" needs a time of day)?"""
+    if kind in ("money", "count"):
+        sentence = _without_figures_of(question, sentence)
     return has(kind, sentence) and (kind != "date" or tells_the_time(question, sentence))
+
+
+def _without_figures_of(question: str, sentence: str) -> str:
+    """The sentence less the figures the question itself gives: asked "what share of tenants get the
+    50% concession?", the "50%" it names is not the answer."""
+    for kind in ("money", "count"):
+        for match in _SPAN[kind].finditer(question):
+            piece = match.group(0).strip(" ,;:")
+            if any(ch.isdigit() for ch in piece):
+                sentence = re.sub(rf"(?<![\d.,]){re.escape(piece)}(?![\d])", " ", sentence)
+    return sentence
+
+
+# Capitalised words that name no particular thing: titles, days, months, the first-person "I".
+_NOT_NAMES = re.compile(
+    rf"^(?:{MONTH_NAMES}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Councillors?|Cllrs?"
+    r"|Mr|Mrs|Ms|Miss|Dr|Mayor|Deputy|Chair|Vice|Leader|I|Council|Borough|County|District|Town|City"
+    r"|Parish|Members?|Officers?|Part|Item|Report|Minutes)$"
+)
+_NAME_WORD = re.compile(r"(?<=[\w,;:()'’\"] )[A-Z][a-z][\w'’-]*")
+
+
+def proper_names(question: str, known: Sequence[str] = ()) -> frozenset[str]:
+    """The stems of the names a question gives a thing by ("Station Road", "Wenbury Dairy"): its
+    capitalised words after the first, less titles, months and the names of the bodies in `known`.
+
+    An answer whose passage names none of these is about something else: a near miss."""
+    body_words = frozenset(tokenize(" ".join(known)))
+    words = [m.group(0) for m in _NAME_WORD.finditer(question.strip())]
+    bare = [re.sub(r"['’]s$", "", w) for w in words]
+    names = frozenset(tokenize(" ".join(w for w in bare if not _NOT_NAMES.match(w))))
+    return names - body_words

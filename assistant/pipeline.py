@@ -27,7 +27,7 @@ from .precedent_chat import precedent_reply
 from .records import Precedent
 from .scoring import awaits_outcome, records_outcome
 from .settings import Settings
-from .signals import asks_meeting_end
+from .signals import asks_meeting_end, asks_report_recommendation, recommendations_heading
 from .sources import SourceView, open_source, source_file, visible_documents
 from .types import AccessLevel, Answer, Citation, Filters
 
@@ -136,6 +136,8 @@ class Assistant:
         chunks = index.follow_on(chunks, awaits_outcome, records_outcome, access=access)
         if asks_meeting_end(asked):
             chunks = index.closing_lines(chunks, access=access)
+        if asks_report_recommendation(asked):
+            chunks = index.report_sections(chunks, recommendations_heading, access=access)
         keyword = index.keyword(access)
         stored = index.sentence_vectors([c.chunk.id for c in chunks])
         answer = answer_question(

@@ -123,6 +123,15 @@ class AnswerSettings(BaseModel):
     max_sentences: int = Field(
         2, ge=1, le=50, description="Most sentences in an extractive answer (one part, not a history)"
     )
+    max_history: int = Field(
+        5,
+        ge=1,
+        le=50,
+        description="Most meetings quoted, one sentence each, when a question asks for a history",
+    )
+    max_recommendations: int = Field(
+        3, ge=1, le=50, description="Most of a report's recommendations quoted when asked what it recommended"
+    )
     min_similarity: float = Field(
         0.30,
         ge=-1,

@@ -60,7 +60,8 @@ _ASKS = {
     ),
     "money": re.compile(
         r"\bhow much\b|\bwhat (?:was|is|were|are|will be)? ?(?:the )?(?:\w+ )?"
-        r"(?:cost|price|fee|charge|sum|value|balance)s?\b|\bwhat (?:\w+ ){1,4}to cost\b",
+        r"(?:cost|price|fee|charge|sum|value|balance|budget|saving|grant|salary|rent|shortfall|overspend)s?\b"
+        r"|\bwhat (?:\w+ ){1,4}to cost\b|\bwhat (?:did|does|do|will|would) (?:[\w'’-]+ ){1,5}cost\b",
         re.I,
     ),
     "date": re.compile(
@@ -204,6 +205,12 @@ _EVENTS = frozenset(
         "refused grant granted appoint appointed elect elected resign resigned confirm confirmed"
     )
 )
+# "Did the developer appeal ...?", "has the library reopened?": whether the event happened is asked,
+# so an answer must speak of that event (its verb is the first event word of the clause).
+_DID = re.compile(r"^\s*(?:and\s+)?(?:did|has|have|had)\s+(?P<clause>[^,?;]*)", re.I)
+_HAPPENINGS = _EVENTS | frozenset(
+    tokenize("appeal appealed object objected challenge challenged shut reopen reopened sell sold demolish")
+)
 # "Was it carried?", "did the motion pass?": the outcome word is the thing asked for.
 _WAS_IT = re.compile(
     r"^\s*(?:and\s+)?(?:was|were|did|has|had)\b.*?\b(?P<attr>carried|passed|pass|lost|defeated|adopted|"
@@ -221,6 +228,10 @@ def asked_for(question: str) -> frozenset[str]:
     who = _WHO_DID.match(question) or _WAS_IT.search(question)
     if who:
         return frozenset(tokenize(who.group("attr"))) - _QUESTION_WORDS
+    if (did := _DID.match(question)) is not None:
+        event = next((t for t in tokenize(did.group("clause")) if t in _HAPPENINGS), None)
+        if event is not None:
+            return frozenset({event})
     attr = ""
     m = _POSSESSIVE.search(question) or _ASKED_FOR.match(question)
     if m:
@@ -371,3 +382,20 @@ def asks_meeting_end(question: str) -> bool:
     """ "What time did the meeting finish?": the answer is the minutes' last line, which retrieval
     seldom ranks (it says little but the time)."""
     return bool(_MEETING_END.search(question))
+
+
+def asks_report_recommendation(question: str) -> bool:
+    """ "What did the report recommend?": answered from the report's recommendations section."""
+    return bool(_ASKS_REPORT.search(question) and _ASKS_RECOMMEND.search(question))
+
+
+def recommendations_heading(heading: str) -> bool:
+    """A report section that holds its recommendations ("2. Recommendations")."""
+    return bool(_ASKS_RECOMMEND.search(heading))
+
+
+def asks_whether(question: str) -> bool:
+    """ "Did the developer appeal ...?": asks whether an event happened; a question's later parts
+    ("and what was the result?") presume it did."""
+    match = _DID.match(question)
+    return match is not None and any(t in _HAPPENINGS for t in tokenize(match.group("clause")))

@@ -45,6 +45,7 @@ OUTCOME_WORDS = (
     "RESOLVED", "resolved", "APPROVED", "approved", "AGREED", "agreed", "REFUSED", "refused",
     "DEFERRED", "deferred", "CARRIED", "carried", "LOST", "rejected", "decided", "confirmed",
     "rescinded", "withdrawn", "granted", "noted", "recommended",
+    "dismissed", "upheld", "overturned", "quashed", "adopted", "endorsed",
 )  # fmt: skip
 
 

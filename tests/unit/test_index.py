@@ -466,3 +466,51 @@ def test_a_question_on_when_a_meeting_finished_is_answered_from_its_closing_line
     assert asks_meeting_end("When did the meeting close?")
     assert asks_meeting_end("What was the finishing time of the meeting?")
     assert not asks_meeting_end("When did the library close?")  # a library's closing is no meeting's
+
+
+OFFICER_REPORT = """WENBURY BOROUGH COUNCIL
+
+REPORT TO: Cabinet
+
+SUBJECT: Future of Eastfield Pool
+
+1. Purpose of Report
+
+1.1 To seek a decision on the future of Eastfield Pool after the consultation.
+
+2. Recommendations
+
+2.1 That Cabinet notes the consultation responses.
+
+2.2 That Cabinet approves Option C, the refurbishment of Eastfield Pool at a cost of £2.2 million.
+
+3. Background
+
+3.1 Eastfield Pool opened in 1974 and its plant is near the end of its life.
+"""
+
+
+def test_report_sections_bring_each_retrieved_reports_recommendations(
+    tiny_index: tuple[Settings, FakeEmbedder], tmp_path: Path
+) -> None:
+    from assistant.signals import asks_report_recommendation, recommendations_heading
+
+    settings, embedder = tiny_index
+    folder = tmp_path / "report"
+    folder.mkdir()
+    (folder / "2024-03-07_cabinet_report-eastfield-pool.txt").write_text(OFFICER_REPORT, encoding="utf-8")
+    assert assistant.ingest_paths([folder], settings, embedder=embedder).ok
+    index = CouncilIndex(settings, embedder)
+    found = index.retrieve("Eastfield Pool opened 1974 plant", Filters(), 20)
+    top = [s for s in found if "1974" in s.chunk.text]
+    assert top and top[0].chunk.citation.doc_type == "report"
+    extended = index.report_sections(top, recommendations_heading)
+    added = extended[len(top) :]
+    assert added and all(s.chunk.citation.agenda_item == "2. Recommendations" for s in added)
+    assert any("Option C" in s.chunk.text for s in added)
+    assert all(s.similarity == top[0].similarity for s in added)
+    assert index.report_sections(extended, recommendations_heading) == extended  # nothing twice
+    assert asks_report_recommendation("What did the officer's report recommend about Eastfield Pool?")
+    assert not asks_report_recommendation("What did the Panel recommend about Eastfield Pool?")
+    answer = assistant.ask("What did the report recommend about Eastfield Pool?", settings, embedder=embedder)
+    assert not answer.refused and "Option C" in answer.text, answer.text

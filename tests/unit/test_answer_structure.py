@@ -1,0 +1,161 @@
+"""Answers built from what the records are: a report's recommendations as one list, a history
+meeting by meeting, appeal outcomes, and the figures a question itself gives."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from test_answer_kinds import _ask, chunks_of
+
+from assistant.facts import has, proper_names, speaks_of_another, states
+from assistant.signals import asked_for, asks_whether
+
+if TYPE_CHECKING:
+    from conftest import FakeEmbedder
+
+REPORT = """WENBURY BOROUGH COUNCIL
+
+REPORT TO: Cabinet
+
+SUBJECT: Future of Eastfield Pool
+
+1. Purpose of Report
+
+1.1 To seek a decision on the future of Eastfield Pool after the consultation on its closure.
+
+2. Recommendations
+
+2.1 That Cabinet notes the consultation responses on the future of Eastfield Pool.
+
+2.2 That Cabinet approves Option C, the refurbishment of the pool at a cost of £2.2 million.
+
+2.3 That the Director of Leisure be authorised to tender the works.
+
+3. Background
+
+3.1 Eastfield Pool opened in 1974, and the report recommends acting before its plant fails.
+"""
+
+
+def test_what_a_report_recommended_is_its_recommendations_in_order(fake_embedder: FakeEmbedder) -> None:
+    _, chunks = chunks_of(REPORT, "2024-03-07_cabinet_report-eastfield-pool.txt")
+    answer = _ask("What did the report recommend about Eastfield Pool?", chunks, fake_embedder)
+    assert not answer.refused, answer.text
+    quotes = [s.quote for s in answer.sentences]
+    assert any("Option C" in q for q in quotes), quotes
+    assert all(s.citation.agenda_item == "2. Recommendations" for s in answer.sentences), quotes
+    starts = [s.citation.char_start for s in answer.sentences]
+    assert starts == sorted(starts)  # in the report's own order
+    capped = _ask(
+        "What did the report recommend about Eastfield Pool?", chunks, fake_embedder, max_recommendations=1
+    )
+    assert len(capped.sentences) == 1
+
+
+BAND_D = """WENBURY BOROUGH COUNCIL
+
+Minutes of the meeting of Full Council held on {day}.
+
+5. Council Tax {year}
+
+The Band D council tax charge for {year} was set at {charge}.
+"""
+
+
+def test_a_history_gives_each_meetings_figure_in_date_order(fake_embedder: FakeEmbedder) -> None:
+    chunks = []
+    for day, year, charge in (
+        ("24 February 2022", "2022/23", "£221.58"),
+        ("23 February 2023", "2023/24", "£228.21"),
+        ("22 February 2024", "2024/25", "£235.03"),
+        ("20 February 2025", "2025/26", "£242.06"),
+    ):
+        text = BAND_D.format(day=day, year=year, charge=charge)
+        chunks += chunks_of(text, f"{day[-4:]}-02-20_full-council_minutes.txt")[1]
+    answer = _ask("How has the Band D council tax charge changed year by year?", chunks, fake_embedder)
+    assert not answer.refused, answer.text
+    figures = [f for f in ("£221.58", "£228.21", "£235.03", "£242.06") if f in answer.text]
+    assert figures == ["£221.58", "£228.21", "£235.03", "£242.06"], answer.text  # every year, in order
+    few = _ask(
+        "How has the Band D council tax charge changed year by year?", chunks, fake_embedder, max_history=2
+    )
+    assert len(few.sentences) == 2
+
+
+def test_appeal_outcomes_are_decisions_and_a_committees_refusal_is_the_councils() -> None:
+    assert has("decision", "The Inspector had dismissed the appeal.")
+    assert has("decision", "The appeal was upheld.")
+    assert not speaks_of_another("What was the council's decision?", "The Cabinet's decision was to defer.")
+    assert not speaks_of_another("What was the council's decision?", "The Committee's decision stood.")
+    assert speaks_of_another("What was the council's decision?", "The developer's decision was to appeal.")
+
+
+def test_a_figure_the_question_gives_is_not_its_answer(fake_embedder: FakeEmbedder) -> None:
+    question = "What proportion of allotment tenants get the 50% concession?"
+    assert not states("count", question, "Retaining the 50% concession will protect older tenants.")
+    assert states("count", question, "Around 31% of tenants receive the concession.")
+    text = """WENBURY BOROUGH COUNCIL
+
+Minutes of the meeting of the Cabinet held on 8 December 2022.
+
+7. Allotment Rents
+
+Retaining the 50% concession for allotment tenants will protect older tenants and those on low incomes.
+
+Around 31% of current allotment tenants receive the concession.
+"""
+    _, chunks = chunks_of(text, "2022-12-08_cabinet_minutes.txt")
+    answer = _ask(question, chunks, fake_embedder)
+    assert answer.short_answer is not None and answer.short_answer.text == "31%", answer.text
+
+
+DAIRY = """WENBURY BOROUGH COUNCIL
+
+Minutes of the meeting of the Planning Committee held on 9 May 2024.
+
+6. Former Dairy, Back Lane
+
+RESOLVED: That planning application 24/00347/FUL for nine homes at the former dairy be REFUSED.
+"""
+
+
+def test_whether_an_event_happened_needs_that_event(fake_embedder: FakeEmbedder) -> None:
+    assert asked_for("Did the developer appeal the refusal?") == frozenset({"appeal"})
+    assert asks_whether("Did the developer appeal the refusal of the dairy scheme")
+    assert not asks_whether("What did the developer say")
+    _, chunks = chunks_of(DAIRY, "2024-05-09_planning-committee_minutes.txt")
+    answer = _ask(
+        "Did the developer appeal the refusal of the former dairy scheme, and what was the result?",
+        chunks,
+        fake_embedder,
+    )
+    assert answer.refused, answer.text  # no appeal in the records, so no result of one either
+    held = _ask("Was the former dairy scheme refused?", chunks, fake_embedder)
+    assert not held.refused, held.text
+
+
+CYCLE = """WENBURY BOROUGH COUNCIL
+
+Minutes of the meeting of the Cabinet held on 13 March 2025.
+
+5. Mill Lane Cycle Lane – Contract Variation
+
+RESOLVED: That a contract variation of £95,000 be approved for the Mill Lane cycle lane.
+
+The motion was CARRIED.
+"""
+
+
+def test_a_question_naming_a_place_the_passage_never_names_is_a_near_miss(
+    fake_embedder: FakeEmbedder,
+) -> None:
+    assert proper_names("What did Cabinet decide about the cycle lane on Station Road?", ["Cabinet"]) == {
+        "station",
+        "road",
+    }
+    assert proper_names("Who seconded Councillor Brockway's amendment in February?") == {"brockway"}
+    _, chunks = chunks_of(CYCLE, "2025-03-13_cabinet_minutes.txt")
+    near = _ask("What did Cabinet decide about the cycle lane along Station Road?", chunks, fake_embedder)
+    assert near.refused, near.text
+    held = _ask("What did Cabinet decide about the Mill Lane cycle lane?", chunks, fake_embedder)
+    assert not held.refused, held.text
