@@ -21,7 +21,16 @@ from index import Embedder, SentenceVectors
 
 from .answer_lists import history, recommendations, recommends
 from .compose import compose
-from .facts import answer_spans, counts_only_time, has, proper_names, speaks_of_another, states
+from .facts import (
+    answer_spans,
+    counts_only_time,
+    field_labels,
+    has,
+    names_field,
+    proper_names,
+    speaks_of_another,
+    states,
+)
 from .scoring import Candidate, Part, candidates_of, outcome_after, rank_for
 from .settings import AnswerSettings
 from .signals import (
@@ -29,6 +38,7 @@ from .signals import (
     analyse,
     asked_for,
     asked_kinds,
+    asks_header,
     asks_whether,
     counts_time,
     mentions_period,
@@ -189,6 +199,9 @@ def _answers(cand: Candidate, part: Part, settings: AnswerSettings) -> bool:
         return False  # "... for 2026/27": another year's figure is a near miss
     if part.names and 2 * len([n for n in part.names if holds(n, _named_by(cand))]) < len(part.names):
         return False  # "a second phase along Station Road": a passage that names neither is another matter
+    labels = field_labels(cand.quote) if cand.chunk.citation.doc_type == "report" else []
+    if labels and asks_header(part.text) and not names_field(part.text, labels[0]):
+        return False  # "Who was the contact officer?" is not answered by the "CABINET MEMBER:" field
     if speaks_of_another(part.text, cand.quote):
         return False  # "the Director of Finance's salary": the Chief Executive's is a near miss
     concrete = list(part.asks)
@@ -338,7 +351,7 @@ def _close_seconds(
     out: list[tuple[Part, Candidate]] = []
     taken = [best]
     for cand in ranked[1:]:
-        if len(out) + 1 >= settings.max_sentences or cand.score < best.score - settings.sentence_margin:
+        if len(out) + 1 >= settings.max_sentences or cand.score < best.score - settings.second_margin:
             break
         if any(len(cand.tokens & t.tokens) / max(1, len(cand.tokens | t.tokens)) > 0.5 for t in taken):
             continue

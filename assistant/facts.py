@@ -253,3 +253,20 @@ def proper_names(question: str, known: Sequence[str] = ()) -> frozenset[str]:
     bare = [re.sub(r"['’]s$", "", w) for w in words]
     names = frozenset(tokenize(" ".join(w for w in bare if not _NOT_NAMES.match(w))))
     return names - body_words
+
+
+# "Contact officer: Ben Foster", "WARDS AFFECTED: Millbrook": a report header's label and value
+_FIELD = re.compile(r"^[ \t]*([A-Za-z][A-Za-z]*(?: [A-Za-z]+){0,3}):[ \t]+\S", re.M)
+
+
+def field_labels(text: str) -> list[str]:
+    """The labels of the header fields a passage or sentence states, lower-cased."""
+    return [m.group(1).lower() for m in _FIELD.finditer(text)]
+
+
+def names_field(question: str, label: str) -> bool:
+    """Does the question name this header field? Every word of its label is in the question
+    ("contact officer" in "who was the contact officer?", "wards affected" in "which wards were
+    affected?"), counting "ward" and "wards" as one."""
+    asked = {w.rstrip("s") for w in re.findall(r"[a-z]+", question.lower())}
+    return all(w.rstrip("s") in asked for w in label.split())

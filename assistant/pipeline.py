@@ -22,12 +22,11 @@ from .generate import generate_answer
 from .ingest_files import IngestReport, collect_files
 from .ingest_flow import run_ingest
 from .ingesting import EMBED_BATCH
+from .more_passages import with_needed_passages
 from .precedent import find_precedent
 from .precedent_chat import precedent_reply
 from .records import Precedent
-from .scoring import awaits_outcome, records_outcome
 from .settings import Settings
-from .signals import asks_meeting_end, asks_report_recommendation, recommendations_heading
 from .sources import SourceView, open_source, source_file, visible_documents
 from .types import AccessLevel, Answer, Citation, Filters
 
@@ -133,11 +132,7 @@ class Assistant:
         # "what did we decide about ...", "has the council ever ...": the precedent search answers
         if (precedent := precedent_reply(asked, filters, index)) is not None:
             return precedent.model_copy(update={**update, "retrieved": chunks})
-        chunks = index.follow_on(chunks, awaits_outcome, records_outcome, access=access)
-        if asks_meeting_end(asked):
-            chunks = index.closing_lines(chunks, access=access)
-        if asks_report_recommendation(asked):
-            chunks = index.report_sections(chunks, recommendations_heading, access=access)
+        chunks = with_needed_passages(asked, chunks, index, access)
         keyword = index.keyword(access)
         stored = index.sentence_vectors([c.chunk.id for c in chunks])
         answer = answer_question(

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from index import Embedder, SentenceVectors
 
-from .facts import has, states
+from .facts import field_labels, has, states
 from .query import find_body
 from .signals import QuestionSignals, furniture, mentions_period, names_other_year
 from .text import APPLICATION_NUMBER, cosine, gives_orders, holds, sentence_spans, tokenize
@@ -379,6 +379,8 @@ def _run_on(cand: Candidate, part: Part) -> None:
             and has("vote", following)
             and not has("vote", text)
         )
+        if cand.chunk.citation.doc_type == "report" and (field_labels(text) or field_labels(following)):
+            return  # each field of a report's header is a fact of its own
         if (
             text.rstrip().endswith(":")
             or (gives_nothing and any(has(kind, following) for kind in kinds))

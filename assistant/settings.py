@@ -148,6 +148,14 @@ class AnswerSettings(BaseModel):
     sentence_margin: float = Field(
         0.15, ge=0, le=10, description="Leave out sentences scoring more than this below the best one"
     )
+    second_margin: float = Field(
+        0.15,
+        ge=0,
+        le=10,
+        description="A second sentence joins the best only when it scores within this of it (and adds "
+        "what the best lacks); 0.05 halves two-sentence answers on dev at no cost there, but lost answers "
+        "on the seeds and Limerick (README)",
+    )
     answer_margin: float = Field(
         0.2,
         ge=0,

@@ -119,6 +119,10 @@ _ASKS_ROLL = re.compile(
     r"|\bopen(?:ed)?\b|\bclose[ds]?\b|\bstart(?:ed)?\b|\bfinish(?:ed)?\b|\bwhat time\b|\bchair(?:ed)?\b",
     re.I,
 )
+# The header fields of an officer report that name a person: the field is what is asked for.
+_HEADER_FIELD = re.compile(
+    r"\bcontact officer\b|\breport author\b|\bcabinet member\b|\bportfolio holder\b|\blead member\b", re.I
+)
 _ASKS_HEADER = re.compile(
     r"\bcontact\b|\bauthor\b|\bwards?\b|\breport (?:to|of|by)\b|\bwritten by\b|\bwhich (?:meeting|body)\b"
     r"|\bdate of\b|\bkey decision\b|\bportfolio\b|\blead member\b|\bclassification\b",
@@ -225,6 +229,8 @@ def asked_for(question: str) -> frozenset[str]:
         return frozenset(tokenize("closed ended finished concluded adjourned"))
     if (when := _WHEN.match(question)) is not None:
         return frozenset(t for t in tokenize(when.group("clause")) if t in _EVENTS)
+    if (field := _HEADER_FIELD.search(question)) is not None:  # "who was the contact officer?"
+        return frozenset(tokenize(field.group(0)))
     who = _WHO_DID.match(question) or _WAS_IT.search(question)
     if who:
         return frozenset(tokenize(who.group("attr"))) - _QUESTION_WORDS
@@ -399,3 +405,8 @@ def asks_whether(question: str) -> bool:
     ("and what was the result?") presume it did."""
     match = _DID.match(question)
     return match is not None and any(t in _HAPPENINGS for t in tokenize(match.group("clause")))
+
+
+def asks_header(question: str) -> bool:
+    """ "Who was the contact officer?", "which wards were affected?": a report header field."""
+    return bool(_ASKS_HEADER.search(question))

@@ -163,14 +163,14 @@ class CouncilIndex:
                 extra.append(ScoredChunk(chunk=seen[-1], score=0.0, similarity=scored.similarity))
         return [*retrieved, *extra]
 
-    def report_sections(
+    def report_passages(
         self,
         retrieved: Sequence[ScoredChunk],
-        heading: Callable[[str], bool],
+        which: Callable[[Chunk], bool],
         access: AccessLevel = "public",
     ) -> list[ScoredChunk]:
-        """The retrieved chunks, then the chunks of each retrieved report's sections whose heading
-        `heading` picks ("2. Recommendations"), with the similarity of that report's best chunk."""
+        """The retrieved chunks, then the chunks of each retrieved report that `which` picks (its
+        recommendations, a header field), with the similarity of that report's best chunk."""
         have = {s.chunk.id for s in retrieved}
         best: dict[str, ScoredChunk] = {}
         for scored in retrieved:
@@ -179,8 +179,7 @@ class CouncilIndex:
         extra: list[ScoredChunk] = []
         for doc_id, scored in best.items():
             for chunk in self.vectors.document_chunks(doc_id):
-                item = chunk.citation.agenda_item or ""
-                if chunk.id not in have and heading(item) and may_see(access, chunk.citation.access):
+                if chunk.id not in have and which(chunk) and may_see(access, chunk.citation.access):
                     extra.append(ScoredChunk(chunk=chunk, score=0.0, similarity=scored.similarity))
         return [*retrieved, *extra]
 

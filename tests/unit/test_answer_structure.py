@@ -159,3 +159,14 @@ def test_a_question_naming_a_place_the_passage_never_names_is_a_near_miss(
     assert near.refused, near.text
     held = _ask("What did Cabinet decide about the Mill Lane cycle lane?", chunks, fake_embedder)
     assert not held.refused, held.text
+
+
+def test_a_header_field_is_named_by_every_word_of_its_label() -> None:
+    from assistant.facts import field_labels, names_field
+
+    assert field_labels("CABINET MEMBER: Councillor Ann Pryce") == ["cabinet member"]
+    assert field_labels("Contact officer: Tom Reyes, Leisure Manager") == ["contact officer"]
+    assert names_field("Who was the contact officer?", "contact officer")
+    assert names_field("Which wards were affected?", "wards affected")
+    assert not names_field("Who was the contact officer?", "cabinet member")
+    assert not names_field("Who was the contact officer for the report?", "report of")

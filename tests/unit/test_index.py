@@ -472,6 +472,8 @@ OFFICER_REPORT = """WENBURY BOROUGH COUNCIL
 
 REPORT TO: Cabinet
 
+CABINET MEMBER: Councillor Ann Pryce, Leisure
+
 SUBJECT: Future of Eastfield Pool
 
 1. Purpose of Report
@@ -487,10 +489,12 @@ SUBJECT: Future of Eastfield Pool
 3. Background
 
 3.1 Eastfield Pool opened in 1974 and its plant is near the end of its life.
+
+Contact officer: Tom Reyes, Leisure Manager, tom.reyes@wenbury.gov.uk
 """
 
 
-def test_report_sections_bring_each_retrieved_reports_recommendations(
+def test_report_passages_bring_each_retrieved_reports_recommendations(
     tiny_index: tuple[Settings, FakeEmbedder], tmp_path: Path
 ) -> None:
     from assistant.signals import asks_report_recommendation, recommendations_heading
@@ -504,13 +508,23 @@ def test_report_sections_bring_each_retrieved_reports_recommendations(
     found = index.retrieve("Eastfield Pool opened 1974 plant", Filters(), 20)
     top = [s for s in found if "1974" in s.chunk.text]
     assert top and top[0].chunk.citation.doc_type == "report"
-    extended = index.report_sections(top, recommendations_heading)
+
+    def in_recommendations(chunk: Chunk) -> bool:
+        return recommendations_heading(chunk.citation.agenda_item or "")
+
+    extended = index.report_passages(top, in_recommendations)
     added = extended[len(top) :]
     assert added and all(s.chunk.citation.agenda_item == "2. Recommendations" for s in added)
     assert any("Option C" in s.chunk.text for s in added)
     assert all(s.similarity == top[0].similarity for s in added)
-    assert index.report_sections(extended, recommendations_heading) == extended  # nothing twice
+    assert index.report_passages(extended, in_recommendations) == extended  # nothing twice
     assert asks_report_recommendation("What did the officer's report recommend about Eastfield Pool?")
     assert not asks_report_recommendation("What did the Panel recommend about Eastfield Pool?")
     answer = assistant.ask("What did the report recommend about Eastfield Pool?", settings, embedder=embedder)
     assert not answer.refused and "Option C" in answer.text, answer.text
+    # a header field asked for is fetched from the report and answers; another field does not
+    answer = assistant.ask(
+        "Who was the contact officer for the report on Eastfield Pool?", settings, embedder=embedder
+    )
+    assert not answer.refused and "Tom Reyes" in answer.text, answer.text
+    assert "Pryce" not in answer.text, answer.text

@@ -1,0 +1,38 @@
+"""The passages a question needs beside those retrieved: the outcome of a motion moved, the
+minutes' closing line, a report's recommendations, the report header field asked for.
+
+Retrieval ranks these low (they say little but the fact), so the answer's planning step fetches
+them from the documents retrieval found, for the questions that ask for them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from index import CouncilIndex
+
+from .facts import field_labels, names_field
+from .scoring import awaits_outcome, records_outcome
+from .signals import asks_header, asks_meeting_end, asks_report_recommendation, recommendations_heading
+from .types import AccessLevel, Chunk, ScoredChunk
+
+
+def with_needed_passages(
+    question: str, chunks: Sequence[ScoredChunk], index: CouncilIndex, access: AccessLevel
+) -> list[ScoredChunk]:
+    """The retrieved chunks, then those the question needs from the same documents."""
+    out = index.follow_on(chunks, awaits_outcome, records_outcome, access=access)
+    if asks_meeting_end(question):
+        out = index.closing_lines(out, access=access)
+    if asks_report_recommendation(question):
+        out = index.report_passages(out, _in_recommendations, access=access)
+    if asks_header(question):
+
+        def states_field(chunk: Chunk) -> bool:
+            return any(names_field(question, label) for label in field_labels(chunk.text))
+
+        out = index.report_passages(out, states_field, access=access)
+    return out
+
+
+def _in_recommendations(chunk: Chunk) -> bool:
+    return recommendations_heading(chunk.citation.agenda_item or "")
