@@ -12,7 +12,13 @@ from index import CouncilIndex
 
 from .facts import field_labels, names_field
 from .scoring import awaits_outcome, records_outcome
-from .signals import asks_header, asks_meeting_end, asks_report_recommendation, recommendations_heading
+from .signals import (
+    analyse,
+    asks_header,
+    asks_meeting_end,
+    asks_report_recommendation,
+    recommendations_heading,
+)
 from .types import AccessLevel, Chunk, ScoredChunk
 
 
@@ -21,6 +27,10 @@ def with_needed_passages(
 ) -> list[ScoredChunk]:
     """The retrieved chunks, then those the question needs from the same documents."""
     out = index.follow_on(chunks, awaits_outcome, records_outcome, access=access)
+    asked = analyse(question)
+    if asked.asks_recommend and not asked.asks_report:
+        # "what did the Panel recommend?": the resolution of the items retrieval found
+        out = index.item_passages(out, _records_decision, access=access)
     if asks_meeting_end(question):
         out = index.closing_lines(out, access=access)
     if asks_report_recommendation(question):
@@ -36,3 +46,7 @@ def with_needed_passages(
 
 def _in_recommendations(chunk: Chunk) -> bool:
     return recommendations_heading(chunk.citation.agenda_item or "")
+
+
+def _records_decision(chunk: Chunk) -> bool:
+    return chunk.decision is not None

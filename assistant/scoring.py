@@ -315,7 +315,10 @@ def _on_period(q: QuestionSignals, chunk: Chunk, text: str) -> float:
 
 def _decision(q: QuestionSignals, chunk: Chunk, text: str) -> float:
     """A decision question is answered from the paragraph recording the decision."""
-    if "decision" not in q.wants or q.asks_recommend:
+    if q.asks_recommend:  # a body's recommendation is its resolution to recommend; a report's is not
+        recommends = _RECOMMENDATION_ITEM.search(text) and _DECISION_WORDS.search(text)
+        return 1.0 if recommends and not q.asks_report else 0.0
+    if "decision" not in q.wants:
         return 0.0
     if _DECISION_WORDS.search(text) or (chunk.decision is not None and has("decision", text)):
         return 1.0

@@ -183,6 +183,39 @@ class CouncilIndex:
                     extra.append(ScoredChunk(chunk=chunk, score=0.0, similarity=scored.similarity))
         return [*retrieved, *extra]
 
+    def item_passages(
+        self,
+        retrieved: Sequence[ScoredChunk],
+        which: Callable[[Chunk], bool],
+        items: int = 3,
+        access: AccessLevel = "public",
+    ) -> list[ScoredChunk]:
+        """The retrieved chunks, then the chunks that `which` picks (the decision recorded) of the
+        agenda items the first `items` retrieved chunks belong to, with the similarity of the
+        item's best retrieved chunk."""
+        have = {s.chunk.id for s in retrieved}
+        best: dict[tuple[str, str], ScoredChunk] = {}
+        for scored in retrieved:
+            c = scored.chunk.citation
+            if c.agenda_item and len(best) < items:
+                best.setdefault((c.doc_id, c.agenda_item), scored)
+        extra: list[ScoredChunk] = []
+        documents: dict[str, list[Chunk]] = {}
+        for (doc_id, item), scored in best.items():
+            if doc_id not in documents:
+                documents[doc_id] = self.vectors.document_chunks(doc_id)
+            for chunk in documents[doc_id]:
+                c = chunk.citation
+                if (
+                    c.agenda_item == item
+                    and chunk.id not in have
+                    and which(chunk)
+                    and may_see(access, c.access)
+                ):
+                    have.add(chunk.id)
+                    extra.append(ScoredChunk(chunk=chunk, score=0.0, similarity=scored.similarity))
+        return [*retrieved, *extra]
+
     def follow_on(
         self,
         retrieved: Sequence[ScoredChunk],

@@ -170,3 +170,23 @@ def test_a_header_field_is_named_by_every_word_of_its_label() -> None:
     assert names_field("Which wards were affected?", "wards affected")
     assert not names_field("Who was the contact officer?", "cabinet member")
     assert not names_field("Who was the contact officer for the report?", "report of")
+
+
+PANEL = """WENBURY BOROUGH COUNCIL
+
+Minutes of the meeting of the Overview and Scrutiny Panel held on 17 June 2025.
+
+5. Eastfield Pool Pilot – Interim Evaluation
+
+The Panel carried out the interim evaluation of the Eastfield Pool pilot, as the Cabinet had asked.
+
+The pilot had begun in February, with the Eastfield Trust opening the pool on Sunday mornings.
+
+RESOLVED: That the Cabinet be recommended to extend the Eastfield Pool pilot to 31 July 2026.
+"""
+
+
+def test_a_bodys_recommendation_is_its_resolution_to_recommend(fake_embedder: FakeEmbedder) -> None:
+    _, chunks = chunks_of(PANEL, "2025-06-17_overview-and-scrutiny-panel_minutes.txt")
+    answer = _ask("What did the Panel recommend about the Eastfield Pool pilot?", chunks, fake_embedder)
+    assert not answer.refused and "31 July 2026" in answer.text, answer.text

@@ -528,3 +528,40 @@ def test_report_passages_bring_each_retrieved_reports_recommendations(
     )
     assert not answer.refused and "Tom Reyes" in answer.text, answer.text
     assert "Pryce" not in answer.text, answer.text
+
+
+def test_item_passages_bring_the_decision_of_each_retrieved_item(
+    tiny_index: tuple[Settings, FakeEmbedder], tmp_path: Path
+) -> None:
+    settings, embedder = tiny_index
+    folder = tmp_path / "panel"
+    folder.mkdir()
+    minutes = """WENBURY BOROUGH COUNCIL
+
+Minutes of the meeting of the Overview and Scrutiny Panel held on 17 June 2025.
+
+5. Eastfield Pool Pilot
+
+The Panel carried out the interim evaluation of the Eastfield Pool pilot in the spring. {filler}
+
+Members asked about the pilot's sessions and the number of swimmers on Sunday mornings. {filler}
+
+It was proposed by Councillor Whitlock and seconded by Councillor Treharne that recommendations be made.
+
+RESOLVED: That the Cabinet be recommended to extend the pilot to 31 July 2026. {filler}
+""".format(filler="The Trust's volunteers, the lifeguards and the centre staff each gave evidence. " * 4)
+    (folder / "2025-06-17_overview-and-scrutiny-panel_minutes.txt").write_text(minutes, encoding="utf-8")
+    assert assistant.ingest_paths([folder], settings, embedder=embedder).ok
+    index = CouncilIndex(settings, embedder)
+    found = index.retrieve("interim evaluation Eastfield Pool pilot spring", Filters(), 20)
+    top = [s for s in found if "interim evaluation" in s.chunk.text]
+    assert top and top[0].chunk.decision is None
+
+    def records_decision(chunk: Chunk) -> bool:
+        return chunk.decision is not None
+
+    extended = index.item_passages(top, records_decision)
+    added = extended[len(top) :]
+    assert [("31 July 2026" in s.chunk.text) for s in added] == [True], [s.chunk.text for s in added]
+    assert added[0].similarity == top[0].similarity
+    assert index.item_passages(extended, records_decision) == extended  # nothing twice
