@@ -38,6 +38,7 @@ from .signals import (
     analyse,
     asked_for,
     asked_kinds,
+    asked_role,
     asks_header,
     asks_whether,
     counts_time,
@@ -202,6 +203,9 @@ def _answers(cand: Candidate, part: Part, settings: AnswerSettings) -> bool:
     labels = field_labels(cand.quote) if cand.chunk.citation.doc_type == "report" else []
     if labels and asks_header(part.text) and not names_field(part.text, labels[0]):
         return False  # "Who was the contact officer?" is not answered by the "CABINET MEMBER:" field
+    role = asked_role(part.text)
+    if role and not any(holds(r, cand.quote_tokens) for r in role):
+        return False  # "who was the architect?": a sentence naming no architect names someone else
     if speaks_of_another(part.text, cand.quote):
         return False  # "the Director of Finance's salary": the Chief Executive's is a near miss
     concrete = list(part.asks)

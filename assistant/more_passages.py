@@ -19,7 +19,13 @@ from .signals import (
     asks_report_recommendation,
     recommendations_heading,
 )
+from .text import tokenize
 from .types import AccessLevel, Chunk, ScoredChunk
+
+# The minutes' roll call: who was present, sent apologies, substituted or declared an interest.
+_ROLL_CALL = frozenset(
+    tokenize("apologies absence present attendance attended declarations declared interest substitute")
+)
 
 
 def with_needed_passages(
@@ -34,13 +40,21 @@ def with_needed_passages(
     if asks_meeting_end(question):
         out = index.closing_lines(out, access=access)
     if asks_report_recommendation(question):
-        out = index.report_passages(out, _in_recommendations, access=access)
+        out = index.document_passages(out, _in_recommendations, access=access)
+    roll = frozenset(tokenize(question)) & _ROLL_CALL
+    if roll:  # "who sent apologies?": the minutes' roll call, which retrieval seldom ranks
+
+        def calls_roll(chunk: Chunk) -> bool:
+            heads = f"{chunk.citation.agenda_item or ''} {' '.join(field_labels(chunk.text))}"
+            return bool(roll & frozenset(tokenize(heads)))
+
+        out = index.document_passages(out, calls_roll, doc_type="minutes", access=access)
     if asks_header(question):
 
         def states_field(chunk: Chunk) -> bool:
             return any(names_field(question, label) for label in field_labels(chunk.text))
 
-        out = index.report_passages(out, states_field, access=access)
+        out = index.document_passages(out, states_field, access=access)
     return out
 
 

@@ -61,6 +61,7 @@ W_REPORT = 0.2
 W_ORDER = 0.25
 W_ASKED_FOR = 0.4
 W_MATTER = 0.5
+W_DAY = 0.5  # the meeting is on the day the question names
 
 
 @dataclass
@@ -189,6 +190,7 @@ def candidates_of(
             "report": _report(q, chunk),
             "order": _order(q, chunk, dates),
             "matter": _matter(asked_numbers, chunk),
+            "day": float(chunk.citation.meeting_date in q.days),
         }
         base = sum(_weight(name) * value for name, value in features.items())
         tokens = frozenset(tokenize(text))

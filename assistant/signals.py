@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from .facts import has
-from .text import tokenize
+from .text import MONTH_NAMES, tokenize
 
 _WANTS = {
     "person": re.compile(
@@ -65,7 +66,7 @@ _ASKS = {
         re.I,
     ),
     "date": re.compile(
-        r"^\s*(?:\w+\s+)?when\b|\bwhat (?:date|day|month|year|time|deadline)\b"
+        r"^\s*(?:\w+\s+)?when\b|\bwhat (?:(?:was|is|were|are) the )?(?:date|day|month|year|time|deadline)\b"
         r"|\bwhich (?:date|day|month|year)\b|\bby when\b",
         re.I,
     ),
@@ -144,7 +145,8 @@ _SCENE = re.compile(
 _QUESTION_WORDS = frozenset(
     """what whi who whom whose when where whi how did doe do wa were is are ha have had will would
     could can should tell give happen happen decid decis say said get got make made thing mani much
-    take took taken sent put actual exact realli kind sort level go went come came find found""".split()
+    take took taken sent put actual exact realli kind sort level go went come came find found gave
+    given""".split()
 )
 
 
@@ -192,6 +194,7 @@ class QuestionSignals:
     asks: tuple[str, ...] = ()  # the kinds asked for outright: an answer must hold one
     before_year: int | None = None  # "before 2022": meetings of earlier years only
     after_year: int | None = None  # "since 2022": meetings of that year or later
+    days: tuple[date, ...] = ()  # "the meeting on 23 February 2023": the days the question names
 
 
 # "Who seconded it?", "who nominated him?", "who called it in?": the role is the thing asked for.
@@ -276,7 +279,23 @@ def analyse(question: str) -> QuestionSignals:
         asks=asked_kinds(question),
         before_year=int(m.group(1)) if (m := _BEFORE.search(question)) else None,
         after_year=int(m.group(1)) if (m := _AFTER.search(question)) else None,
+        days=named_days(question),
     )
+
+
+_DAY = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({MONTH_NAMES}),?\s+((?:19|20)\d\d)\b", re.I)
+
+
+def named_days(text: str) -> tuple[date, ...]:
+    """The days a text names in full ("23 February 2023")."""
+    days: list[date] = []
+    for m in _DAY.finditer(text):
+        month = [n.lower() for n in MONTH_NAMES.split("|")].index(m.group(2).lower()) + 1
+        try:
+            days.append(date(int(m.group(3)), month, int(m.group(1))))
+        except ValueError:
+            continue
+    return tuple(dict.fromkeys(days))
 
 
 _SUBORDINATE_WHEN = re.compile(r"^\s*when\b[^?]*?,\s*(?:what|who|how|which|why|did|was|were)\b", re.I)
@@ -410,3 +429,27 @@ def asks_whether(question: str) -> bool:
 def asks_header(question: str) -> bool:
     """ "Who was the contact officer?", "which wards were affected?": a report header field."""
     return bool(_ASKS_HEADER.search(question))
+
+
+# "Who was the architect who spoke?", "the name of the agent": the role the person asked for holds.
+_WHO_ROLE = re.compile(
+    r"^\s*(?:and\s+)?(?:who (?:is|was|were|are) the|what (?:is|was) the name of the|name the)\s+"
+    r"(?P<role>[a-z]+)\b",
+    re.I,
+)
+_ROLES = frozenset(
+    tokenize(
+        "agent architect applicant chair chairman chairwoman clerk officer manager director inspector "
+        "developer consultant solicitor planner engineer surveyor auditor treasurer secretary president "
+        "speaker objector petitioner headteacher mayor leader"
+    )
+)
+
+
+@cache
+def asked_role(question: str) -> frozenset[str]:
+    """The role of the person a "who was the X?" question asks for, when it names one: an answer
+    must speak of that role (the mover of a motion is not the applicant's agent)."""
+    match = _WHO_ROLE.match(question)
+    role = frozenset(tokenize(match.group("role"))) if match else frozenset()
+    return role & _ROLES

@@ -69,20 +69,25 @@ _SAME_THING = (
     "seconded seconder",
     "abstained abstentions abstention",
     "nominated proposed",
+    "private exempt confidential",
+    "buy buying purchase purchasing acquire acquisition",
 )
 _SAME: dict[str, frozenset[str]] = {}
 
 
 def holds(term: str, words: frozenset[str] | set[str]) -> bool:
     """Does a set of stemmed words hold `term`, or a word the council uses for the same thing?"""
-    if term in words:
-        return True
+    return term in words or bool(same_as(term) & words)
+
+
+def same_as(term: str) -> frozenset[str]:
+    """The stems the council uses for the same thing as `term` (itself included when it has any)."""
     if not _SAME:
         for group in _SAME_THING:
             stems = frozenset(tokenize(group))
             for stem in stems:
                 _SAME[stem] = _SAME.get(stem, frozenset()) | stems
-    return bool(_SAME.get(term, frozenset()) & words)
+    return _SAME.get(term, frozenset())
 
 
 def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:

@@ -163,18 +163,20 @@ class CouncilIndex:
                 extra.append(ScoredChunk(chunk=seen[-1], score=0.0, similarity=scored.similarity))
         return [*retrieved, *extra]
 
-    def report_passages(
+    def document_passages(
         self,
         retrieved: Sequence[ScoredChunk],
         which: Callable[[Chunk], bool],
+        doc_type: str = "report",
         access: AccessLevel = "public",
     ) -> list[ScoredChunk]:
-        """The retrieved chunks, then the chunks of each retrieved report that `which` picks (its
-        recommendations, a header field), with the similarity of that report's best chunk."""
+        """The retrieved chunks, then the chunks of each retrieved document of `doc_type` that
+        `which` picks (a report's recommendations or a header field, the minutes' apologies), with
+        the similarity of that document's best chunk."""
         have = {s.chunk.id for s in retrieved}
         best: dict[str, ScoredChunk] = {}
         for scored in retrieved:
-            if scored.chunk.citation.doc_type == "report":
+            if scored.chunk.citation.doc_type == doc_type:
                 best.setdefault(scored.chunk.citation.doc_id, scored)
         extra: list[ScoredChunk] = []
         for doc_id, scored in best.items():

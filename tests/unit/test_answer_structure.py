@@ -190,3 +190,45 @@ def test_a_bodys_recommendation_is_its_resolution_to_recommend(fake_embedder: Fa
     _, chunks = chunks_of(PANEL, "2025-06-17_overview-and-scrutiny-panel_minutes.txt")
     answer = _ask("What did the Panel recommend about the Eastfield Pool pilot?", chunks, fake_embedder)
     assert not answer.refused and "31 July 2026" in answer.text, answer.text
+
+
+SPEAKERS = """WENBURY BOROUGH COUNCIL
+
+Minutes of the meeting of the Planning Committee held on 8 June 2023.
+
+5. The Old Tannery, Riverside Walk
+
+Mr Alan Hart spoke against the application on behalf of local residents.
+
+It was proposed by Councillor Gallagher and seconded by Councillor Treharne that the application be approved.
+"""
+
+
+def test_a_question_for_a_role_needs_a_sentence_naming_that_role(fake_embedder: FakeEmbedder) -> None:
+    from assistant.signals import asked_role
+
+    assert asked_role("Who was the architect who spoke for the Old Tannery scheme?") == {"architect"}
+    assert asked_role("Who seconded it?") == frozenset()
+    _, chunks = chunks_of(SPEAKERS, "2023-06-08_planning-committee_minutes.txt")
+    near = _ask("Who was the architect who spoke on the Old Tannery application?", chunks, fake_embedder)
+    assert near.refused, near.text  # the mover and a resident are not the architect
+    held = _ask("Who seconded the Old Tannery application?", chunks, fake_embedder)
+    assert not held.refused and "Treharne" in held.text, held.text
+
+
+def test_the_meeting_on_the_day_the_question_names_leads(fake_embedder: FakeEmbedder) -> None:
+    from datetime import date
+
+    from assistant.signals import analyse, asked_kinds
+
+    assert analyse("What time did the meeting on 23 February 2023 close?").days == (date(2023, 2, 23),)
+    assert "date" in asked_kinds("What was the date of the Inspector's decision?")
+    chunks = []
+    for day, closed in (("9 February 2023", "8.50pm"), ("23 February 2023", "10.02pm")):
+        text = f"WENBURY BOROUGH COUNCIL\\n\\nMinutes of the meeting of Full Council held on {day}.\\n\\n"
+        text += f"9. Close of Meeting\\n\\nThe Council meeting closed at {closed}.\\n"
+        stamp = "2023-02-09" if day.startswith("9 ") else "2023-02-23"
+        chunks += chunks_of(text, f"{stamp}_full-council_minutes.txt")[1]
+    for closed, day in (("10.02pm", "23 February 2023"), ("8.50pm", "9 February 2023")):
+        answer = _ask(f"What time did the Council meeting on {day} close?", chunks, fake_embedder)
+        assert answer.short_answer is not None and answer.short_answer.text == closed, answer.text

@@ -512,12 +512,12 @@ def test_report_passages_bring_each_retrieved_reports_recommendations(
     def in_recommendations(chunk: Chunk) -> bool:
         return recommendations_heading(chunk.citation.agenda_item or "")
 
-    extended = index.report_passages(top, in_recommendations)
+    extended = index.document_passages(top, in_recommendations)
     added = extended[len(top) :]
     assert added and all(s.chunk.citation.agenda_item == "2. Recommendations" for s in added)
     assert any("Option C" in s.chunk.text for s in added)
     assert all(s.similarity == top[0].similarity for s in added)
-    assert index.report_passages(extended, in_recommendations) == extended  # nothing twice
+    assert index.document_passages(extended, in_recommendations) == extended  # nothing twice
     assert asks_report_recommendation("What did the officer's report recommend about Eastfield Pool?")
     assert not asks_report_recommendation("What did the Panel recommend about Eastfield Pool?")
     answer = assistant.ask("What did the report recommend about Eastfield Pool?", settings, embedder=embedder)
@@ -565,3 +565,39 @@ RESOLVED: That the Cabinet be recommended to extend the pilot to 31 July 2026. {
     assert [("31 July 2026" in s.chunk.text) for s in added] == [True], [s.chunk.text for s in added]
     assert added[0].similarity == top[0].similarity
     assert index.item_passages(extended, records_decision) == extended  # nothing twice
+
+
+def test_a_roll_call_question_brings_the_minutes_apologies(
+    tiny_index: tuple[Settings, FakeEmbedder], tmp_path: Path
+) -> None:
+    settings, embedder = tiny_index
+    folder = tmp_path / "roll"
+    folder.mkdir()
+    filler = "Members discussed the budget, the reserves and the capital programme at length. " * 4
+    minutes = f"""WENBURY BOROUGH COUNCIL
+
+Minutes of the Budget Meeting of the Council held on 22 February 2024.
+
+1. Apologies for Absence
+
+Apologies were received from Councillors Dobson and Yates.
+
+2. Budget 2024/25
+
+Councillor Okafor presented the budget for 2024/25. {filler}
+
+Councillor Brockway replied for the opposition on the budget. {filler}
+"""
+    (folder / "2024-02-22_full-council_minutes.txt").write_text(minutes, encoding="utf-8")
+    assert assistant.ingest_paths([folder], settings, embedder=embedder).ok
+    from assistant.more_passages import with_needed_passages
+
+    index = CouncilIndex(settings, embedder)
+    found = index.retrieve("Councillor Brockway replied for the opposition", Filters(), 20)
+    top = [s for s in found if "Brockway replied" in s.chunk.text]
+    assert top and "Dobson" not in top[0].chunk.text
+    asked = "Which councillors sent apologies to the budget meeting?"
+    extended = with_needed_passages(asked, top, index, "public")
+    assert any("Dobson and Yates" in s.chunk.text for s in extended[1:]), [s.chunk.text for s in extended]
+    plain = with_needed_passages("What did Councillor Brockway say about the budget?", top, index, "public")
+    assert not any("Dobson" in s.chunk.text for s in plain)
