@@ -49,6 +49,7 @@ from .text import cosine, gives_orders, holds, sentence_spans, tokenize
 from .types import Answer, AnswerSentence, ScoredChunk
 
 REFUSAL = "I couldn't find this in the records."
+_HOW_MANY = re.compile(r"^\s*(?:and\s+)?how many\b", re.I)  # a count of the thing named next
 NO_PERIOD = "I couldn't find this in the records for {years}."
 
 Rarity = Callable[[str], float]
@@ -203,6 +204,12 @@ def _answers(cand: Candidate, part: Part, settings: AnswerSettings) -> bool:
     labels = field_labels(cand.quote) if cand.chunk.citation.doc_type == "report" else []
     if labels and asks_header(part.text) and not names_field(part.text, labels[0]):
         return False  # "Who was the contact officer?" is not answered by the "CABINET MEMBER:" field
+    if (
+        _HOW_MANY.match(part.text)
+        and part.asked_for
+        and not any(holds(t, cand.quote_tokens) for t in part.asked_for)
+    ):
+        return False  # "how many letters of objection?": "120 dwellings" counts something else
     role = asked_role(part.text)
     if role and not any(holds(r, cand.quote_tokens) for r in role):
         return False  # "who was the architect?": a sentence naming no architect names someone else

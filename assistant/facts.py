@@ -151,7 +151,7 @@ def answer_spans(kind: str, text: str) -> list[tuple[int, int]]:
 
 _REFERENCE = re.compile(
     r"\b(?:section|sections|paragraph|paragraphs|para|item|items|appendix|page|pages|policy|minute|minutes|"
-    r"option|tranche|phase|stage|class|schedule|annex|clause|regulation|part|zone|unit|no\.?|number)\s+"
+    r"option|room|ward|tranche|phase|stage|class|schedule|annex|clause|regulation|part|zone|unit|no\.?|number)\s+"
     r"[A-Z]?\d+[A-Za-z]?\b",
     re.I,
 )

@@ -41,7 +41,8 @@ _WANTS = {
     "vote": re.compile(r"\bvot(?:e|es|ed|ing)\b|\bunanimous|\bmajority\b|\babstain", re.I),
     "reason": re.compile(
         r"^\s*(?:and\s+)?why\b|\bon what grounds\b|\bfor what reasons?\b"
-        r"|\bwhat (?:were|was) the (?:reasons?|grounds)\b",
+        r"|\bwhat (?:were|was) the (?:[\w'’-]+ )?(?:reasons?|grounds)\b"
+        r"|^\s*what (?:prompted|caused|led to|brought|drove|explains?|explained|lay behind)\b",
         re.I,
     ),
     "decision": re.compile(
@@ -99,6 +100,11 @@ _LATEST = re.compile(
 # "2019", and financial years in every common spelling: "2019/20", "2019-20", "2019 – 20",
 # "2019/2020", "FY 2019-20". A year after "before", "since"... bounds a range instead.
 _YEAR = re.compile(r"\b((?:19|20)\d{2})(?:\s*[/–—-]\s*((?:19|20)?\d{2}))?\b")
+_YEAR_SPAN = re.compile(
+    r"\b(?:from|between)\s+(?P<first>(?:19|20)\d{2}(?:\s*[/–—-]\s*(?:19|20)?\d{2})?)\s+(?:to|and|until)\s+"
+    r"(?P<last>(?:19|20)\d{2}(?:\s*[/–—-]\s*(?:19|20)?\d{2})?)\b",
+    re.I,
+)
 _RANGE_WORD = re.compile(
     r"\b(?:before|since|after|until|till|from|prior to|between)\s*$|\bbetween\s+\S+\s+and\s*$", re.I
 )
@@ -245,13 +251,21 @@ def asked_for(question: str) -> frozenset[str]:
     m = _POSSESSIVE.search(question) or _ASKED_FOR.match(question)
     if m:
         attr = m.group("attr")
+        attr = re.sub(r"^.*['’]s\s+", "", attr)  # "the objector's reasons": the reasons, not the objector
+        # "the outcome of the developer's appeal": the appeal
         of = re.match(
-            rf"\s*{re.escape(attr)}\s+of\s+((?:[A-Za-z'’-]+\s+)?[A-Za-z'’-]+)", question[m.start("attr") :]
+            rf"\s*{re.escape(attr)}\s+of\s+(?:the\s+|an?\s+)?(?:[\w-]+['’]s\s+)?((?:[A-Za-z-]+\s+)?[A-Za-z-]+)",
+            question[m.start("attr") :],
         )
         if of and frozenset(tokenize(attr)) <= _GENERIC_ASKED:
             attr = of.group(1)  # "what level of construction inflation": the inflation
     words = [w for w in attr.split() if not w.lower().endswith("ing")][:2]  # "what is coming": no thing
-    return frozenset(tokenize(" ".join(words))) - _GENERIC_ASKED - _QUESTION_WORDS
+    found = frozenset(t for t in tokenize(" ".join(words)) if len(t) > 1)
+    return found - _GENERIC_ASKED - _QUESTION_WORDS - _CAUSING
+
+
+# "What prompted it?", "what brought it down?": words asking for a reason, not things to name.
+_CAUSING = frozenset(tokenize("prompted caused led brought drove explains explained"))
 
 
 def analyse(question: str) -> QuestionSignals:
@@ -320,7 +334,16 @@ def financial_year(first: str, second: str | None) -> str:
 
 
 def question_years(question: str) -> tuple[str, ...]:
-    """The years and financial years a question is about ("2019", "2023/24"), not range bounds."""
+    """The years and financial years a question is about ("2019", "2023/24"), not open range
+    bounds ("since 2022"); "from 2022/23 to 2024/25" is about each year from the first to the last."""
+    if (span := _YEAR_SPAN.search(question)) is not None:
+        start, end = (_YEAR.match(span.group(g)) for g in ("first", "last"))
+        if start is not None and end is not None and int(start.group(1)) <= int(end.group(1)):
+            fiscal = bool(start.group(2) or end.group(2))
+            return tuple(
+                financial_year(str(y), str(y + 1) if fiscal else None)
+                for y in range(int(start.group(1)), int(end.group(1)) + 1)
+            )
     years: list[str] = []
     for match in _YEAR.finditer(question):
         if _RANGE_WORD.search(question[: match.start()]):

@@ -98,7 +98,8 @@ def test_financial_years_in_every_common_spelling() -> None:
     assert question_years("What happened in 2019-2024?") == ("2019",)  # a range, not a year
     assert question_years("What happened since 2022?") == ()
     assert question_years("What were the budgets for 2022 and 2023?") == ("2022", "2023")
-    assert question_years("What happened between 2019 and 2021?") == ()  # a range: filters handle it
+    # a closed span is about each year in it (an open one, "since 2022", names none)
+    assert question_years("What happened between 2019 and 2021?") == ("2019", "2020", "2021")
 
 
 def test_years_a_question_bounds_exclude_later_meetings(fake_embedder: FakeEmbedder) -> None:

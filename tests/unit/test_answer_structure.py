@@ -232,3 +232,49 @@ def test_the_meeting_on_the_day_the_question_names_leads(fake_embedder: FakeEmbe
     for closed, day in (("10.02pm", "23 February 2023"), ("8.50pm", "9 February 2023")):
         answer = _ask(f"What time did the Council meeting on {day} close?", chunks, fake_embedder)
         assert answer.short_answer is not None and answer.short_answer.text == closed, answer.text
+
+
+def test_what_prompted_asks_a_reason_and_the_thing_after_a_possessive_is_asked_for() -> None:
+    from assistant.signals import analyse
+
+    for question in (
+        "What prompted the council to make the tree preservation order?",
+        "What brought the forecast overspend down?",
+        "What were the objector's reasons for opposing the order?",
+    ):
+        read = analyse(question)
+        assert "reason" in read.wants and not read.asked_for, (question, read)
+    assert asked_for("What was the outcome of the developer's appeal against the refusal?") == {"appeal"}
+
+
+OBJECTIONS = """WENBURY BOROUGH COUNCIL
+
+Minutes of the meeting of the Planning Committee held on 9 March 2023 in Committee Room 1.
+
+6. Land East of Coldharbour Road
+
+The Development Manager presented the outline application for up to 120 dwellings east of Coldharbour Road.
+
+Members noted the highway works proposed at the Coldharbour Road junction.
+"""
+
+
+def test_how_many_counts_the_thing_it_names(fake_embedder: FakeEmbedder) -> None:
+    assert not has("count", "The meeting was held in Committee Room 1.")
+    _, chunks = chunks_of(OBJECTIONS, "2023-03-09_planning-committee_minutes.txt")
+    near = _ask(
+        "How many letters of objection were received on the Coldharbour Road application?",
+        chunks,
+        fake_embedder,
+    )
+    assert near.refused, near.text  # 120 counts dwellings, not letters
+    held = _ask("How many dwellings were proposed east of Coldharbour Road?", chunks, fake_embedder)
+    assert not held.refused and "120" in held.text, held.text
+
+
+def test_a_span_of_years_is_about_each_year_in_it() -> None:
+    from assistant.signals import question_years
+
+    assert question_years("How did it change from 2022/23 to 2024/25?") == ("2022/23", "2023/24", "2024/25")
+    assert question_years("What was the budget for 2024/25?") == ("2024/25",)
+    assert question_years("What has changed since 2022?") == ()
