@@ -366,23 +366,13 @@ def _close_seconds(
             break
         if any(len(cand.tokens & t.tokens) / max(1, len(cand.tokens | t.tokens)) > 0.5 for t in taken):
             continue
-        if not _answers(cand, part, settings) or not _adds(cand, taken, part):
+        if not _answers(cand, part, settings):
             continue
         if one_meeting and _meeting_day(cand) != _meeting_day(best):
             continue  # "in the end", "first": another meeting's word is not that one
         out.append((part, replace(cand)))
         taken.append(cand)
     return out
-
-
-def _adds(cand: Candidate, taken: list[Candidate], part: Part) -> bool:
-    """Does the sentence give what the sentences taken lack: a kind of fact the question wants, or
-    words of its subject? A second sentence that only says the same again makes the answer long."""
-    kinds = part.asks or part.wants
-    if any(has(k, cand.quote) and not any(has(k, t.quote) for t in taken) for k in kinds):
-        return True
-    held = frozenset().union(*(t.quote_tokens for t in taken))
-    return any(not holds(t, held) and holds(t, cand.quote_tokens) for t in part.terms)
 
 
 def _disagreeing(

@@ -70,6 +70,7 @@ _SAME_THING = (
     "abstained abstentions abstention",
     "nominated proposed",
     "private exempt confidential",
+    "raised raise increased increase",
     "buy buying purchase purchasing acquire acquisition",
 )
 _SAME: dict[str, frozenset[str]] = {}
