@@ -26,7 +26,7 @@ _VOTE = (
 # a firm named as a supplier, contractor or applicant answers "who" / "whose" as a person would
 _FIRM = (
     r"\b(?-i:(?:[A-Z][\w&'’-]+ ){1,3}(?:Ltd|Limited|plc|PLC|LLP|Contractors|Builders|Decorators|"
-    r"Associates|Consultants|Partnership))\b\.?"
+    r"Associates|Consultants|Partnership|Trust|Group|Civils|Construction|Developments|Homes))\b\.?"
 )
 _HAS = {
     "person": re.compile(
@@ -46,6 +46,7 @@ _HAS = {
         r"eight|nine|ten|eleven|twelve|twenty|dozen|hundred|thousand|unanimous(?:ly)?|majority)\b",
         re.I,
     ),
+    "firm": re.compile(_FIRM),
     "colour": re.compile(
         r"\b(?:red|green|blue|yellow|black|white|grey|gray|brown|orange|purple|pink|cream|gold|silver|"
         r"maroon|navy|beige)\b",
@@ -85,6 +86,7 @@ _SPAN = {
         r"|\bunanimously\b",
         re.I,
     ),
+    "firm": re.compile(_FIRM),
     "colour": re.compile(
         r"\b(?:dark |light |pale |bright )?(?:red|green|blue|yellow|black|white|grey|gray|brown|orange|"
         r"purple|pink|cream|gold|silver|maroon|navy|beige)\b",

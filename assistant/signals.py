@@ -60,6 +60,10 @@ _ASKS = {
         r"|\bwhich (?-i:[A-Z][\w'’-]* ){0,3}(?:councillor|member|officer)s?\b|\bname of\b",
         re.I,
     ),
+    # "which company will run the gym?": a firm's name, not a person's
+    "firm": re.compile(
+        r"\b(?:which|what) (?:company|companies|firm|firms|contractor|contractors|operator)\b", re.I
+    ),
     "money": re.compile(
         r"\bhow much\b|\bwhat (?:was|is|were|are|will be)? ?(?:the )?(?:\w+ )?"
         r"(?:cost|price|fee|charge|sum|value|balance|budget|saving|grant|salary|rent|shortfall|overspend)s?\b"
@@ -220,7 +224,7 @@ _EVENTS = frozenset(
 )
 # "Did the developer appeal ...?", "has the library reopened?": whether the event happened is asked,
 # so an answer must speak of that event (its verb is the first event word of the clause).
-_DID = re.compile(r"^\s*(?:and\s+)?(?:did|has|have|had)\s+(?P<clause>[^,?;]*)", re.I)
+_DID = re.compile(r"^\s*(?:and\s+)?(?:did|has|have|had|was|were)\s+(?P<clause>[^,?;]*)", re.I)
 _HAPPENINGS = _EVENTS | frozenset(
     tokenize("appeal appealed object objected challenge challenged shut reopen reopened sell sold demolish")
 )

@@ -278,3 +278,33 @@ def test_a_span_of_years_is_about_each_year_in_it() -> None:
     assert question_years("How did it change from 2022/23 to 2024/25?") == ("2022/23", "2023/24", "2024/25")
     assert question_years("What was the budget for 2024/25?") == ("2024/25",)
     assert question_years("What has changed since 2022?") == ()
+
+
+GYM = """WENBURY BOROUGH COUNCIL
+
+Minutes of the meeting of the Planning Committee held on 11 April 2024.
+
+7. Unit 4 Riverside Business Park
+
+James Tulley presented the application for the change of use of the unit at Riverside Business Park to a gym.
+
+RESOLVED: That the application for the gym at Riverside Business Park be approved subject to conditions.
+"""
+
+
+def test_which_company_needs_a_firms_name_and_was_it_signed_needs_a_signing(
+    fake_embedder: FakeEmbedder,
+) -> None:
+    from assistant.signals import asked_kinds
+
+    assert asked_kinds("Which company will run the gym?") == ("firm",)
+    assert has("firm", "The works were awarded to Hartwell Civils Ltd.")
+    assert not has("firm", "James Tulley presented the application.")
+    _, chunks = chunks_of(GYM, "2024-04-11_planning-committee_minutes.txt")
+    near = _ask("Which company is going to run the gym at Riverside Business Park?", chunks, fake_embedder)
+    assert near.refused, near.text  # the officer who presented it is no company
+    assert asked_for("Was the section 106 agreement signed before the deadline?") == {"sign"}
+    unsigned = _ask(
+        "Was the gym at Riverside Business Park signed off by the Secretary of State?", chunks, fake_embedder
+    )
+    assert unsigned.refused, unsigned.text
