@@ -167,6 +167,11 @@ def _spans_of(kinds: tuple[str, ...], text: str) -> list[tuple[int, int]]:
 _QUESTION_OWNER = re.compile(r"((?:[\w-]+ ){0,3}[\w-]+)['’]s (?:own )?([\w-]+(?: [\w-]+){0,2})")
 
 
+_ITS_OWN = re.compile(
+    r"\b(?P<body>council|committee|cabinet|authority|panel)\b(?P<rest>.*?)\b(?:its|their) own ", re.I
+)
+
+
 # "the centre's carbon emissions", "the salary of the Chief Executive": a thing and the owner it has
 @cache
 def _role_modifiers() -> frozenset[str]:
@@ -189,6 +194,10 @@ def speaks_of_another(question: str, sentence: str) -> bool:
     the Director of Finance's salary?", "The salary of the Chief Executive was £128,500" names the
     thing, not the fact: a near miss. The sentence must name the thing with an owner of its own
     that shares no word with the question's, or differs from it by a word such as "Deputy"."""
+    # "had the council reduced its own emissions?" asks of the council's own emissions
+    question = _ITS_OWN.sub(
+        lambda m: f"{m.group('body')}{m.group('rest')}, the {m.group('body')}'s own ", question
+    )
     asked = next((m for m in _QUESTION_OWNER.finditer(question) if not m.group(2)[0].isupper()), None)
     if asked is None:  # "Slough Children's Services Trust", "Head of Finance": names, not owners
         return False

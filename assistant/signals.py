@@ -257,8 +257,9 @@ def asked_for(question: str) -> frozenset[str]:
         attr = m.group("attr")
         attr = re.sub(r"^.*['’]s\s+", "", attr)  # "the objector's reasons": the reasons, not the objector
         # "the outcome of the developer's appeal": the appeal
+        owner = r"(?:(?:[\w-]+\s+){0,2}?[\w-]+['’]s\s+)?"  # "the Planning Inspector's decision"
         of = re.match(
-            rf"\s*{re.escape(attr)}\s+of\s+(?:the\s+|an?\s+)?(?:[\w-]+['’]s\s+)?((?:[A-Za-z-]+\s+)?[A-Za-z-]+)",
+            rf"\s*{re.escape(attr)}\s+of\s+(?:the\s+|an?\s+)?{owner}((?:[A-Za-z-]+\s+)?[A-Za-z-]+)",
             question[m.start("attr") :],
         )
         if of and frozenset(tokenize(attr)) <= _GENERIC_ASKED:

@@ -308,3 +308,10 @@ def test_which_company_needs_a_firms_name_and_was_it_signed_needs_a_signing(
         "Was the gym at Riverside Business Park signed off by the Secretary of State?", chunks, fake_embedder
     )
     assert unsigned.refused, unsigned.text
+
+
+def test_its_own_is_the_councils_and_a_long_owner_is_skipped() -> None:
+    question = "By how much had the council reduced its own carbon emissions by 2024?"
+    assert speaks_of_another(question, "It would cut the centre's carbon emissions by 38%.")
+    assert not speaks_of_another(question, "The Council's own carbon emissions had fallen by 24%.")
+    assert asked_for("What was the date of the Planning Inspector's decision on the appeal?") == frozenset()
