@@ -31,8 +31,8 @@ _FIRM = (
 _HAS = {
     "person": re.compile(
         r"\b(?:Councillors?|Cllrs?\.?|Mayor|Mr|Mrs|Ms|Miss|Dr|Deputy|Professor|Prof\.?|Sir|Dame|Lord|Lady)\s+[A-Z]"
-        r"|\b[A-Z][a-z]+ [A-Z][a-z'’-]+,? (?:\(|the )?(?:[A-Z][a-z]+ )*(?:Officer|Manager|Director|Clerk|"
-        r"Head|Chief|Engineer|Planner|Executive)\b"
+        r"|\b[A-Z][a-z]+ [A-Z][a-z'’-]+,? (?:\(|the )?(?:(?:[A-Z][a-z]+|and|of|for) )*"
+        r"(?:Officer|Manager|Director|Clerk|Head|Chief|Engineer|Planner|Executive)\b"
         rf"|{_FIRM}"
     ),
     "money": re.compile(r"[£€$]\s?\d|\b\d[\d,.]*\s?(?:million|m|bn|k)\b|\b\d+p\b", re.I),
@@ -67,8 +67,8 @@ _HAS = {
 _SPAN = {
     "person": re.compile(
         r"\b(?:Councillors?|Cllrs?\.?|Mayor|Mr|Mrs|Ms|Miss|Dr|Professor|Prof\.?|Sir|Dame|Lord|Lady)\s+(?:[A-Z][\w'’-]+\s?){1,3}"
-        r"|\b[A-Z][a-z]+ [A-Z][a-z'’-]+(?=,? (?:\(|the )?(?:[A-Z][a-z]+ )*(?:Officer|Manager|Director|"
-        r"Clerk|Head|Chief|Engineer|Planner|Executive)\b)"
+        r"|\b[A-Z][a-z]+ [A-Z][a-z'’-]+(?=,? (?:\(|the )?(?:(?:[A-Z][a-z]+|and|of|for) )*"
+        r"(?:Officer|Manager|Director|Clerk|Head|Chief|Engineer|Planner|Executive)\b)"
         rf"|{_FIRM}"
     ),
     "money": re.compile(
@@ -267,7 +267,7 @@ def proper_names(question: str, known: Sequence[str] = ()) -> frozenset[str]:
 
 
 # "Contact officer: Ben Foster", "WARDS AFFECTED: Millbrook": a report header's label and value
-_FIELD = re.compile(r"^[ \t]*([A-Za-z][A-Za-z]*(?: [A-Za-z]+){0,3}):[ \t]+\S", re.M)
+_FIELD = re.compile(r"(?:^|(?<=[.;] ))[ \t]*([A-Za-z][A-Za-z]*(?: [A-Za-z]+){0,3}):[ \t]+\S", re.M)
 
 
 def field_labels(text: str) -> list[str]:

@@ -54,7 +54,7 @@ def with_needed_passages(
         def states_field(chunk: Chunk) -> bool:
             return any(names_field(question, label) for label in field_labels(chunk.text))
 
-        out = index.document_passages(out, states_field, access=access)
+        out = index.document_passages(out, states_field, access=access, same_meeting=3)
     return out
 
 

@@ -132,7 +132,8 @@ _ASKS_ROLL = re.compile(
 )
 # The header fields of an officer report that name a person: the field is what is asked for.
 _HEADER_FIELD = re.compile(
-    r"\bcontact officer\b|\breport author\b|\bcabinet member\b|\bportfolio holder\b|\blead member\b", re.I
+    r"\bcontact(?: officer)?\b|\breport author\b|\bcabinet member\b|\bportfolio holder\b|\blead member\b",
+    re.I,
 )
 _ASKS_HEADER = re.compile(
     r"\bcontact\b|\bauthor\b|\bwards?\b|\breport (?:to|of|by)\b|\bwritten by\b|\bwhich (?:meeting|body)\b"

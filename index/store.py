@@ -169,15 +169,27 @@ class CouncilIndex:
         which: Callable[[Chunk], bool],
         doc_type: str = "report",
         access: AccessLevel = "public",
+        same_meeting: int = 0,
     ) -> list[ScoredChunk]:
         """The retrieved chunks, then the chunks of each retrieved document of `doc_type` that
         `which` picks (a report's recommendations or a header field, the minutes' apologies), with
-        the similarity of that document's best chunk."""
+        the similarity of that document's best chunk. With `same_meeting`, also the documents of
+        `doc_type` that went to the meetings of the first `same_meeting` retrieved chunks (the
+        report behind the minutes' item)."""
         have = {s.chunk.id for s in retrieved}
         best: dict[str, ScoredChunk] = {}
         for scored in retrieved:
             if scored.chunk.citation.doc_type == doc_type:
                 best.setdefault(scored.chunk.citation.doc_id, scored)
+        if same_meeting:
+            meetings: dict[tuple[str | None, object], ScoredChunk] = {}
+            for scored in retrieved[:same_meeting]:
+                c = scored.chunk.citation
+                meetings.setdefault((c.body, c.meeting_date), scored)
+            for doc in self.documents():
+                found = meetings.get((doc.body, doc.meeting_date))
+                if found is not None and doc.doc_type == doc_type and doc.meeting_date is not None:
+                    best.setdefault(doc.doc_id, found)
         extra: list[ScoredChunk] = []
         for doc_id, scored in best.items():
             for chunk in self.vectors.document_chunks(doc_id):

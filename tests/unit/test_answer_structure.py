@@ -315,3 +315,42 @@ def test_its_own_is_the_councils_and_a_long_owner_is_skipped() -> None:
     assert speaks_of_another(question, "It would cut the centre's carbon emissions by 38%.")
     assert not speaks_of_another(question, "The Council's own carbon emissions had fallen by 24%.")
     assert asked_for("What was the date of the Planning Inspector's decision on the appeal?") == frozenset()
+
+
+def test_an_officers_title_may_hold_and_and_whether_a_body_agreed_needs_that_body(
+    fake_embedder: FakeEmbedder,
+) -> None:
+    from test_answer_kinds import scored
+
+    from assistant.answer import answer_question
+    from assistant.facts import answer_spans
+    from assistant.settings import AnswerSettings
+
+    line = "Contact officer: Claire Winter, Libraries and Culture Manager"
+    assert [line[a:b] for a, b in answer_spans("person", line)] == ["Claire Winter"]
+    text = """WENBURY BOROUGH COUNCIL
+
+Minutes of the meeting of the Overview and Scrutiny Panel held on 17 June 2025.
+
+5. Eastfield Pool Pilot
+
+The Panel agreed to add an evaluation of the Eastfield Pool pilot to its work programme.
+"""
+    _, chunks = chunks_of(text, "2025-06-17_overview-and-scrutiny-panel_minutes.txt")
+    bodies = ["Cabinet", "Overview and Scrutiny Panel"]
+    asked = answer_question(
+        "Has Cabinet agreed to add an evaluation of the Eastfield Pool pilot?",
+        scored(chunks),
+        AnswerSettings(),
+        fake_embedder,
+        known_bodies=bodies,
+    )
+    assert asked.refused, asked.text  # what the Panel agreed is not what Cabinet agreed
+    held = answer_question(
+        "Has the Panel agreed to add an evaluation of the Eastfield Pool pilot?",
+        scored(chunks),
+        AnswerSettings(),
+        fake_embedder,
+        known_bodies=bodies,
+    )
+    assert not held.refused, held.text

@@ -601,3 +601,30 @@ Councillor Brockway replied for the opposition on the budget. {filler}
     assert any("Dobson and Yates" in s.chunk.text for s in extended[1:]), [s.chunk.text for s in extended]
     plain = with_needed_passages("What did Councillor Brockway say about the budget?", top, index, "public")
     assert not any("Dobson" in s.chunk.text for s in plain)
+
+
+def test_a_header_question_reaches_the_report_behind_the_minutes(
+    tiny_index: tuple[Settings, FakeEmbedder], tmp_path: Path
+) -> None:
+    from assistant.more_passages import with_needed_passages
+
+    settings, embedder = tiny_index
+    folder = tmp_path / "meeting"
+    folder.mkdir()
+    minutes = """WENBURY BOROUGH COUNCIL
+
+Minutes of the meeting of the Cabinet held on 7 March 2024.
+
+5. Future of Eastfield Pool
+
+Councillor Pryce presented the report on the future of Eastfield Pool and its ageing plant.
+"""
+    (folder / "2024-03-07_cabinet_minutes.txt").write_text(minutes, encoding="utf-8")
+    (folder / "2024-03-07_cabinet_report-eastfield-pool.txt").write_text(OFFICER_REPORT, encoding="utf-8")
+    assert assistant.ingest_paths([folder], settings, embedder=embedder).ok
+    index = CouncilIndex(settings, embedder)
+    found = index.retrieve("Councillor Pryce presented the report ageing plant", Filters(), 20)
+    top = [s for s in found if "Pryce presented" in s.chunk.text]
+    assert top and top[0].chunk.citation.doc_type == "minutes"
+    extended = with_needed_passages("Who was the contact officer for the pool report?", top, index, "public")
+    assert any("Tom Reyes" in s.chunk.text for s in extended), [s.chunk.text for s in extended]
