@@ -210,7 +210,7 @@ def _answers(cand: Candidate, part: Part, settings: AnswerSettings) -> bool:
         and not any(holds(t, cand.quote_tokens) for t in part.asked_for)
     ):
         return False  # "how many letters of objection?": "120 dwellings" counts something else
-    if cand.features.get("body", 0.0) < 0 and asks_whether(part.text):
+    if cand.features.get("meeting_body", 0.0) < 0 and asks_whether(part.text):
         return False  # "has Cabinet agreed to ...?": what the Panel agreed does not say
     role = asked_role(part.text)
     if role and not any(holds(r, cand.quote_tokens) for r in role):

@@ -56,7 +56,7 @@ W_RANK = 0.15
 W_PERIOD = 0.3
 W_FURNITURE = 0.5
 W_DECISION = 0.25
-W_BODY = 0.3
+W_MEETING_BODY = 0.3
 W_REPORT = 0.2
 W_ORDER = 0.25
 W_ASKED_FOR = 0.4
@@ -186,7 +186,7 @@ def candidates_of(
             "period": _on_period(q, chunk, text),
             "furniture": -furniture(text, q),
             "decision": _decision(q, chunk, text),
-            "body": _body(named_body, chunk),
+            "meeting_body": _body(named_body, chunk),
             "report": _report(q, chunk),
             "order": _order(q, chunk, dates),
             "matter": _matter(asked_numbers, chunk),
