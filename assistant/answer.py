@@ -15,7 +15,6 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
-from functools import lru_cache
 
 from index import Embedder, SentenceVectors
 
@@ -27,7 +26,6 @@ from .facts import (
     field_labels,
     has,
     names_field,
-    proper_names,
     speaks_of_another,
     states,
 )
@@ -49,7 +47,6 @@ from .text import cosine, gives_orders, holds, sentence_spans, tokenize
 from .types import Answer, AnswerSentence, ScoredChunk
 
 REFUSAL = "I couldn't find this in the records."
-_HOW_MANY = re.compile(r"^\s*(?:and\s+)?how many\b", re.I)  # a count of the thing named next
 NO_PERIOD = "I couldn't find this in the records for {years}."
 
 Rarity = Callable[[str], float]
@@ -97,14 +94,12 @@ def answer_question(
     ]
     if not pool:
         return refuse()
-    names = proper_names(question, [*bodies, *(c.chunk.citation.council or "" for c in chunks)])
     main = Part(
         text=question,
         wants=q.wants,
         terms=_weighted(q.tokens, weigh),
         asked_for=q.asked_for,
         asks=q.asks,
-        names=names,
     )
     ranked = rank_for(main, q, pool)
     top = ranked[0].score - settings.answer_margin
@@ -116,7 +111,7 @@ def answer_question(
     if q.history:
         chosen = history(ranked, settings, lambda c: _answers(c, main, settings))
     elif q.parts:
-        chosen, missing = _by_part(q, pool, weigh, settings, embedder, names)
+        chosen, missing = _by_part(q, pool, weigh, settings, embedder)
         if missing and (not chosen or (missing[0] == q.parts[0] and asks_whether(q.parts[0]))):
             return refuse()  # "did they appeal, and what was the result?": no appeal, no result
         return done(compose(question, q, chosen, retrieved, missing))
@@ -199,17 +194,9 @@ def _answers(cand: Candidate, part: Part, settings: AnswerSettings) -> bool:
         return False
     if settings.needs_period and cand.off_period:
         return False  # "... for 2026/27": another year's figure is a near miss
-    if part.names and 2 * len([n for n in part.names if holds(n, _named_by(cand))]) < len(part.names):
-        return False  # "a second phase along Station Road": a passage that names neither is another matter
     labels = field_labels(cand.quote) if cand.chunk.citation.doc_type == "report" else []
     if labels and asks_header(part.text) and not names_field(part.text, labels[0]):
         return False  # "Who was the contact officer?" is not answered by the "CABINET MEMBER:" field
-    if (
-        _HOW_MANY.match(part.text)
-        and part.asked_for
-        and not any(holds(t, cand.quote_tokens) for t in part.asked_for)
-    ):
-        return False  # "how many letters of objection?": "120 dwellings" counts something else
     if cand.features.get("meeting_body", 0.0) < 0 and asks_whether(part.text):
         return False  # "has Cabinet agreed to ...?": what the Panel agreed does not say
     role = asked_role(part.text)
@@ -233,25 +220,12 @@ def _answers(cand: Candidate, part: Part, settings: AnswerSettings) -> bool:
     return True
 
 
-def _named_by(cand: Candidate) -> frozenset[str]:
-    """The words a candidate's passage, meeting and document title name things by, and those of the
-    motion whose outcome it states."""
-    title = _title_words(cand.chunk.citation.title or "")
-    return cand.passage_tokens | cand.meeting_tokens | cand.tokens | title
-
-
-@lru_cache(maxsize=1024)
-def _title_words(title: str) -> frozenset[str]:
-    return frozenset(tokenize(title))
-
-
 def _by_part(
     q: QuestionSignals,
     pool: list[Candidate],
     weigh: Rarity,
     settings: AnswerSettings,
     embedder: Embedder,
-    names: frozenset[str] = frozenset(),
 ) -> tuple[list[tuple[Part, Candidate]], list[str]]:
     """The best sentence for each part of a multi-part question, and the parts nothing answers.
 
@@ -272,7 +246,6 @@ def _by_part(
             asked_for=asked_for(text),
             asks=asked_kinds(text),
             vector=vector,
-            names=names & own,
         )
         ranked = rank_for(part, q, pool)
         top = ranked[0].score - settings.answer_margin

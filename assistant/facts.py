@@ -8,7 +8,6 @@ question asks for is read in `signals`.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from functools import cache
 
 from .text import MONTH_NAMES, OUTCOME_WORDS, tokenize
@@ -243,27 +242,6 @@ def _without_figures_of(question: str, sentence: str) -> str:
             if any(ch.isdigit() for ch in piece):
                 sentence = re.sub(rf"(?<![\d.,]){re.escape(piece)}(?![\d])", " ", sentence)
     return sentence
-
-
-# Capitalised words that name no particular thing: titles, days, months, the first-person "I".
-_NOT_NAMES = re.compile(
-    rf"^(?:{MONTH_NAMES}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Councillors?|Cllrs?"
-    r"|Mr|Mrs|Ms|Miss|Dr|Mayor|Deputy|Chair|Vice|Leader|I|Council|Borough|County|District|Town|City"
-    r"|Parish|Members?|Officers?|Part|Item|Report|Minutes)$"
-)
-_NAME_WORD = re.compile(r"(?<=[\w,;:()'’\"] )[A-Z][a-z][\w'’-]*")
-
-
-def proper_names(question: str, known: Sequence[str] = ()) -> frozenset[str]:
-    """The stems of the names a question gives a thing by ("Station Road", "Wenbury Dairy"): its
-    capitalised words after the first, less titles, months and the names of the bodies in `known`.
-
-    An answer whose passage names none of these is about something else: a near miss."""
-    body_words = frozenset(tokenize(" ".join(known)))
-    words = [m.group(0) for m in _NAME_WORD.finditer(question.strip())]
-    bare = [re.sub(r"['’]s$", "", w) for w in words]
-    names = frozenset(tokenize(" ".join(w for w in bare if not _NOT_NAMES.match(w))))
-    return names - body_words
 
 
 # "Contact officer: Ben Foster", "WARDS AFFECTED: Millbrook": a report header's label and value

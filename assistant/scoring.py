@@ -74,7 +74,6 @@ class Part:
     asked_for: frozenset[str] = frozenset()
     asks: tuple[str, ...] = ()
     vector: Sequence[float] | None = None  # the part's own embedding, when it is one of several
-    names: frozenset[str] = frozenset()  # the names it gives things by ("Station Road"), as stems
 
 
 @dataclass
