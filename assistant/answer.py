@@ -29,6 +29,7 @@ from .facts import (
     speaks_of_another,
     states,
 )
+from .periods import mentions_period
 from .scoring import Candidate, Part, candidates_of, outcome_after, rank_for
 from .settings import AnswerSettings
 from .signals import (
@@ -40,7 +41,6 @@ from .signals import (
     asks_header,
     asks_whether,
     counts_time,
-    mentions_period,
     wanted,
 )
 from .text import cosine, gives_orders, holds, sentence_spans, tokenize
@@ -195,7 +195,7 @@ def _answers(cand: Candidate, part: Part, settings: AnswerSettings) -> bool:
     if settings.needs_period and cand.off_period:
         return False  # "... for 2026/27": another year's figure is a near miss
     labels = field_labels(cand.quote) if cand.chunk.citation.doc_type == "report" else []
-    if labels and asks_header(part.text) and not names_field(part.text, labels[0]):
+    if labels and asks_header(part.text) and not any(names_field(part.text, label) for label in labels):
         return False  # "Who was the contact officer?" is not answered by the "CABINET MEMBER:" field
     if cand.features.get("meeting_body", 0.0) < 0 and asks_whether(part.text):
         return False  # "has Cabinet agreed to ...?": what the Panel agreed does not say

@@ -64,4 +64,10 @@ def recommendations(best: Candidate, pool: list[Candidate], settings: AnswerSett
         ),
         key=lambda cand: (cand.chunk.citation.char_start, cand.index),
     )
-    return [replace(cand) for cand in section[: settings.max_recommendations]] or [best]
+    picked: list[Candidate] = []
+    for cand in section:
+        last = picked[-1] if picked else None
+        if last is not None and last.chunk.id == cand.chunk.id and cand.index <= last.end_index:
+            continue  # already quoted, run on from the one before ("... recommended to: (a) ...")
+        picked.append(replace(cand))
+    return picked[: settings.max_recommendations] or [best]

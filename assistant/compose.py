@@ -19,7 +19,7 @@ from .text import tokenize
 from .types import Answer, AnswerSentence, Chunk, Citation, ScoredChunk
 
 # Which fact leads when a question wants several kinds: who, when, how many, how much, what outcome.
-_LEAD_ORDER = ("person", "date", "vote", "count", "money", "colour", "decision")
+_LEAD_ORDER = ("person", "firm", "date", "vote", "count", "money", "colour", "decision")
 _CLAUSE = re.compile(r"(?:(?<=\s)|(?<=^)|(?<=[;:]))\((?:[a-z]|[ivx]{1,4}|\d{1,2})\)\s")
 _LONG = 80  # words: a quote longer than this is cut to the clauses that answer
 CLAUSE_MARGIN = 0.3  # clauses scoring this close to the best clause are kept with it

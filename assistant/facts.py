@@ -25,7 +25,7 @@ _VOTE = (
 # a firm named as a supplier, contractor or applicant answers "who" / "whose" as a person would
 _FIRM = (
     r"\b(?-i:(?:[A-Z][\w&'’-]+ ){1,3}(?:Ltd|Limited|plc|PLC|LLP|Contractors|Builders|Decorators|"
-    r"Associates|Consultants|Partnership|Trust|Group|Civils|Construction|Developments|Homes))\b\.?"
+    r"Associates|Consultants|Partnership|Trust|Construction|Homes))\b\.?"
 )
 _HAS = {
     "person": re.compile(
@@ -185,7 +185,8 @@ _OWNED_OF = re.compile(
 
 
 # The council and the bodies it acts through, as stems: one owner, whichever of them is named.
-_COUNCIL_BODY = frozenset(tokenize("council councils committee cabinet panel board authority"))
+_COUNCIL_BODY = frozenset(tokenize("council councils committee cabinet panel authority"))
+_THE_COUNCIL = frozenset(tokenize("council authority"))
 
 
 def speaks_of_another(question: str, sentence: str) -> bool:
@@ -210,7 +211,9 @@ def speaks_of_another(question: str, sentence: str) -> bool:
         theirs, named = frozenset(tokenize(whose)), frozenset(tokenize(what))
         if not (named & thing and theirs):
             continue
-        if theirs & _COUNCIL_BODY and owner & _COUNCIL_BODY:
+        if (theirs & _COUNCIL_BODY and owner & _THE_COUNCIL) or (
+            owner & _COUNCIL_BODY and theirs & _THE_COUNCIL
+        ):
             continue  # "the Committee's refusal" is the council's: its bodies speak for it
         if not theirs & owner or (theirs ^ owner) & _role_modifiers():  # the Deputy Mayor is not the Mayor
             return True
@@ -240,17 +243,23 @@ def _without_figures_of(question: str, sentence: str) -> str:
         for match in _SPAN[kind].finditer(question):
             piece = match.group(0).strip(" ,;:")
             if any(ch.isdigit() for ch in piece):
-                sentence = re.sub(rf"(?<![\d.,]){re.escape(piece)}(?![\d])", " ", sentence)
+                sentence = re.sub(rf"(?<![\d.,]){re.escape(piece)}(?![\d]|[.,]\d)", " ", sentence)
     return sentence
 
 
 # "Contact officer: Ben Foster", "WARDS AFFECTED: Millbrook": a report header's label and value
+# Words that open a line "X: ..." that is no header field: a resolution, a note, a list's lead-in.
+_NOT_FIELDS = frozenset(
+    "resolved agreed decision note notes option options amendment motion recommendation recommendations "
+    "reason reasons question answer reply the this these it there".split()
+)
 _FIELD = re.compile(r"(?:^|(?<=[.;] ))[ \t]*([A-Za-z][A-Za-z]*(?: [A-Za-z]+){0,3}):[ \t]+\S", re.M)
 
 
 def field_labels(text: str) -> list[str]:
     """The labels of the header fields a passage or sentence states, lower-cased."""
-    return [m.group(1).lower() for m in _FIELD.finditer(text)]
+    labels = [m.group(1).lower() for m in _FIELD.finditer(text)]
+    return [label for label in labels if label.split()[0] not in _NOT_FIELDS]
 
 
 def names_field(question: str, label: str) -> bool:

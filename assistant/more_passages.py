@@ -1,5 +1,6 @@
 """The passages a question needs beside those retrieved: the outcome of a motion moved, the
-minutes' closing line, a report's recommendations, the report header field asked for.
+minutes' closing line and roll call, a report's recommendations, a body's resolution to recommend,
+the report header field asked for.
 
 Retrieval ranks these low (they say little but the fact), so the answer's planning step fetches
 them from the documents retrieval found, for the questions that ask for them."""

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from index import Embedder, SentenceVectors
 
 from .facts import field_labels, has, states
+from .periods import mentions_period, names_other_year
 from .query import find_body
-from .signals import QuestionSignals, furniture, mentions_period, names_other_year
+from .signals import QuestionSignals, furniture
 from .text import APPLICATION_NUMBER, cosine, gives_orders, holds, sentence_spans, tokenize
 from .types import Chunk, Citation, ScoredChunk
 
@@ -383,7 +384,8 @@ def _run_on(cand: Candidate, part: Part) -> None:
             and has("vote", following)
             and not has("vote", text)
         )
-        if cand.chunk.citation.doc_type == "report" and (field_labels(text) or field_labels(following)):
+        header = cand.chunk.citation.doc_type == "report" and not text.rstrip().endswith(":")
+        if header and (field_labels(text) or field_labels(following)):
             return  # each field of a report's header is a fact of its own
         if (
             text.rstrip().endswith(":")

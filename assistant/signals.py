@@ -15,7 +15,8 @@ from datetime import date
 from functools import cache
 
 from .facts import has
-from .text import MONTH_NAMES, tokenize
+from .periods import named_days, question_years
+from .text import tokenize
 
 _WANTS = {
     "person": re.compile(
@@ -67,6 +68,7 @@ _ASKS = {
     "money": re.compile(
         r"\bhow much\b|\bwhat (?:was|is|were|are|will be)? ?(?:the )?(?:\w+ )?"
         r"(?:cost|price|fee|charge|sum|value|balance|budget|saving|grant|salary|rent|shortfall|overspend)s?\b"
+        r"(?!\s+(?:consultation|process|report|meeting|debate|strategy|scheme|application|conditions?)\b)"
         r"|\bwhat (?:\w+ ){1,4}to cost\b|\bwhat (?:did|does|do|will|would) (?:[\w'’-]+ ){1,5}cost\b",
         re.I,
     ),
@@ -101,18 +103,6 @@ _LATEST = re.compile(
     r"\b(?:finally|latest|last|now|current(?:ly)?|eventually|in the end|ultimately|most recent|still)\b",
     re.I,
 )
-# "2019", and financial years in every common spelling: "2019/20", "2019-20", "2019 – 20",
-# "2019/2020", "FY 2019-20". A year after "before", "since"... bounds a range instead.
-_YEAR = re.compile(r"\b((?:19|20)\d{2})(?:\s*[/–—-]\s*((?:19|20)?\d{2}))?\b")
-_YEAR_SPAN = re.compile(
-    r"\b(?:from|between)\s+(?P<first>(?:19|20)\d{2}(?:\s*[/–—-]\s*(?:19|20)?\d{2})?)\s+(?:to|and|until)\s+"
-    r"(?P<last>(?:19|20)\d{2}(?:\s*[/–—-]\s*(?:19|20)?\d{2})?)\b",
-    re.I,
-)
-_RANGE_WORD = re.compile(
-    r"\b(?:before|since|after|until|till|from|prior to|between)\s*$|\bbetween\s+\S+\s+and\s*$", re.I
-)
-
 # An ALL-CAPS label ("SUBJECT:", "DATE OF MEETING:") is page furniture unless it introduces a
 # decision or the question asks for that header field.
 _LABEL = re.compile(r"^\s*([A-Z][A-Z0-9 ,&/()'’-]{1,40}):")
@@ -131,6 +121,9 @@ _ASKS_ROLL = re.compile(
     re.I,
 )
 # The header fields of an officer report that name a person: the field is what is asked for.
+_NAMES_SOMEONE = re.compile(
+    r"^\s*(?:and\s+)?(?:who|whom|which|what is the name|what was the name|name)\b", re.I
+)
 _HEADER_FIELD = re.compile(
     r"\bcontact(?: officer)?\b|\breport author\b|\bcabinet member\b|\bportfolio holder\b|\blead member\b",
     re.I,
@@ -243,11 +236,12 @@ def asked_for(question: str) -> frozenset[str]:
         return frozenset(tokenize("closed ended finished concluded adjourned"))
     if (when := _WHEN.match(question)) is not None:
         return frozenset(t for t in tokenize(when.group("clause")) if t in _EVENTS)
-    if (field := _HEADER_FIELD.search(question)) is not None:  # "who was the contact officer?"
-        return frozenset(tokenize(field.group(0)))
     who = _WHO_DID.match(question) or _WAS_IT.search(question)
     if who:
         return frozenset(tokenize(who.group("attr"))) - _QUESTION_WORDS
+    field = _HEADER_FIELD.search(question)
+    if field is not None and _NAMES_SOMEONE.match(question):  # "who was the contact officer?"
+        return frozenset(tokenize(field.group(0)))
     if (did := _DID.match(question)) is not None:
         event = next((t for t in tokenize(did.group("clause")) if t in _HAPPENINGS), None)
         if event is not None:
@@ -303,21 +297,6 @@ def analyse(question: str) -> QuestionSignals:
     )
 
 
-_DAY = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({MONTH_NAMES}),?\s+((?:19|20)\d\d)\b", re.I)
-
-
-def named_days(text: str) -> tuple[date, ...]:
-    """The days a text names in full ("23 February 2023")."""
-    days: list[date] = []
-    for m in _DAY.finditer(text):
-        month = [n.lower() for n in MONTH_NAMES.split("|")].index(m.group(2).lower()) + 1
-        try:
-            days.append(date(int(m.group(3)), month, int(m.group(1))))
-        except ValueError:
-            continue
-    return tuple(dict.fromkeys(days))
-
-
 _SUBORDINATE_WHEN = re.compile(r"^\s*when\b[^?]*?,\s*(?:what|who|how|which|why|did|was|were)\b", re.I)
 
 
@@ -332,71 +311,6 @@ def asked_kinds(text: str) -> tuple[str, ...]:
 def wanted(text: str) -> tuple[str, ...]:
     """The kinds of answer a question (or one part of it) asks for."""
     return tuple(kind for kind, pattern in _WANTS.items() if pattern.search(text))
-
-
-def financial_year(first: str, second: str | None) -> str:
-    """A year or financial year in one spelling: "2019", "2019/20"."""
-    return f"{first}/{second[-2:]}" if second else first
-
-
-def question_years(question: str) -> tuple[str, ...]:
-    """The years and financial years a question is about ("2019", "2023/24"), not open range
-    bounds ("since 2022"); "from 2022/23 to 2024/25" is about each year from the first to the last."""
-    if (span := _YEAR_SPAN.search(question)) is not None:
-        start, end = (_YEAR.match(span.group(g)) for g in ("first", "last"))
-        if start is not None and end is not None and int(start.group(1)) <= int(end.group(1)):
-            fiscal = bool(start.group(2) or end.group(2))
-            return tuple(
-                financial_year(str(y), str(y + 1) if fiscal else None)
-                for y in range(int(start.group(1)), int(end.group(1)) + 1)
-            )
-    years: list[str] = []
-    for match in _YEAR.finditer(question):
-        if _RANGE_WORD.search(question[: match.start()]):
-            continue  # "since 2022", "before 2023": a range, which filters handle
-        first, second = match.group(1), match.group(2)
-        if second and (int(first) + 1) % 100 != int(second[-2:]):
-            second = None  # "2019-2024" is a range, not a financial year
-        years.append(financial_year(first, second))
-    return tuple(dict.fromkeys(years))
-
-
-def text_years(text: str) -> set[str]:
-    """Every year and financial year a text names, in the spelling `question_years` gives."""
-    found: set[str] = set()
-    for m in _YEAR.finditer(text):
-        second = m.group(2)
-        if second and (int(m.group(1)) + 1) % 100 == int(second[-2:]):
-            found.add(financial_year(m.group(1), second))
-        found.add(m.group(1))
-        if second and len(second) == 4:
-            found.add(second)
-    return found
-
-
-def mentions_period(text: str, meeting_date: date | None, years: tuple[str, ...]) -> bool:
-    """Does a sentence speak of one of `years`, in its words or by its meeting's date?"""
-    found = text_years(text)
-    for year in years:
-        if year in found:
-            return True
-        if "/" in year:
-            continue
-        if (meeting_date is not None and str(meeting_date.year) == year) or any(
-            f.startswith(year) for f in found
-        ):
-            return True
-    return False
-
-
-def names_other_year(text: str, years: tuple[str, ...]) -> bool:
-    """Does a sentence state a financial year of its own, and none of the ones asked about?
-
-    "... for 2026/27" is not answered by "£9.6 million in 2024/25", even inside an item that covers
-    2024/25 to 2026/27."""
-    asked = {y for y in years if "/" in y}
-    own = {y for y in text_years(text) if "/" in y}
-    return bool(asked and own) and not asked & own
 
 
 _COUNTS_TIME = re.compile(r"\bhow many (?:\w+ )?(?:minutes|hours|days|weeks|months|years)\b", re.I)
@@ -468,7 +382,7 @@ _WHO_ROLE = re.compile(
 )
 _ROLES = frozenset(
     tokenize(
-        "agent architect applicant chair chairman chairwoman clerk officer manager director inspector "
+        "agent architect applicant chair chairman chairwoman clerk inspector "
         "developer consultant solicitor planner engineer surveyor auditor treasurer secretary president "
         "speaker objector petitioner headteacher mayor leader"
     )

@@ -205,7 +205,7 @@ class CouncilIndex:
         access: AccessLevel = "public",
     ) -> list[ScoredChunk]:
         """The retrieved chunks, then the chunks that `which` picks (the decision recorded) of the
-        agenda items the first `items` retrieved chunks belong to, with the similarity of the
+        first `items` distinct agenda items among the retrieved chunks, with the similarity of the
         item's best retrieved chunk."""
         have = {s.chunk.id for s in retrieved}
         best: dict[tuple[str, str], ScoredChunk] = {}

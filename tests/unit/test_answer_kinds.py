@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING
 
 from assistant.answer import answer_question
 from assistant.facts import has
+from assistant.periods import question_years, text_years
 from assistant.settings import AnswerSettings, IngestSettings
-from assistant.signals import analyse, asked_for, question_years, text_years
+from assistant.signals import analyse, asked_for
 from assistant.text import tokenize
 from assistant.types import Answer, Chunk, RawDocument, ScoredChunk
 from ingest import chunk_meeting, file_digest, parse_meeting

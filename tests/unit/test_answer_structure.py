@@ -226,7 +226,7 @@ def test_a_room_or_ward_number_is_no_count() -> None:
 
 
 def test_a_span_of_years_is_about_each_year_in_it() -> None:
-    from assistant.signals import question_years
+    from assistant.periods import question_years
 
     assert question_years("How did it change from 2022/23 to 2024/25?") == ("2022/23", "2023/24", "2024/25")
     assert question_years("What was the budget for 2024/25?") == ("2024/25",)
@@ -307,3 +307,30 @@ The Panel agreed to add an evaluation of the Eastfield Pool pilot to its work pr
         known_bodies=bodies,
     )
     assert not held.refused, held.text
+
+
+def test_review_fixes_keep_each_rule_to_what_it_says() -> None:
+    from assistant.facts import field_labels, states
+    from assistant.signals import asked_kinds, asked_role
+
+    # a header field is asked for only by a question naming someone
+    assert asked_for("Who was the contact officer for the report?") == {"contact", "offic"}
+    assert "contact" not in asked_for("How many residents did the council contact?")
+    # a resolution, a note or a list's lead-in is no header field
+    assert field_labels("RESOLVED: That the report be noted.") == []
+    assert field_labels("Note: the figures are provisional.") == []
+    assert field_labels("Report author: Ann Lee; Contact officer: Tom Reyes") == [
+        "report author",
+        "contact officer",
+    ]
+    # "the budget consultation" asks for no sum
+    assert "money" in asked_kinds("What was the budget for 2024/25?")
+    assert "money" not in asked_kinds("What was the budget consultation about?")
+    # "who was the officer who presented it?" gates on no generic role
+    assert asked_role("Who was the officer who presented the report?") == frozenset()
+    # the question's "5" is not taken out of the sentence's "5.5m"
+    assert states("money", "Was the £5 fee kept?", "The scheme cost £5.5m.")
+    # two bodies of one council are not one owner unless one of them is the council
+    assert speaks_of_another(
+        "What was the Planning Committee's decision?", "The Licensing Panel's decision stood."
+    )
