@@ -121,8 +121,12 @@ def answer_question(
         naming = [c for c in near if any(holds(t, c.quote_tokens) for t in main.asked_for)]
         best = replace(naming[0] if naming and not _names(answering[0], main) else answering[0])
         chosen = [(main, best), *_close_seconds(ranked, best, main, settings, q.order is not None)]
-        listed = next((c for c in ranked if recommends(c) and _answers(c, main, settings)), None)
-        if q.asks_report and q.asks_recommend and listed is not None:
+        listed = (
+            next((c for c in ranked if recommends(c) and _answers(c, main, settings)), None)
+            if q.asks_report and q.asks_recommend
+            else None
+        )
+        if listed is not None:
             # "what did the report recommend?": its recommendations section, whatever else ranks higher
             chosen = [(main, c) for c in recommendations(listed, pool, settings)]
         chosen = _with_outcomes(chosen, pool)

@@ -27,22 +27,28 @@ def history(
     for cand in ranked:
         if len(picked) >= settings.max_history:
             break
-        close = cand.score >= best.score - settings.sentence_margin * 2
-        alike = (
-            bool(kinds)
-            and all(has(k, cand.quote) for k in kinds)
-            and cand.features.get("passage", 0.0) >= 0.9 * best.features.get("passage", 0.0)
-            and answers(cand)
-        )
         c = cand.chunk.citation
         key = (c.body, c.meeting_date)
-        if key in meetings or not (close and len(picked) < settings.max_sentences or alike):
+        if key in meetings:
+            continue
+        close = cand.score >= best.score - settings.sentence_margin * 2
+        if not (close and len(picked) < settings.max_sentences or _alike(cand, best, kinds, answers)):
             continue
         meetings.add(key)
         picked.append(replace(cand))
     picked.sort(key=lambda c: (c.chunk.citation.meeting_date is None, c.chunk.citation.meeting_date or 0))
     part = Part(text="", wants=(), terms={}, asked_for=frozenset())
     return [(part, c) for c in picked]
+
+
+def _alike(cand: Candidate, best: Candidate, kinds: list[str], answers: Callable[[Candidate], bool]) -> bool:
+    """Does the sentence give the kind of figure the best gives, about as much of the matter?"""
+    return (
+        bool(kinds)
+        and all(has(k, cand.quote) for k in kinds)
+        and cand.features.get("passage", 0.0) >= 0.9 * best.features.get("passage", 0.0)
+        and answers(cand)
+    )
 
 
 def recommends(cand: Candidate) -> bool:

@@ -239,12 +239,20 @@ def states(kind: str, question: str, sentence: str) -> bool:
 def _without_figures_of(question: str, sentence: str) -> str:
     """The sentence less the figures the question itself gives: asked "what share of tenants get the
     50% concession?", the "50%" it names is not the answer."""
-    for kind in ("money", "count"):
-        for match in _SPAN[kind].finditer(question):
-            piece = match.group(0).strip(" ,;:")
-            if any(ch.isdigit() for ch in piece):
-                sentence = re.sub(rf"(?<![\d.,]){re.escape(piece)}(?![\d]|[.,]\d)", " ", sentence)
+    for figure in _figures_of(question):
+        sentence = figure.sub(" ", sentence)
     return sentence
+
+
+@cache
+def _figures_of(question: str) -> tuple[re.Pattern[str], ...]:
+    """Patterns for the sums and counts a question gives, read once per question."""
+    pieces = [m.group(0).strip(" ,;:") for kind in ("money", "count") for m in _SPAN[kind].finditer(question)]
+    return tuple(
+        re.compile(rf"(?<![\d.,]){re.escape(p)}(?![\d]|[.,]\d)")
+        for p in pieces
+        if any(c.isdigit() for c in p)
+    )
 
 
 # "Contact officer: Ben Foster", "WARDS AFFECTED: Millbrook": a report header's label and value

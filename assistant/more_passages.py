@@ -15,9 +15,7 @@ from .facts import field_labels, names_field
 from .scoring import awaits_outcome, records_outcome
 from .signals import (
     analyse,
-    asks_header,
     asks_meeting_end,
-    asks_report_recommendation,
     recommendations_heading,
 )
 from .text import tokenize
@@ -40,7 +38,7 @@ def with_needed_passages(
         out = index.item_passages(out, _records_decision, access=access)
     if asks_meeting_end(question):
         out = index.closing_lines(out, access=access)
-    if asks_report_recommendation(question):
+    if asked.asks_report and asked.asks_recommend:
         out = index.document_passages(out, _in_recommendations, access=access)
     roll = frozenset(tokenize(question)) & _ROLL_CALL
     if roll:  # "who sent apologies?": the minutes' roll call, which retrieval seldom ranks
@@ -50,7 +48,7 @@ def with_needed_passages(
             return bool(roll & frozenset(tokenize(heads)))
 
         out = index.document_passages(out, calls_roll, doc_type="minutes", access=access)
-    if asks_header(question):
+    if asked.asks_header:
 
         def states_field(chunk: Chunk) -> bool:
             return any(names_field(question, label) for label in field_labels(chunk.text))

@@ -242,10 +242,8 @@ def asked_for(question: str) -> frozenset[str]:
     field = _HEADER_FIELD.search(question)
     if field is not None and _NAMES_SOMEONE.match(question):  # "who was the contact officer?"
         return frozenset(tokenize(field.group(0)))
-    if (did := _DID.match(question)) is not None:
-        event = next((t for t in tokenize(did.group("clause")) if t in _HAPPENINGS), None)
-        if event is not None:
-            return frozenset({event})
+    if (event := _whether_event(question)) is not None:
+        return frozenset({event})
     attr = ""
     m = _POSSESSIVE.search(question) or _ASKED_FOR.match(question)
     if m:
@@ -352,11 +350,6 @@ def asks_meeting_end(question: str) -> bool:
     return bool(_MEETING_END.search(question))
 
 
-def asks_report_recommendation(question: str) -> bool:
-    """ "What did the report recommend?": answered from the report's recommendations section."""
-    return bool(_ASKS_REPORT.search(question) and _ASKS_RECOMMEND.search(question))
-
-
 def recommendations_heading(heading: str) -> bool:
     """A report section that holds its recommendations ("2. Recommendations")."""
     return bool(_ASKS_RECOMMEND.search(heading))
@@ -365,8 +358,13 @@ def recommendations_heading(heading: str) -> bool:
 def asks_whether(question: str) -> bool:
     """ "Did the developer appeal ...?": asks whether an event happened; a question's later parts
     ("and what was the result?") presume it did."""
+    return _whether_event(question) is not None
+
+
+def _whether_event(question: str) -> str | None:
+    """The event a "did / has / was ...?" question asks about: the first event word of its clause."""
     match = _DID.match(question)
-    return match is not None and any(t in _HAPPENINGS for t in tokenize(match.group("clause")))
+    return next((t for t in tokenize(match.group("clause")) if t in _HAPPENINGS), None) if match else None
 
 
 def asks_header(question: str) -> bool:

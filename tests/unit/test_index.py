@@ -497,7 +497,7 @@ Contact officer: Tom Reyes, Leisure Manager, tom.reyes@wenbury.gov.uk
 def test_report_passages_bring_each_retrieved_reports_recommendations(
     tiny_index: tuple[Settings, FakeEmbedder], tmp_path: Path
 ) -> None:
-    from assistant.signals import asks_report_recommendation, recommendations_heading
+    from assistant.signals import analyse, recommendations_heading
 
     settings, embedder = tiny_index
     folder = tmp_path / "report"
@@ -518,8 +518,10 @@ def test_report_passages_bring_each_retrieved_reports_recommendations(
     assert any("Option C" in s.chunk.text for s in added)
     assert all(s.similarity == top[0].similarity for s in added)
     assert index.document_passages(extended, in_recommendations) == extended  # nothing twice
-    assert asks_report_recommendation("What did the officer's report recommend about Eastfield Pool?")
-    assert not asks_report_recommendation("What did the Panel recommend about Eastfield Pool?")
+    officers = analyse("What did the officer's report recommend about Eastfield Pool?")
+    assert officers.asks_report and officers.asks_recommend
+    panels = analyse("What did the Panel recommend about Eastfield Pool?")
+    assert not (panels.asks_report and panels.asks_recommend)
     answer = assistant.ask("What did the report recommend about Eastfield Pool?", settings, embedder=embedder)
     assert not answer.refused and "Option C" in answer.text, answer.text
     # a header field asked for is fetched from the report and answers; another field does not
