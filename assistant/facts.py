@@ -27,9 +27,12 @@ _FIRM = (
     r"\b(?-i:(?:[A-Z][\w&'’-]+ ){1,3}(?:Ltd|Limited|plc|PLC|LLP|Contractors|Builders|Decorators|"
     r"Associates|Consultants|Partnership|Trust|Construction|Homes))\b\.?"
 )
+# a name given by initials and surname, as minutes list attendance: "F. Dennison", "R. O’Donoghue"
+_INITIALLED = r"(?-i:\b[A-Z]\.\s?(?:[A-Z]\.\s?)?(?:O’|O'|Mc|Mac)?[A-Z][a-z][\w'’-]*)"
 _HAS = {
     "person": re.compile(
         r"\b(?:Councillors?|Cllrs?\.?|Mayor|Mr|Mrs|Ms|Miss|Dr|Deputy|Professor|Prof\.?|Sir|Dame|Lord|Lady)\s+[A-Z]"
+        rf"|{_INITIALLED}"
         r"|\b[A-Z][a-z]+ [A-Z][a-z'’-]+,? (?:\(|the )?(?:(?:[A-Z][a-z]+|and|of|for) )*"
         r"(?:Officer|Manager|Director|Clerk|Head|Chief|Engineer|Planner|Executive)\b"
         rf"|{_FIRM}"
@@ -65,7 +68,8 @@ _HAS = {
 # The verbatim span a short answer leads with, for each kind asked.
 _SPAN = {
     "person": re.compile(
-        r"\b(?:Councillors?|Cllrs?\.?|Mayor|Mr|Mrs|Ms|Miss|Dr|Professor|Prof\.?|Sir|Dame|Lord|Lady)\s+(?:[A-Z][\w'’-]+\s?){1,3}"
+        r"\b(?:Councillors?|Cllrs?\.?|Mayor|Mr|Mrs|Ms|Miss|Dr|Professor|Prof\.?|Sir|Dame|Lord|Lady)\s+(?:[A-Z]\.\s?|[A-Z][\w'’-]+\s?){1,3}"
+        rf"|{_INITIALLED}"
         r"|\b[A-Z][a-z]+ [A-Z][a-z'’-]+(?=,? (?:\(|the )?(?:(?:[A-Z][a-z]+|and|of|for) )*"
         r"(?:Officer|Manager|Director|Clerk|Head|Chief|Engineer|Planner|Executive)\b)"
         rf"|{_FIRM}"
@@ -103,7 +107,12 @@ _SPAN = {
         r"(?: (?:without|with|subject to) [\w ]{3,40}?(?=[,;.]|$))?"
     ),
 }
-_SECTION_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)*\s+")
+# "16.50 acres", "2.5 km", "4.2 FTE": a measure, where a bare "2.2" names a paragraph
+_UNIT = (
+    r"(?i:%|per ?cent|acres?|hectares?|ha|metres?|meters?|m|km|kilomet(?:re|er)s?|miles?|tonnes?|hours?"
+    r"|FTE|sq)\b"
+)
+_SECTION_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)*(?:\s+|\.(?=[A-Z]))")  # "5.1 In total", "8.TO NOTE"
 # "46 hours a week", "a 14-week closure", "for three months": a length of time, not a count of things
 _DURATION = re.compile(
     r"\b(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty)[\s-]"
@@ -124,7 +133,9 @@ def has(kind: str, text: str) -> bool:
         text = _HAS["date"].sub(" ", text)  # "8 December 2022" is no count
     if kind == "count":
         text = _SPAN["money"].sub(" ", text)  # "£186,000" is a sum, not a count
-        text = re.sub(r"\(\w{1,3}\)|\b\d+\.\d+\b|\b\d{2}/\d{3,5}/\w+\b", " ", text)  # "(b)", "2.2", refs
+        text = re.sub(
+            r"\(\w{1,3}\)|\b\d+\.\d+\b(?!\s*" + _UNIT + r")|\b\d{2}/\d{3,5}/\w+\b", " ", text
+        )  # "(b)", "2.2", refs
         text = _REFERENCE.sub(" ", text)  # "section 5", "Policy TC2", "item 7": numbers that name, not count
     return bool(_HAS[kind].search(text))
 

@@ -96,6 +96,7 @@ class Candidate:
     features: dict[str, float] = field(default_factory=dict)
     vector: Sequence[float] = ()
     off_period: bool = False  # the question names a period that neither the sentence nor its meeting does
+    shortest: int = -1  # the last sentence the quote always takes in (a heading "APOLOGIES:" its list)
 
     @property
     def quote(self) -> str:
@@ -222,8 +223,15 @@ def candidates_of(
                 ),
             )
         )
+    for cand in out:
+        if _LABEL_LINE.match(cand.chunk.text[cand.start : cand.end]) and cand.index + 1 < len(cand.spans):
+            cand.shortest = cand.end_index = cand.index + 1  # weighed, and shown, with what it heads
     _join_outcomes(out, chunks)
     return out
+
+
+# a heading line that introduces the next: "APOLOGIES:", "Members present:", "IN ATTENDANCE"
+_LABEL_LINE = re.compile(r"^\W*(?:\w+\W+){0,2}\w+\W*:\W*$|^\W*(?-i:[A-Z]{3,}(?:\s+[A-Z]{2,}){0,2})\W*$")
 
 
 def outcome_after(cand: Candidate, pool: Sequence[Candidate]) -> Candidate | None:
@@ -365,7 +373,7 @@ def _run_on(cand: Candidate, part: Part) -> None:
     """Take in the next sentence when this one only introduces it ("...as follows:", "A vote was taken."),
     or when this one moves a motion and the next says how it ended, or states an outcome and the next
     the vote (a motion's outcome and vote belong with it)."""
-    cand.end_index = cand.index
+    cand.end_index = max(cand.index, cand.shortest)
     kinds = part.asks or part.wants
     for _ in range(2):
         nxt = cand.end_index + 1

@@ -112,6 +112,7 @@ _ROLL = re.compile(
     r"(?:panel|committee|cabinet|board) members|members present|officers present)\b",
     re.I,
 )
+_MOVED_BY = re.compile(r"\b(?:proposed|seconded|moved)\s+by\b", re.I)
 _AGENDA_LINE = re.compile(
     r"^\s*(?:\d+(?:\.\d+)*\s+)?to (?:consider|receive|confirm|note|approve|agree)\b", re.I
 )
@@ -205,6 +206,17 @@ class QuestionSignals:
 _WHO_DID = re.compile(r"^\s*(?:and\s+)?who\s+(?:(?:was|were|had)\s+)?(?P<attr>[a-z]+ed)\b", re.I)
 
 
+# The roll-call lists a question can ask for, and the words their headings use.
+_ROLL_LIST = re.compile(r"\bapolog\w*|\babsent\b|\bdeclar\w*|\battended\b|\bin attendance\b", re.I)
+_ROLL_WORDS = {
+    "apolo": "apologies",
+    "absen": "apologies absent",
+    "decla": "declaration declared interest",
+    "atten": "present attendance",
+    "in at": "present attendance",
+}
+
+
 # "When would it have lapsed?", "when was the work completed?": the event whose date is asked (a
 # completion is not a start). Its clause ends at a condition ("... if not confirmed").
 _WHEN = re.compile(r"^\s*(?:and\s+)?(?:by\s+)?when\b(?P<clause>.*?)(?:\b(?:if|unless)\b|$)", re.I)
@@ -236,6 +248,8 @@ def asked_for(question: str) -> frozenset[str]:
         return frozenset(tokenize("closed ended finished concluded adjourned"))
     if (when := _WHEN.match(question)) is not None:
         return frozenset(t for t in tokenize(when.group("clause")) if t in _EVENTS)
+    if (roll := _ROLL_LIST.search(question)) is not None:  # "who sent apologies?": the APOLOGIES line
+        return frozenset(tokenize(_ROLL_WORDS[roll.group(0).lower()[:5]]))
     who = _WHO_DID.match(question) or _WAS_IT.search(question)
     if who:
         return frozenset(tokenize(who.group("attr"))) - _QUESTION_WORDS
@@ -295,12 +309,28 @@ def analyse(question: str) -> QuestionSignals:
     )
 
 
+# "how much land", "how much on-street parking": a quantity; "how much GMA funding", "how much was
+# it": a sum. The words between "how much" and the verb or preposition name the thing measured.
+_HOW_MUCH_THING = re.compile(
+    r"\bhow much ((?:(?!(?:at|on|in|of|for|to|from|was|is|were|are|did|does|do|will|would|could|should|"
+    r"has|had|have|can|it|they|this|that|the)(?![\w'’-]))[\w'’-]+(?:\s+|(?=[?,.;:]|$))){1,4})",
+    re.I,
+)
+_MONEY_THING = re.compile(
+    r"\b(?:money|funding|funds?|cash|income|revenue|grants?|capital|debt|rents?|tax|budget|spending|"
+    r"investment|savings?|allocation|expenditure|costs?|costing|spen[dt]|spending|pa(?:y|id)|prices?|"
+    r"charges?|worth|fees?)\b|[£€$]",
+    re.I,
+)
 _SUBORDINATE_WHEN = re.compile(r"^\s*when\b[^?]*?,\s*(?:what|who|how|which|why|did|was|were)\b", re.I)
 
 
 def asked_kinds(text: str) -> tuple[str, ...]:
     """The kinds of answer a question asks for outright ("how much", "who"), which an answer must hold."""
     kinds = [kind for kind, pattern in _ASKS.items() if pattern.search(text)]
+    if "money" in kinds and _HOW_MUCH_THING.search(text) and not _MONEY_THING.search(text):
+        # "how much land ...?", "how much parking ...?": a quantity, not a sum
+        kinds = [k for k in kinds if k != "money"] + (["count"] if "count" not in kinds else [])
     if "date" in kinds and _SUBORDINATE_WHEN.search(text):
         kinds.remove("date")  # "When Cabinet approved it, what did it cost?": the when sets the scene
     return tuple(kinds)
@@ -328,8 +358,8 @@ def furniture(text: str, q: QuestionSignals) -> float:
         return 1.0
     if _AGENDA_LINE.match(text) and not q.asks_agenda:
         return 0.5
-    if has("decision", text) or has("vote", text):
-        return 0.0  # "The motion was CARRIED.", "For: 5, Against: 1.": short, but the outcome
+    if has("decision", text) or has("vote", text) or _MOVED_BY.search(text):
+        return 0.0  # "The motion was CARRIED.", "Seconded by Councillor Collins;": short, but the answer
     words = re.findall(r"\b[a-z]{3,}\b", text)
     if len(words) < 3 and (q.asks_roll or q.asks_header):
         return 0.0

@@ -1,0 +1,109 @@
+"""Minutes written as many councils write them: a heading line over its list, names by initials,
+motions as "Proposed by ... / Seconded by ..." lines, measures in acres, item numbers run into
+their titles. One test a failure kind, on the team's own small record."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from assistant.answer import answer_question
+from assistant.facts import answer_spans, has
+from assistant.settings import AnswerSettings, IngestSettings
+from assistant.signals import analyse, asked_for, asked_kinds, furniture
+from assistant.types import Answer, Chunk, RawDocument, ScoredChunk
+from ingest import chunk_meeting, file_digest, parse_meeting
+
+if TYPE_CHECKING:
+    from conftest import FakeEmbedder
+
+MINUTES = """FERNLEY TOWN COUNCIL
+
+Minutes of the meeting of the Planning Committee held on 12 March 2024.
+
+IN THE CHAIR:
+
+Councillor P. Ward
+
+APOLOGIES:
+
+T. Moran and Councillor K. Boyle
+
+1. Land at Orchard Road
+
+Circulated, report of the Property Officer proposing the disposal of 2.75 acres of land at Orchard
+Road for housing.
+
+Proposed by Councillor Hale;
+
+Seconded by Councillor Ross;
+
+And Resolved:
+
+"That the disposal of the land at Orchard Road be approved."
+"""
+
+
+def _chunks() -> list[Chunk]:
+    raw = RawDocument(
+        doc_id=file_digest(MINUTES.encode()),
+        source="/r/2024-03-12_planning-committee_minutes.txt",
+        format="txt",
+        text=MINUTES,
+    )
+    return chunk_meeting(parse_meeting(raw), IngestSettings())
+
+
+def _ask(question: str, fake_embedder: FakeEmbedder) -> Answer:
+    chunks = [
+        ScoredChunk(chunk=c, score=1.0 / (60 + rank), dense_rank=rank, similarity=0.8)
+        for rank, c in enumerate(_chunks(), start=1)
+    ]
+    return answer_question(question, chunks, AnswerSettings(), fake_embedder)
+
+
+def test_a_heading_line_is_weighed_with_the_list_it_heads(fake_embedder: FakeEmbedder) -> None:
+    answer = _ask("Who sent apologies to the Planning Committee meeting in March 2024?", fake_embedder)
+    assert not answer.refused, answer.text
+    assert "Moran" in answer.sentences[0].text and "APOLOGIES" in answer.sentences[0].text, answer.text
+
+
+def test_a_motion_line_is_no_page_furniture(fake_embedder: FakeEmbedder) -> None:
+    q = analyse("Who seconded the disposal of the land at Orchard Road?")
+    assert furniture("Seconded by Councillor Ross;", q) == 0.0
+    answer = _ask("Who proposed the disposal of the land at Orchard Road?", fake_embedder)
+    assert answer.short_answer is not None and answer.short_answer.text == "Councillor Hale", answer.text
+
+
+def test_how_much_of_a_thing_asks_a_measure_not_a_sum(fake_embedder: FakeEmbedder) -> None:
+    assert asked_kinds("How much land at Orchard Road was proposed for disposal?") == ("count",)
+    assert asked_kinds("How much on-street parking on Main Street would go?") == ("count",)
+    for sum_asked in (
+        "How much GMA funding did the club get?",
+        "How much was allocated to the scheme?",
+        "How much more would the scheme cost?",
+        "How much will rents rise in 2025?",
+    ):
+        assert asked_kinds(sum_asked) == ("money",), sum_asked
+    answer = _ask("How much land at Orchard Road was proposed for disposal?", fake_embedder)
+    assert not answer.refused and "2.75 acres" in answer.text, answer.text
+
+
+def test_a_decimal_with_a_unit_is_a_measure_and_an_item_number_no_count() -> None:
+    assert has("count", "the disposal of 2.75 acres of land")
+    assert has("count", "a route of 3.5 km")
+    assert not has("count", "as set out in paragraph 2.2 of the report")
+    assert not has("count", "8.TO NOTE PLAYGROUND STRATEGY")
+
+
+def test_names_given_by_initials_are_people() -> None:
+    text = "APOLOGIES: T. Moran and R. O’Neill"
+    assert has("person", text)
+    assert [text[s:e] for s, e in answer_spans("person", text)] == ["T. Moran", "R. O’Neill"]
+    text = "Councillor J. O’Dea"
+    assert [text[s:e] for s, e in answer_spans("person", text)] == ["Councillor J. O’Dea"]
+    assert not has("person", "No. 3 of 2023 was confirmed")
+
+
+def test_a_roll_call_question_asks_for_its_list() -> None:
+    assert asked_for("Who sent apologies to the meeting?") == frozenset({"apolog"})
+    assert asked_for("Which councillors declared an interest?") == frozenset({"declar", "interest"})
