@@ -375,12 +375,19 @@ def _run_on(cand: Candidate, part: Part) -> None:
     the vote (a motion's outcome and vote belong with it)."""
     cand.end_index = max(cand.index, cand.shortest)
     kinds = part.asks or part.wants
-    for _ in range(2):
+    listing = False  # the quote introduces a list: its items follow, one a sentence
+    for step in range(MAX_LIST_ITEMS):
         nxt = cand.end_index + 1
         if nxt >= len(cand.spans):
             return
         text = cand.quote
         following = cand.chunk.text[cand.spans[nxt][0] : cand.spans[nxt][1]]
+        last = cand.chunk.text[cand.spans[cand.end_index][0] : cand.spans[cand.end_index][1]]
+        if listing and (_LIST_ITEM.match(following) or _LIST_ITEM.fullmatch(last.strip())):
+            cand.end_index = nxt  # an item, or the words after an item's bare number ("1." "Cluain Dubh")
+            continue
+        if step >= 2:
+            return
         gives_nothing = bool(kinds) and not any(has(kind, text) for kind in kinds)
         ends_motion = (
             "decision" in part.wants and bool(_MOTION.search(text)) and bool(_OUTCOME.search(following))
@@ -392,11 +399,25 @@ def _run_on(cand: Candidate, part: Part) -> None:
             and has("vote", following)
             and not has("vote", text)
         )
+        # "Cllr. Leddin proposed that ...", then "Seconded by Cllr. Collopy.": the word asked is next
+        said_next = (
+            bool(part.asked_for)
+            and not any(holds(t, frozenset(tokenize(text))) for t in part.asked_for)
+            and any(holds(t, frozenset(tokenize(following))) for t in part.asked_for)
+        )
         header = cand.chunk.citation.doc_type == "report" and not text.rstrip().endswith(":")
         if header and (field_labels(text) or field_labels(following)):
             return  # each field of a report's header is a fact of its own
+        # a lead-in that already states the kind asked ("412 plots on six sites:") needs no list
+        listing = (
+            bool(text.rstrip().endswith(":") or _THE_FOLLOWING.search(text))
+            and bool(_LIST_ITEM.match(following))
+            and not (part.asks and any(has(kind, text) for kind in part.asks))
+        )
         if (
             text.rstrip().endswith(":")
+            or _THE_FOLLOWING.search(text)
+            or said_next
             or (gives_nothing and any(has(kind, following) for kind in kinds))
             or ends_motion
             or tallies_outcome
@@ -404,6 +425,15 @@ def _run_on(cand: Candidate, part: Part) -> None:
             cand.end_index = nxt
         else:
             return
+
+
+# "That the following housing estates be taken in charge ...": the list is in what comes next,
+# its items "1. Cluain Dubh ...", "2. Rhebogue Meadows ..." taken in, up to MAX_LIST_ITEMS sentences
+MAX_LIST_ITEMS = 8
+_LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}[.)]|\(?[a-z]\)|\(?[ivx]{1,4}\)|[•·▪\-–*])(?:\s|$)")
+_THE_FOLLOWING = re.compile(
+    r"\bthe following\b(?!\s+(?:day|week|month|year|meeting)\b)(?![^:]*(?:\(\w{1,3}\)|:))", re.I
+)
 
 
 def _is_heading(text: str, item: str | None) -> bool:

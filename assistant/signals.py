@@ -228,6 +228,8 @@ _EVENTS = frozenset(
         "refused grant granted appoint appointed elect elected resign resigned confirm confirmed"
     )
 )
+_DATE_WORDS = frozenset(tokenize("date day"))
+_DECISION_EVENT = frozenset(tokenize("decision"))
 # "Did the developer appeal ...?", "has the library reopened?": whether the event happened is asked,
 # so an answer must speak of that event (its verb is the first event word of the clause).
 _DID = re.compile(r"^\s*(?:and\s+)?(?:did|has|have|had|was|were)\s+(?P<clause>[^,?;]*)", re.I)
@@ -269,6 +271,11 @@ def asked_for(question: str) -> frozenset[str]:
             rf"\s*{re.escape(attr)}\s+of\s+(?:the\s+|an?\s+)?{owner}((?:[A-Za-z-]+\s+)?[A-Za-z-]+)",
             question[m.start("attr") :],
         )
+        if of and frozenset(tokenize(attr)) <= _DATE_WORDS:
+            # "what was the date of the Inspector's decision?" asks when, as "when was it decided?"
+            events = frozenset(t for t in tokenize(of.group(1)) if t in _EVENTS | _DECISION_EVENT)
+            if events:
+                return events
         if of and frozenset(tokenize(attr)) <= _GENERIC_ASKED:
             attr = of.group(1)  # "what level of construction inflation": the inflation
     words = [w for w in attr.split() if not w.lower().endswith("ing")][:2]  # "what is coming": no thing
@@ -280,10 +287,25 @@ def asked_for(question: str) -> frozenset[str]:
 _CAUSING = frozenset(tokenize("prompted caused led brought drove explains explained"))
 
 
+# "Councillor Leddin proposed that ... . Who seconded it?": a statement sets the scene, the last
+# sentence asks
+_ASKING = re.compile(
+    r"[.:;]\s+(?P<ask>(?:(?:And|So|Then|For|At|By|In|On|To)\s+)?(?:Who|Whom|Whose|What|When|Where|Which|Why|How|"
+    r"Did|Was|Were|Has|Have|Had|Is|Are|Does|Do)\b[^.]*\?\s*)$"
+)
+
+
+def asking_sentence(question: str) -> str:
+    """The sentence of the question that asks: all of it, unless statements set the scene first."""
+    m = _ASKING.search(question)
+    return m.group("ask") if m else question
+
+
 def analyse(question: str) -> QuestionSignals:
-    """Read the cues in a question."""
+    """Read the cues in a question (what it asks for from the sentence that asks)."""
     order = "earliest" if _EARLIEST.search(question) else "latest" if _LATEST.search(question) else None
-    parts = tuple(p.strip(" ,?") for p in _PART_BREAK.split(question) if len(p.split()) >= 2)
+    asking = asking_sentence(question)
+    parts = tuple(p.strip(" ,?") for p in _PART_BREAK.split(asking) if len(p.split()) >= 2)
     if len(parts) > 1 and _SCENE.match(parts[0]):
         parts = parts[1:]  # "At the sub-committee in February 2018, how many ...?": the scene is no part
     if _SUBORDINATE_WHEN.search(question):
@@ -291,7 +313,7 @@ def analyse(question: str) -> QuestionSignals:
     return QuestionSignals(
         text=question,
         tokens=frozenset(t for t in tokenize(question) if t not in _QUESTION_WORDS),
-        wants=wanted(question),
+        wants=wanted(asking),
         years=question_years(question),
         history=bool(_HISTORY.search(question)),
         asks_roll=bool(_ASKS_ROLL.search(question)),
@@ -301,8 +323,8 @@ def analyse(question: str) -> QuestionSignals:
         asks_recommend=bool(_ASKS_RECOMMEND.search(question)),
         order=order,
         parts=parts if len(parts) > 1 else (),
-        asked_for=asked_for(question),
-        asks=asked_kinds(question),
+        asked_for=asked_for(asking),
+        asks=asked_kinds(asking),
         before_year=int(m.group(1)) if (m := _BEFORE.search(question)) else None,
         after_year=int(m.group(1)) if (m := _AFTER.search(question)) else None,
         days=named_days(question),

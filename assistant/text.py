@@ -14,9 +14,11 @@ from collections.abc import Sequence
 from typing import Any
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])(['\"’”)]?)\s+(?=[A-Z0-9£€‘“\"'(])")
-# A full stop that ends an abbreviation, not a sentence: "Order No. 12", "Cllr. Moss", "para. 4".
+# A full stop that ends an abbreviation, not a sentence: "Order No. 12", "Cllr. Moss", "para. 4",
+# "Fr. Russell Road", "Co. Limerick".
 _ABBREVIATION = re.compile(
-    r"(?:^|[\s(])(?:No|Nos|Cllr|Cllrs|Mr|Mrs|Ms|Dr|St|Rev|Prof|para|paras|Para|cf|e\.g|i\.e|approx|Ref|ref|"
+    r"(?:^|[\s(])(?:No|Nos|Cllr|Cllrs|Mr|Mrs|Ms|Dr|St|Fr|Co|Rev|Prof|para|paras|Para|cf|e\.g|i\.e|approx|"
+    r"Ref|ref|"
     r"Min|Sec|Art|Reg|vol|Vol|pp|[A-Z])\.$"
 )
 _TOKEN = re.compile(r"[£€$]?\d[\d,.]*\w*|\w+", re.UNICODE)

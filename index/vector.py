@@ -25,8 +25,12 @@ since only added chunks, under new ids.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+
+from filelock import FileLock
 
 from assistant.errors import ArchiveError, IndexMissingError
 from assistant.records import DecisionRecord
@@ -45,6 +49,24 @@ from .metadata import (
     decision_record_metadata,
     sentences_metadata,
 )
+
+OPEN_LOCK = "chroma-open.lock"  # beside the database folder, held while a process opens it
+OPEN_WAIT = 120.0  # seconds
+
+
+@contextmanager
+def _opening(lock: Path) -> Iterator[None]:
+    """Hold the open lock, or go on without it where the folder cannot hold one (read-only)."""
+    try:
+        held = FileLock(str(lock), timeout=OPEN_WAIT)
+        held.acquire()
+    except OSError:
+        yield
+        return
+    try:
+        yield
+    finally:
+        held.release()
 
 
 @dataclass(frozen=True)
@@ -91,21 +113,24 @@ class VectorStore:
         cfg = settings.index
         if cfg.chroma_host:
             self.client: Any = chromadb.HttpClient(host=cfg.chroma_host, port=cfg.chroma_port)
+            self._collections(cfg.collection)
         else:
-            try:
-                self.client = chromadb.PersistentClient(path=self.location)
-            except Exception:
-                forget_system(self.location)  # else the next open in this process gets the broken one
-                raise
-        space: Any = {"hnsw": {"space": "cosine"}}
-        self.chunks = self.client.get_or_create_collection(
-            cfg.collection, configuration=space, embedding_function=None
-        )
-        self.docs = self.client.get_or_create_collection(f"{cfg.collection}-docs", embedding_function=None)
-        self.decisions = self.client.get_or_create_collection(
-            f"{cfg.collection}-decisions", embedding_function=None
-        )
+            # two processes creating one new database at once race on its tables ("table collections
+            # already exists"): the first to open it creates it, the other waits a moment
+            with _opening(Path(self.location).with_name(OPEN_LOCK)):
+                try:
+                    self.client = chromadb.PersistentClient(path=self.location)
+                except Exception:
+                    forget_system(self.location)  # else the next open in this process gets the broken one
+                    raise
+                self._collections(cfg.collection)
         self._max_batch = int(self.client.get_max_batch_size())
+
+    def _collections(self, name: str) -> None:
+        space: Any = {"hnsw": {"space": "cosine"}}
+        self.chunks = self.client.get_or_create_collection(name, configuration=space, embedding_function=None)
+        self.docs = self.client.get_or_create_collection(f"{name}-docs", embedding_function=None)
+        self.decisions = self.client.get_or_create_collection(f"{name}-decisions", embedding_function=None)
 
     # -- generation: how each process notices writes by another --------------------------
     @guarded

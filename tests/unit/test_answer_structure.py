@@ -267,7 +267,11 @@ def test_its_own_is_the_councils_and_a_long_owner_is_skipped() -> None:
     question = "By how much had the council reduced its own carbon emissions by 2024?"
     assert speaks_of_another(question, "It would cut the centre's carbon emissions by 38%.")
     assert not speaks_of_another(question, "The Council's own carbon emissions had fallen by 24%.")
-    assert asked_for("What was the date of the Planning Inspector's decision on the appeal?") == frozenset()
+    # the owner ("Planning Inspector") is skipped; the date of a decision asks for the decision
+    assert asked_for("What was the date of the Planning Inspector's decision on the appeal?") == frozenset(
+        {"decis"}
+    )
+    assert asked_for("What was the level of the Planning Inspector's fee?") == frozenset({"fee"})
 
 
 def test_an_officers_title_may_hold_and_and_whether_a_body_agreed_needs_that_body(

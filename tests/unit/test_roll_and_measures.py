@@ -10,6 +10,7 @@ from assistant.answer import answer_question
 from assistant.facts import answer_spans, has
 from assistant.settings import AnswerSettings, IngestSettings
 from assistant.signals import analyse, asked_for, asked_kinds, furniture
+from assistant.text import sentence_spans
 from assistant.types import Answer, Chunk, RawDocument, ScoredChunk
 from ingest import chunk_meeting, file_digest, parse_meeting
 
@@ -40,6 +41,15 @@ Seconded by Councillor Ross;
 And Resolved:
 
 "That the disposal of the land at Orchard Road be approved."
+
+2. Taking in Charge of Estates
+
+Proposed by Councillor Ross and seconded by Councillor Hale, and resolved: "That the following
+housing estates be taken in charge under Section 180 of the Planning and Development Act 2000"
+
+1. Orchard Close, Fr. Murphy Road.
+
+2. Mill Meadows, Ballyhale, Co. Fernley.
 """
 
 
@@ -107,3 +117,30 @@ def test_names_given_by_initials_are_people() -> None:
 def test_a_roll_call_question_asks_for_its_list() -> None:
     assert asked_for("Who sent apologies to the meeting?") == frozenset({"apolog"})
     assert asked_for("Which councillors declared an interest?") == frozenset({"declar", "interest"})
+
+
+def test_a_resolution_of_the_following_takes_in_its_list(fake_embedder: FakeEmbedder) -> None:
+    answer = _ask(
+        "Which housing estates did the Planning Committee take in charge in March 2024?", fake_embedder
+    )
+    assert not answer.refused, answer.text
+    assert "Orchard Close" in answer.text and "Mill Meadows" in answer.text, answer.text
+    for s in answer.sentences:
+        assert MINUTES[s.citation.char_start : s.citation.char_end] == s.quote
+
+
+def test_a_statement_then_a_question_asks_in_its_last_sentence() -> None:
+    q = analyse("Councillor Hale proposed that the Orchard Road land be sold. Who seconded it?")
+    assert q.asks == ("person",) and q.asked_for == frozenset({"second"})
+    assert analyse("What did the committee decide about Orchard Road?").wants == ("decision",)
+
+
+def test_the_date_of_an_event_asks_for_the_event() -> None:
+    assert asked_for("What was the date of the Planning Inspector's decision on the appeal?") == frozenset(
+        {"decis"}
+    )
+
+
+def test_father_and_county_are_abbreviations_not_sentence_ends() -> None:
+    text = "1. Orchard Close, Fr. Murphy Road, Ballyhale, Co. Fernley was taken in charge."
+    assert [text[s:e] for s, e in sentence_spans(text)][-1].startswith("Orchard Close, Fr. Murphy")
