@@ -29,19 +29,20 @@ from .facts import (
     speaks_of_another,
     states,
 )
+from .kinds import asked_kinds, counts_time, wanted
 from .periods import mentions_period
-from .scoring import Candidate, Part, candidates_of, outcome_after, rank_for
+from .run_on import list_after, outcome_after
+from .scoring import Candidate, Part, candidates_of, rank_for
 from .settings import AnswerSettings
 from .signals import (
     QuestionSignals,
     analyse,
     asked_for,
-    asked_kinds,
-    asked_role,
     asks_header,
+    asks_roll_call,
     asks_whether,
-    counts_time,
-    wanted,
+    calls_roll,
+    names_role,
 )
 from .text import cosine, gives_orders, holds, sentence_spans, tokenize
 from .types import Answer, AnswerSentence, ScoredChunk
@@ -203,9 +204,10 @@ def _answers(cand: Candidate, part: Part, settings: AnswerSettings) -> bool:
         return False  # "Who was the contact officer?" is not answered by the "CABINET MEMBER:" field
     if cand.features.get("meeting_body", 0.0) < 0 and asks_whether(part.text):
         return False  # "has Cabinet agreed to ...?": what the Panel agreed does not say
-    role = asked_role(part.text)
-    if role and not any(holds(r, cand.quote_tokens) for r in role):
+    if not names_role(part.text, cand.quote):
         return False  # "who was the architect?": a sentence naming no architect names someone else
+    if calls_roll(cand.quote) and not asks_roll_call(part.text):
+        return False  # "Present: Councillors ..." names no applicant, licensee or officer
     if speaks_of_another(part.text, cand.quote):
         return False  # "the Director of Finance's salary": the Chief Executive's is a near miss
     concrete = list(part.asks)
@@ -323,11 +325,13 @@ def _names(cand: Candidate, part: Part) -> bool:
 def _with_outcomes(
     chosen: list[tuple[Part, Candidate]], pool: list[Candidate]
 ) -> list[tuple[Part, Candidate]]:
-    """Each chosen motion followed by the sentence saying how it ended, when that is a paragraph on."""
+    """Each chosen motion followed by the sentence saying how it ended, when that is a paragraph on;
+    each lead-in that ends its paragraph by the first line of the next (the estate it introduces)."""
     out: list[tuple[Part, Candidate]] = []
     for part, cand in chosen:
         out.append((part, cand))
-        outcome = outcome_after(cand, sorted(pool, key=lambda c: (c.chunk.citation.char_start, c.index)))
+        ordered = sorted(pool, key=lambda c: (c.chunk.citation.char_start, c.index))
+        outcome = outcome_after(cand, ordered) or list_after(cand, ordered)
         if outcome is not None and all(outcome is not c for _, c in chosen):
             out.append((part, replace(outcome)))
     return out

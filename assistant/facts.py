@@ -37,14 +37,16 @@ _HAS = {
         r"(?:Officer|Manager|Director|Clerk|Head|Chief|Engineer|Planner|Executive)\b"
         rf"|{_FIRM}"
     ),
-    "money": re.compile(r"[£€$]\s?\d|\b\d[\d,.]*\s?(?:million|m|bn|k)\b|\b\d+p\b", re.I),
+    # "£1.2m", "2.5 million", "30p"; a bare "300m" is a length ("300m of new footpath")
+    "money": re.compile(r"[£€$]\s?\d|\b\d[\d,.]*\s?(?:million|bn)\b|\b\d+p\b", re.I),
     "date": re.compile(
         rf"\b\d{{1,2}}(?:st|nd|rd|th)? (?:{_MONTHS})\b|\b(?:{_MONTHS})\b|\b(?:19|20)\d{{2}}\b"
         r"|\b\d{1,2}[.:]\d{2}\s?(?:am|pm)\b|\b\d{1,2}\s?(?:am|pm)\b"
         r"|\b(?:spring|summer|autumn|winter|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)s?\b"
     ),
     "count": re.compile(
-        r"(?<![/\d.£€$])\b(?!(?:19|20)\d\d\b)\d[\d,.]*\b(?!/\d)|%|\b(?:one|two|three|four|five|six|seven|"
+        r"(?<![/\d.£€$])\b(?!(?:19|20)\d\d\b)\d[\d,.]*(?:m|km|mm|ha|sqm)?\b(?!/\d)|%"
+        r"|\b(?:one|two|three|four|five|six|seven|"
         r"eight|nine|ten|eleven|twelve|twenty|dozen|hundred|thousand|unanimous(?:ly)?|majority)\b",
         re.I,
     ),
@@ -85,7 +87,8 @@ _SPAN = {
     "count": re.compile(
         r"\b(?:For|In favour):?\s*\d+[^.;]*?(?:Abstentions?|Abstain(?:ed)?):?\s*\d+"
         r"|\b(?:For|In favour):?\s*\d+[^.;]*?Against:?\s*\d+"
-        r"|(?<![/\d.£€$])\b(?!(?:19|20)\d\d\b)\d[\d,.]*%?(?:\s+(?:votes?|to|per cent))?(?:\s+\d+)?"
+        r"|(?<![/\d.£€$])\b(?!(?:19|20)\d\d\b)\d[\d,.]*(?:(?:m|km|mm|ha|sqm)\b)?%?"
+        r"(?:\s+(?:votes?|to|per cent))?(?:\s+\d+)?"
         r"|\bunanimously\b",
         re.I,
     ),
@@ -233,10 +236,20 @@ def speaks_of_another(question: str, sentence: str) -> bool:
 
 _CLOCK = re.compile(r"\b\d{1,2}[.:]\d{2}\s?(?:am|pm)\b|\b\d{1,2}\s?(?:am|pm)\b|\bnoon\b|\bmidnight\b", re.I)
 _ASKS_CLOCK = re.compile(r"\bwhat time\b", re.I)
+_ASKS_DAY = re.compile(r"\b(?:what|which) (?:exact )?(?:date|day)\b", re.I)
+_DAY = re.compile(
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\W{{0,3}}(?:of )?(?:{_MONTHS})\b"
+    rf"|\b(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?\b"
+    r"|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b",
+    re.I,
+)
 
 
 def tells_the_time(question: str, sentence: str) -> bool:
-    """ "What time ...?" is answered by a time of day ("9.18pm"), not by a date alone."""
+    """ "What time ...?" is answered by a time of day ("9.18pm"), not by a date alone; "what date
+    ...?" by a day ("14 March", "Tuesday 4 June", "14/03/2024"), not by a month or "the spring"."""
+    if _ASKS_DAY.search(question) and not _DAY.search(sentence):
+        return False
     return not _ASKS_CLOCK.search(question) or bool(_CLOCK.search(sentence))
 
 

@@ -12,13 +12,13 @@ from collections.abc import Sequence
 from index import CouncilIndex
 
 from .facts import field_labels, names_field
-from .scoring import awaits_outcome, records_outcome
+from .run_on import awaits_outcome, leads_in, records_outcome
 from .signals import (
     analyse,
     asks_meeting_end,
     recommendations_heading,
 )
-from .text import tokenize
+from .text import sentence_spans, tokenize
 from .types import AccessLevel, Chunk, ScoredChunk
 
 # The minutes' roll call: who was present, sent apologies, substituted or declared an interest.
@@ -32,6 +32,8 @@ def with_needed_passages(
 ) -> list[ScoredChunk]:
     """The retrieved chunks, then those the question needs from the same documents."""
     out = index.follow_on(chunks, awaits_outcome, records_outcome, access=access)
+    # "... the following housing estate:" ends its paragraph; the estate is the next one
+    out = index.follow_on(out, _ends_in_lead_in, lambda _c: True, reach=1, access=access)
     asked = analyse(question)
     if asked.asks_recommend and not asked.asks_report:
         # "what did the Panel recommend?": the resolution of the items retrieval found
@@ -55,6 +57,11 @@ def with_needed_passages(
 
         out = index.document_passages(out, states_field, access=access, same_meeting=3)
     return out
+
+
+def _ends_in_lead_in(chunk: Chunk) -> bool:
+    spans = sentence_spans(chunk.text)
+    return bool(spans) and leads_in(chunk.text[spans[-1][0] : spans[-1][1]])
 
 
 def _in_recommendations(chunk: Chunk) -> bool:

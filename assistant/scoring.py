@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from index import Embedder, SentenceVectors
 
-from .facts import field_labels, has, states
+from .facts import has, states
 from .periods import mentions_period, names_other_year
 from .query import find_body
+from .run_on import awaits_outcome, continues_list, paragraph_before, run_on, states_outcome
 from .signals import QuestionSignals, furniture
 from .text import APPLICATION_NUMBER, cosine, gives_orders, holds, sentence_spans, tokenize
 from .types import Chunk, Citation, ScoredChunk
@@ -27,25 +28,6 @@ _RECOMMENDATION_ITEM = re.compile(r"recommend", re.I)
 _DECISION_WORDS = re.compile(
     r"\bRESOLVED\b|\bAGREED\b|\bDECISION\b|\bCARRIED\b|\bLOST\b|\bREFUSED\b|\bAPPROVED\b"
 )
-
-_MOTION = re.compile(r"\b(?:moved|proposed|seconded)\b", re.I)
-_OUTCOME = re.compile(
-    r"\bCARRIED\b|\bLOST\b|\bwas (?:carried|lost|defeated|withdrawn)\b|\bput to the vote\b|\bvoted\b"
-    r"|(?-i:\bFor):?\s*(?!(?:19|20)\d\d\b)\d|\bunanimous",
-    re.I,
-)
-
-
-def awaits_outcome(chunk: Chunk) -> bool:
-    """A paragraph moving a motion or amendment that does not say how it ended: its outcome and
-    vote are in a paragraph after it, which belongs with it."""
-    return bool(_MOTION.search(chunk.text)) and not _OUTCOME.search(chunk.text)
-
-
-def records_outcome(chunk: Chunk) -> bool:
-    """A paragraph saying how a motion ended: carried, lost, a vote."""
-    return bool(_OUTCOME.search(chunk.text))
-
 
 # Weights of the score's terms, set on the dev split (README, "Evals").
 W_SIMILARITY = 1.5
@@ -162,8 +144,12 @@ def candidates_of(
         spans = sentence_spans(chunk.text)
         for i, (start, end) in enumerate(spans):
             text = " ".join(chunk.text[start:end].split())
-            if len(text.split()) < 4 and not (q.asks_roll or q.asks_header):
-                continue  # fragments answer nothing on their own
+            if (
+                len(text.split()) < 4
+                and not (q.asks_roll or q.asks_header)
+                and not continues_list(scored, i, chunks)
+            ):
+                continue  # fragments answer nothing on their own, but the item a lead-in introduces may
             if _is_heading(text, chunk.citation.agenda_item) or gives_orders(text):
                 continue  # a record that gives orders is never an answer (it is flagged instead)
             pieces.append((scored, spans, i, text, rank))
@@ -198,7 +184,7 @@ def candidates_of(
         if chunk.id not in per_chunk:  # the passage's words and meeting are the same for each sentence
             per_chunk[chunk.id] = (
                 frozenset(tokenize(f"{chunk.context} {chunk.text}"))
-                | frozenset(tokenize(before.text if (before := _paragraph_before(chunk, chunks)) else "")),
+                | frozenset(tokenize(before.text if (before := paragraph_before(chunk, chunks)) else "")),
                 _meeting_words(chunk),
             )
         passage, meeting = per_chunk[chunk.id]
@@ -234,21 +220,6 @@ def candidates_of(
 _LABEL_LINE = re.compile(r"^\W*(?:\w+\W+){0,2}\w+\W*:\W*$|^\W*(?-i:[A-Z]{3,}(?:\s+[A-Z]{2,}){0,2})\W*$")
 
 
-def outcome_after(cand: Candidate, pool: Sequence[Candidate]) -> Candidate | None:
-    """The sentence saying how the motion `cand` moves ended, when it is in the paragraph after."""
-    if not (_MOTION.search(cand.quote) and awaits_outcome(cand.chunk)):
-        return None
-    for other in pool:
-        before = other.chunk.citation.char_start >= cand.chunk.citation.char_end
-        same = (other.chunk.citation.doc_id, other.chunk.citation.agenda_item) == (
-            cand.chunk.citation.doc_id,
-            cand.chunk.citation.agenda_item,
-        )
-        if same and before and _OUTCOME.search(other.quote) and other.chunk.id != cand.chunk.id:
-            return other
-    return None
-
-
 def _join_outcomes(pool: list[Candidate], chunks: Sequence[ScoredChunk]) -> None:
     """A motion's outcome in the paragraph after it ("For: 17, Against: 25. The amendment was LOST.")
     is about what was moved: it weighs as close to the question as the motion and holds its words."""
@@ -256,8 +227,8 @@ def _join_outcomes(pool: list[Candidate], chunks: Sequence[ScoredChunk]) -> None
     for cand in pool:
         by_chunk.setdefault(cand.chunk.id, []).append(cand)
     for cand in pool:
-        motion = _paragraph_before(cand.chunk, chunks, awaits_outcome)
-        if motion is None or not _OUTCOME.search(cand.quote):
+        motion = paragraph_before(cand.chunk, chunks, awaits_outcome)
+        if motion is None or not states_outcome(cand.quote):
             continue
         moved = by_chunk.get(motion.id, [])
         if not moved:
@@ -268,22 +239,6 @@ def _join_outcomes(pool: list[Candidate], chunks: Sequence[ScoredChunk]) -> None
             cand.base += W_SIMILARITY * lift
             cand.features["similarity"] = cand.similarity
         cand.tokens = cand.tokens | frozenset().union(*(m.tokens for m in moved))
-
-
-def _paragraph_before(
-    chunk: Chunk, chunks: Sequence[ScoredChunk], which: Callable[[Chunk], bool] = lambda _c: True
-) -> Chunk | None:
-    """The nearest retrieved paragraph before this one in its agenda item that `which` picks: "The
-    amendment was LOST." is about what a paragraph before it moved."""
-    c = chunk.citation
-    before = [
-        s.chunk
-        for s in chunks
-        if (s.chunk.citation.doc_id, s.chunk.citation.agenda_item) == (c.doc_id, c.agenda_item)
-        and s.chunk.citation.char_end <= c.char_start
-        and which(s.chunk)
-    ]
-    return max(before, key=lambda b: b.citation.char_end) if before else None
 
 
 def _matter(asked: set[str], chunk: Chunk) -> float:
@@ -311,7 +266,7 @@ def rank_for(part: Part, q: QuestionSignals, pool: list[Candidate]) -> list[Cand
     """The candidates best first for one part of the question; each keeps its score and subject share."""
     for cand in pool:
         cand.score = cand.score_for(part)
-        _run_on(cand, part)
+        run_on(cand, part)
     return sorted(pool, key=lambda c: -c.score)
 
 
@@ -367,73 +322,6 @@ def _order(q: QuestionSignals, chunk: Chunk, dates: Sequence[object]) -> float:
     if q.order == "latest":
         return position
     return 0.2 * position  # records that disagree: the latest leads
-
-
-def _run_on(cand: Candidate, part: Part) -> None:
-    """Take in the next sentence when this one only introduces it ("...as follows:", "A vote was taken."),
-    or when this one moves a motion and the next says how it ended, or states an outcome and the next
-    the vote (a motion's outcome and vote belong with it)."""
-    cand.end_index = max(cand.index, cand.shortest)
-    kinds = part.asks or part.wants
-    listing = False  # the quote introduces a list: its items follow, one a sentence
-    for step in range(MAX_LIST_ITEMS):
-        nxt = cand.end_index + 1
-        if nxt >= len(cand.spans):
-            return
-        text = cand.quote
-        following = cand.chunk.text[cand.spans[nxt][0] : cand.spans[nxt][1]]
-        last = cand.chunk.text[cand.spans[cand.end_index][0] : cand.spans[cand.end_index][1]]
-        if listing and (_LIST_ITEM.match(following) or _LIST_ITEM.fullmatch(last.strip())):
-            cand.end_index = nxt  # an item, or the words after an item's bare number ("1." "Cluain Dubh")
-            continue
-        if step >= 2:
-            return
-        gives_nothing = bool(kinds) and not any(has(kind, text) for kind in kinds)
-        ends_motion = (
-            "decision" in part.wants and bool(_MOTION.search(text)) and bool(_OUTCOME.search(following))
-        )
-        # "... the amendment was LOST. For: 15, Against: 27, Abstentions: 1.": the vote it was lost by
-        tallies_outcome = (
-            ("decision" in part.wants or "vote" in kinds)
-            and bool(_OUTCOME.search(text))
-            and has("vote", following)
-            and not has("vote", text)
-        )
-        # "Cllr. Leddin proposed that ...", then "Seconded by Cllr. Collopy.": the word asked is next
-        said_next = (
-            bool(part.asked_for)
-            and not any(holds(t, frozenset(tokenize(text))) for t in part.asked_for)
-            and any(holds(t, frozenset(tokenize(following))) for t in part.asked_for)
-        )
-        header = cand.chunk.citation.doc_type == "report" and not text.rstrip().endswith(":")
-        if header and (field_labels(text) or field_labels(following)):
-            return  # each field of a report's header is a fact of its own
-        # a lead-in that already states the kind asked ("412 plots on six sites:") needs no list
-        listing = (
-            bool(text.rstrip().endswith(":") or _THE_FOLLOWING.search(text))
-            and bool(_LIST_ITEM.match(following))
-            and not (part.asks and any(has(kind, text) for kind in part.asks))
-        )
-        if (
-            text.rstrip().endswith(":")
-            or _THE_FOLLOWING.search(text)
-            or said_next
-            or (gives_nothing and any(has(kind, following) for kind in kinds))
-            or ends_motion
-            or tallies_outcome
-        ):
-            cand.end_index = nxt
-        else:
-            return
-
-
-# "That the following housing estates be taken in charge ...": the list is in what comes next,
-# its items "1. Cluain Dubh ...", "2. Rhebogue Meadows ..." taken in, up to MAX_LIST_ITEMS sentences
-MAX_LIST_ITEMS = 8
-_LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}[.)]|\(?[a-z]\)|\(?[ivx]{1,4}\)|[•·▪\-–*])(?:\s|$)")
-_THE_FOLLOWING = re.compile(
-    r"\bthe following\b(?!\s+(?:day|week|month|year|meeting)\b)(?![^:]*(?:\(\w{1,3}\)|:))", re.I
-)
 
 
 def _is_heading(text: str, item: str | None) -> bool:

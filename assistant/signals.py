@@ -15,84 +15,10 @@ from datetime import date
 from functools import cache
 
 from .facts import has
+from .kinds import SUBORDINATE_WHEN, asked_kinds, wanted
 from .periods import named_days, question_years
 from .text import tokenize
 
-_WANTS = {
-    "person": re.compile(
-        r"^\s*(?:\w+\s+)?(?:who|whom|whose)\b"
-        r"|\bwhich (?-i:[A-Z][\w'’-]* ){0,3}(?:councillor|member|officer)s?\b"
-        r"|\bname of\b|\bcontact officer\b|\b(?:moved|proposed|seconded)\s+(?:it|the|this|that)\b",
-        re.I,
-    ),
-    "money": re.compile(
-        r"\bhow much\b|\bcost|\bbudget|\bfee\b|\bfees\b|\bprice|\bspend|\bfund(?:ed|ing)?\b|£|\bamount"
-        r"|\bcharge\b|\bsaving|\bgrant\b|\brent\b|\brents\b|\btax\b|\bprecept\b|\breserves?\b",
-        re.I,
-    ),
-    "date": re.compile(
-        r"^\s*(?:\w+\s+)?when\b|\bwhat (?:date|day|month|year)\b|\bwhich (?:date|day|month|year)\b"
-        r"|\bby when\b|\bhow long\b|\bwhat time\b",
-        re.I,
-    ),
-    "count": re.compile(
-        r"\bhow many\b|\bnumber of\b|\bvotes?\b|\bpercent|%|\bshare\b|\bproportion\b|\bwhat majority\b",
-        re.I,
-    ),
-    "vote": re.compile(r"\bvot(?:e|es|ed|ing)\b|\bunanimous|\bmajority\b|\babstain", re.I),
-    "reason": re.compile(
-        r"^\s*(?:and\s+)?why\b|\bon what grounds\b|\bfor what reasons?\b"
-        r"|\bwhat (?:were|was) the (?:[\w'’-]+ )?(?:reasons?|grounds)\b"
-        r"|^\s*what (?:prompted|caused|led to|brought|drove|explains?|explained|lay behind)\b",
-        re.I,
-    ),
-    "decision": re.compile(
-        r"\bdecid|\bdecision|\bresolv|\bagree|\bapprov|\brefus|\bdefer|\boutcome\b|\bcarried\b|\bvote"
-        r"|\bconfirm|\bturned down\b|\bgo-ahead\b|\bpermission\b|\bgranted\b"
-        r"|\bwhat (?:happened|became) (?:to|of|with)\b|\bhow did (?:\w+ ){1,6}(?:end|fare)\b|\bsucceed",
-        re.I,
-    ),
-}
-# The kinds a question asks for outright (its answer must hold one), not just cues of its topic:
-# "how much", "who", "when", "how many"; a topic word such as "rents" or "budget" is only a cue.
-_ASKS = {
-    "person": re.compile(
-        r"^\s*(?:\w+\s+)?(?:who|whom|whose)\b"
-        r"|\bwhich (?-i:[A-Z][\w'’-]* ){0,3}(?:councillor|member|officer)s?\b|\bname of\b",
-        re.I,
-    ),
-    # "which company will run the gym?": a firm's name, not a person's
-    "firm": re.compile(
-        r"\b(?:which|what) (?:company|companies|firm|firms|contractor|contractors|operator)\b", re.I
-    ),
-    "money": re.compile(
-        r"\bhow much\b|\bwhat (?:was|is|were|are|will be)? ?(?:the )?(?:\w+ )?"
-        r"(?:cost|price|fee|charge|sum|value|balance|budget|saving|grant|salary|rent|shortfall|overspend)s?\b"
-        r"(?!\s+(?:consultation|process|report|meeting|debate|strategy|scheme|application|conditions?)\b)"
-        r"|\bwhat (?:\w+ ){1,4}to cost\b|\bwhat (?:did|does|do|will|would) (?:[\w'’-]+ ){1,5}cost\b",
-        re.I,
-    ),
-    "date": re.compile(
-        r"^\s*(?:\w+\s+)?when\b|\bwhat (?:(?:was|is|were|are) the )?(?:date|day|month|year|time|deadline)\b"
-        r"|\bwhich (?:date|day|month|year)\b|\bby when\b",
-        re.I,
-    ),
-    "count": re.compile(
-        r"\bhow many\b|\bwhat (?:number|proportion|percentage|share)\b|\bby how much\b"
-        r"|\bwhat (?:figures?|numbers|statistics)\b",
-        re.I,
-    ),
-    # "what was the vote?", "how was the vote split?", "was it unanimous?": the numbers or the word
-    "vote": re.compile(
-        r"\bwhat was the (?:\w+ )?vot(?:e|ing)\b|\bhow (?:was|did) (?:the )?(?:\w+ )?vot(?:e|ing)\b"
-        r"|\bvote split\b"
-        r"|\bhow many (?:\w+ )?(?:voted|votes)\b|\bby how many votes\b|\bwhat majority\b|\bunanimous(?:ly)?\b"
-        r"|\bvoting figures\b|\b(?:recorded|named) vote\b|\bhow did (?:\w+ ){1,3}vote\b",
-        re.I,
-    ),
-    "colour": re.compile(r"\bwhat colou?rs?\b", re.I),
-}
-# A vote as recorded: "For 17, Against 25", "carried by 9 votes to 4", "unanimously", "nem. con."
 _HISTORY = re.compile(
     r"\bhistory\b|\bover the years\b|\bso far\b|\btimeline\b|\byear by year\b|\bchanged\b"
     r"|\bwhat has (?:the )?(?:council|cabinet|committee|panel)\b|\ball the decisions\b|\bhow has\b",
@@ -203,7 +129,11 @@ class QuestionSignals:
 
 
 # "Who seconded it?", "who nominated him?", "who called it in?": the role is the thing asked for.
-_WHO_DID = re.compile(r"^\s*(?:and\s+)?who\s+(?:(?:was|were|had)\s+)?(?P<attr>[a-z]+ed)\b", re.I)
+_WHO_DID = re.compile(
+    r"^\s*(?:and\s+)?(?:who|which\s+(?:councillors?|members?)(?:\s+[\w'’-]+){0,5}?)\s+"
+    r"(?:(?:was|were|had)\s+)?(?P<attr>[a-z]+ed)\b",
+    re.I,
+)
 
 
 # The roll-call lists a question can ask for, and the words their headings use.
@@ -308,7 +238,7 @@ def analyse(question: str) -> QuestionSignals:
     parts = tuple(p.strip(" ,?") for p in _PART_BREAK.split(asking) if len(p.split()) >= 2)
     if len(parts) > 1 and _SCENE.match(parts[0]):
         parts = parts[1:]  # "At the sub-committee in February 2018, how many ...?": the scene is no part
-    if _SUBORDINATE_WHEN.search(question):
+    if SUBORDINATE_WHEN.search(question):
         parts = parts[1:]  # "When it was first put to Cabinet, what did it cost?" asks one thing
     return QuestionSignals(
         text=question,
@@ -329,46 +259,6 @@ def analyse(question: str) -> QuestionSignals:
         after_year=int(m.group(1)) if (m := _AFTER.search(question)) else None,
         days=named_days(question),
     )
-
-
-# "how much land", "how much on-street parking": a quantity; "how much GMA funding", "how much was
-# it": a sum. The words between "how much" and the verb or preposition name the thing measured.
-_HOW_MUCH_THING = re.compile(
-    r"\bhow much ((?:(?!(?:at|on|in|of|for|to|from|was|is|were|are|did|does|do|will|would|could|should|"
-    r"has|had|have|can|it|they|this|that|the)(?![\w'’-]))[\w'’-]+(?:\s+|(?=[?,.;:]|$))){1,4})",
-    re.I,
-)
-_MONEY_THING = re.compile(
-    r"\b(?:money|funding|funds?|cash|income|revenue|grants?|capital|debt|rents?|tax|budget|spending|"
-    r"investment|savings?|allocation|expenditure|costs?|costing|spen[dt]|spending|pa(?:y|id)|prices?|"
-    r"charges?|worth|fees?)\b|[£€$]",
-    re.I,
-)
-_SUBORDINATE_WHEN = re.compile(r"^\s*when\b[^?]*?,\s*(?:what|who|how|which|why|did|was|were)\b", re.I)
-
-
-def asked_kinds(text: str) -> tuple[str, ...]:
-    """The kinds of answer a question asks for outright ("how much", "who"), which an answer must hold."""
-    kinds = [kind for kind, pattern in _ASKS.items() if pattern.search(text)]
-    if "money" in kinds and _HOW_MUCH_THING.search(text) and not _MONEY_THING.search(text):
-        # "how much land ...?", "how much parking ...?": a quantity, not a sum
-        kinds = [k for k in kinds if k != "money"] + (["count"] if "count" not in kinds else [])
-    if "date" in kinds and _SUBORDINATE_WHEN.search(text):
-        kinds.remove("date")  # "When Cabinet approved it, what did it cost?": the when sets the scene
-    return tuple(kinds)
-
-
-def wanted(text: str) -> tuple[str, ...]:
-    """The kinds of answer a question (or one part of it) asks for."""
-    return tuple(kind for kind, pattern in _WANTS.items() if pattern.search(text))
-
-
-_COUNTS_TIME = re.compile(r"\bhow many (?:\w+ )?(?:minutes|hours|days|weeks|months|years)\b", re.I)
-
-
-def counts_time(question: str) -> bool:
-    """Does the question count a length of time ("how many hours a week ...")?"""
-    return bool(_COUNTS_TIME.search(question))
 
 
 def furniture(text: str, q: QuestionSignals) -> float:
@@ -439,6 +329,16 @@ _ROLES = frozenset(
 )
 
 
+def calls_roll(sentence: str) -> bool:
+    """Is the sentence the minutes' roll call ("Present: Councillors ...")?"""
+    return bool(_ROLL.match(sentence))
+
+
+def asks_roll_call(question: str) -> bool:
+    """Does the question ask about attendance, membership, interests or the meeting's times?"""
+    return bool(_ASKS_ROLL.search(question))
+
+
 @cache
 def asked_role(question: str) -> frozenset[str]:
     """The role of the person a "who was the X?" question asks for, when it names one: an answer
@@ -446,3 +346,13 @@ def asked_role(question: str) -> frozenset[str]:
     match = _WHO_ROLE.match(question)
     role = frozenset(tokenize(match.group("role"))) if match else frozenset()
     return role & _ROLES
+
+
+def names_role(question: str, sentence: str) -> bool:
+    """Does the sentence name the role the question asks for? The word itself, not its stem: "the
+    application be approved" names no applicant."""
+    match = _WHO_ROLE.match(question)
+    if match is None or not asked_role(question):
+        return True
+    word = re.escape(match.group("role").lower())
+    return bool(re.search(rf"\b{word}(?:s|es|man|woman|person|'s|’s)?\b", sentence, re.I))

@@ -192,7 +192,8 @@ def test_a_question_for_a_role_needs_a_sentence_naming_that_role(fake_embedder: 
 def test_the_meeting_on_the_day_the_question_names_leads(fake_embedder: FakeEmbedder) -> None:
     from datetime import date
 
-    from assistant.signals import analyse, asked_kinds
+    from assistant.kinds import asked_kinds
+    from assistant.signals import analyse
 
     assert analyse("What time did the meeting on 23 February 2023 close?").days == (date(2023, 2, 23),)
     assert "date" in asked_kinds("What was the date of the Inspector's decision?")
@@ -248,7 +249,7 @@ RESOLVED: That the application for the gym at Riverside Business Park be approve
 def test_which_company_needs_a_firms_name_and_was_it_signed_needs_a_signing(
     fake_embedder: FakeEmbedder,
 ) -> None:
-    from assistant.signals import asked_kinds
+    from assistant.kinds import asked_kinds
 
     assert asked_kinds("Which company will run the gym?") == ("firm",)
     assert has("firm", "The works were awarded to Hartwell Civils Ltd.")
@@ -315,7 +316,8 @@ The Panel agreed to add an evaluation of the Eastfield Pool pilot to its work pr
 
 def test_review_fixes_keep_each_rule_to_what_it_says() -> None:
     from assistant.facts import field_labels, states
-    from assistant.signals import asked_kinds, asked_role
+    from assistant.kinds import asked_kinds
+    from assistant.signals import asked_role
 
     # a header field is asked for only by a question naming someone
     assert asked_for("Who was the contact officer for the report?") == {"contact", "offic"}

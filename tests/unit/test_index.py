@@ -403,7 +403,7 @@ Mayor then invited the Council to debate the substantive budget motion, and Memb
 def test_follow_on_brings_the_paragraph_that_closes_a_motion(
     tiny_index: tuple[Settings, FakeEmbedder], tmp_path: Path
 ) -> None:
-    from assistant.scoring import awaits_outcome, records_outcome
+    from assistant.run_on import awaits_outcome, records_outcome
 
     settings, embedder = tiny_index
     folder = tmp_path / "motion"

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 from test_answer_kinds import _ask, chunks_of
 
 from assistant.facts import counts_only_time, speaks_of_another
+from assistant.kinds import counts_time
 from assistant.periods import names_other_year, question_years
-from assistant.signals import counts_time
 
 if TYPE_CHECKING:
     from conftest import FakeEmbedder

@@ -8,8 +8,16 @@ from typing import TYPE_CHECKING
 
 from assistant.answer import answer_question
 from assistant.facts import answer_spans, has
+from assistant.kinds import asked_kinds
 from assistant.settings import AnswerSettings, IngestSettings
-from assistant.signals import analyse, asked_for, asked_kinds, furniture
+from assistant.signals import (
+    analyse,
+    asked_for,
+    asks_roll_call,
+    calls_roll,
+    furniture,
+    names_role,
+)
 from assistant.text import sentence_spans
 from assistant.types import Answer, Chunk, RawDocument, ScoredChunk
 from ingest import chunk_meeting, file_digest, parse_meeting
@@ -144,3 +152,78 @@ def test_the_date_of_an_event_asks_for_the_event() -> None:
 def test_father_and_county_are_abbreviations_not_sentence_ends() -> None:
     text = "1. Orchard Close, Fr. Murphy Road, Ballyhale, Co. Fernley was taken in charge."
     assert [text[s:e] for s, e in sentence_spans(text)][-1].startswith("Orchard Close, Fr. Murphy")
+
+
+AGENDA = """FERNLEY TOWN COUNCIL
+
+Agenda of the meeting of the Planning Committee to be held on 9 April 2024.
+
+3. Taking in Charge of Estates
+
+To consider the taking in charge by the Council of the roads, footpaths, public lighting and surface
+water drainage of the following housing estate, in accordance with Section 180 of the Planning and
+Development Act 2000 and Section 11 of the Roads Act 1993, the developer having completed the works
+to the standard required by the Council's taking in charge policy:
+
+Orchard Close, Ballyhale
+
+4. Footpaths
+
+The district office proposes to replace 300m of existing footpath and to build 900m of new footpath.
+
+The free bulky waste collection day will be trialled in the spring.
+"""
+
+
+def _ask_agenda(question: str, fake_embedder: FakeEmbedder) -> Answer:
+    raw = RawDocument(
+        doc_id=file_digest(AGENDA.encode()),
+        source="/r/2024-04-09_planning-committee_agenda.txt",
+        format="txt",
+        text=AGENDA,
+    )
+    chunks = chunk_meeting(parse_meeting(raw), IngestSettings())
+    scored = [
+        ScoredChunk(chunk=c, score=1.0 / (60 + rank), dense_rank=rank, similarity=0.8)
+        for rank, c in enumerate(chunks, start=1)
+    ]
+    return answer_question(question, scored, AnswerSettings(), fake_embedder)
+
+
+def test_a_lead_in_that_ends_its_paragraph_takes_the_next(fake_embedder: FakeEmbedder) -> None:
+    answer = _ask_agenda("Which housing estate was to be considered for taking in charge?", fake_embedder)
+    assert "Orchard Close" in answer.text, answer.text
+    for s in answer.sentences:
+        assert AGENDA[s.citation.char_start : s.citation.char_end] == s.quote
+
+
+def test_a_length_in_metres_is_a_measure_not_a_sum(fake_embedder: FakeEmbedder) -> None:
+    assert has("count", "replace 300m of existing footpath") and not has("money", "replace 300m of footpath")
+    assert has("money", "a £1.2m loan")
+    answer = _ask_agenda("How much new footpath does the district office propose to build?", fake_embedder)
+    assert not answer.refused and "900m" in answer.text, answer.text
+
+
+def test_what_date_needs_a_day_not_a_season(fake_embedder: FakeEmbedder) -> None:
+    answer = _ask_agenda("What date was fixed for the free bulky waste collection day?", fake_embedder)
+    assert answer.refused, answer.text
+    answer = _ask_agenda("When will the free bulky waste collection day be trialled?", fake_embedder)
+    assert not answer.refused and "spring" in answer.text, answer.text
+
+
+def test_a_role_is_named_by_its_word_and_the_roll_call_answers_only_the_roll(
+    fake_embedder: FakeEmbedder,
+) -> None:
+    assert not names_role("Who is the applicant for the townhouses?", "that the application be approved")
+    assert names_role("Who is the applicant for the townhouses?", "the applicant, Mr Lyle, spoke")
+    assert calls_roll("Present: Councillors Ward, Hale and Ross.")
+    assert not asks_roll_call("Who is the applicant for the townhouses?")
+    assert asks_roll_call("Who was present at the meeting?")
+
+
+def test_which_firm_and_which_members_did_what() -> None:
+    assert asked_kinds("Which gas network company carried out the diversion?") == ("firm",)
+    assert asked_kinds("What did the company say?") == ()
+    assert asked_for("Which members of the Planning Committee voted against the scheme?") == frozenset(
+        {"vote"}
+    )
