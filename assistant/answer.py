@@ -42,6 +42,7 @@ from .signals import (
     asks_roll_call,
     asks_whether,
     calls_roll,
+    names_act,
     names_role,
 )
 from .text import cosine, gives_orders, holds, sentence_spans, tokenize
@@ -168,6 +169,7 @@ def keyword_coverage(q_tokens: set[str], chunk: ScoredChunk) -> float:
     return len(q_tokens & found) / len(q_tokens)
 
 
+ACT_NEEDED = True
 MAX_RARITY = 4.0  # a word rarer than this is as often a paraphrase as the subject: weigh it no more
 
 
@@ -206,6 +208,8 @@ def _answers(cand: Candidate, part: Part, settings: AnswerSettings) -> bool:
         return False  # "has Cabinet agreed to ...?": what the Panel agreed does not say
     if not names_role(part.text, cand.quote):
         return False  # "who was the architect?": a sentence naming no architect names someone else
+    if ACT_NEEDED and not names_act(part.text, cand.quote_tokens):
+        return False  # "who seconded it?": the mover is a near miss
     if calls_roll(cand.quote) and not asks_roll_call(part.text):
         return False  # "Present: Councillors ..." names no applicant, licensee or officer
     if speaks_of_another(part.text, cand.quote):

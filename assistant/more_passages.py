@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from index import CouncilIndex
 
 from .facts import field_labels, names_field
-from .run_on import awaits_outcome, leads_in, records_outcome
+from .run_on import awaits_outcome, leads_in, moves_motion, records_outcome
 from .signals import (
     analyse,
     asks_meeting_end,
@@ -38,6 +38,9 @@ def with_needed_passages(
     if asked.asks_recommend and not asked.asks_report:
         # "what did the Panel recommend?": the resolution of the items retrieval found
         out = index.item_passages(out, _records_decision, access=access)
+    if frozenset(asked.asked_for) & _MOTION_ACTS:
+        # "who seconded the refurbishment?": the motion line of the items found, seldom ranked itself
+        out = index.item_passages(out, _moves, access=access)
     if asks_meeting_end(question):
         out = index.closing_lines(out, access=access)
     if asked.asks_report and asked.asks_recommend:
@@ -57,6 +60,13 @@ def with_needed_passages(
 
         out = index.document_passages(out, states_field, access=access, same_meeting=3)
     return out
+
+
+_MOTION_ACTS = frozenset(tokenize("proposed moved seconded nominated"))
+
+
+def _moves(chunk: Chunk) -> bool:
+    return bool(moves_motion(chunk.text))
 
 
 def _ends_in_lead_in(chunk: Chunk) -> bool:

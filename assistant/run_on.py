@@ -16,6 +16,11 @@ if TYPE_CHECKING:
     from .scoring import Candidate, Part
 
 
+def moves_motion(text: str) -> bool:
+    """Does the text move, propose or second something?"""
+    return bool(_MOTION.search(text))
+
+
 def states_outcome(text: str) -> bool:
     """Does the text say how a motion ended (carried, lost, a vote)?"""
     return bool(_OUTCOME.search(text))

@@ -329,6 +329,27 @@ _ROLES = frozenset(
 )
 
 
+# words of one act: a proposer "moved" or "proposed"; a vote is "against" or "in favour"
+_SAME_ACT = {
+    "propos": frozenset(tokenize("proposed moved")),
+    "move": frozenset(tokenize("proposed moved")),
+    "vote": frozenset(tokenize("voted vote against favour")),
+}
+
+
+_ACTS = frozenset(tokenize("proposed moved seconded nominated voted abstained objected"))
+
+
+def names_act(question: str, sentence_tokens: frozenset[str]) -> bool:
+    """ "Who seconded it?", "which members voted against?": does the sentence speak of that act? A
+    sentence naming someone who did something else is a near miss."""
+    who = _WHO_DID.match(question)
+    if who is None:
+        return True
+    acts = frozenset(tokenize(who.group("attr"))) & _ACTS
+    return not acts or any(t in sentence_tokens for a in acts for t in _SAME_ACT.get(a, frozenset({a})))
+
+
 def calls_roll(sentence: str) -> bool:
     """Is the sentence the minutes' roll call ("Present: Councillors ...")?"""
     return bool(_ROLL.match(sentence))

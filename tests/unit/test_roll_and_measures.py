@@ -16,9 +16,10 @@ from assistant.signals import (
     asks_roll_call,
     calls_roll,
     furniture,
+    names_act,
     names_role,
 )
-from assistant.text import sentence_spans
+from assistant.text import sentence_spans, tokenize
 from assistant.types import Answer, Chunk, RawDocument, ScoredChunk
 from ingest import chunk_meeting, file_digest, parse_meeting
 
@@ -227,3 +228,13 @@ def test_which_firm_and_which_members_did_what() -> None:
     assert asked_for("Which members of the Planning Committee voted against the scheme?") == frozenset(
         {"vote"}
     )
+
+
+def test_who_seconded_needs_a_sentence_of_that_act() -> None:
+    said = frozenset(tokenize("Councillor Ward declared an interest in the item."))
+    moved = frozenset(tokenize("It was moved by Councillor Hale and seconded by Councillor Ross."))
+    assert not names_act("Who seconded the disposal?", said)
+    assert names_act("Who seconded the disposal?", moved)
+    assert names_act("Who proposed the disposal?", moved)  # moved or proposed: one act
+    assert names_act("Which councillor said she was a member?", said)  # speech needs no such word
+    assert not names_act("Which members voted against the scheme?", said)
