@@ -31,7 +31,7 @@ from .facts import (
 )
 from .kinds import asked_kinds, counts_time, wanted
 from .periods import mentions_period
-from .run_on import list_after, outcome_after
+from .run_on import list_after, outcome_after, states_outcome
 from .scoring import Candidate, Part, candidates_of, rank_for
 from .settings import AnswerSettings
 from .signals import (
@@ -107,7 +107,7 @@ def answer_question(
     top = ranked[0].score - settings.answer_margin
     answering = [c for c in ranked if c.score >= top and _answers(c, main, settings)]
     if main.asks:
-        answering = _named_enough(answering, ranked, settings)
+        answering = _named_enough(answering, ranked, settings, "vote" in main.asks)
     if not answering and (q.history or not q.parts):  # several parts: answered, or not, part by part
         return refuse()
     if q.history:
@@ -144,14 +144,19 @@ def answer_question(
 
 
 def _named_enough(
-    answering: list[Candidate], ranked: list[Candidate], settings: AnswerSettings
+    answering: list[Candidate], ranked: list[Candidate], settings: AnswerSettings, asks_vote: bool = False
 ) -> list[Candidate]:
     """The figures whose sentence itself names enough of what the closest sentence names.
 
     A record that speaks of "a charge for replacement wheelie bins" without the sum does not make
     the net revenue budget, two lines on, an answer to "how much is a replacement bin?"."""
     held = max((c.features.get("subject", 0.0) for c in ranked), default=0.0)
-    return [c for c in answering if c.features.get("subject", 0.0) >= settings.named_elsewhere * held]
+    return [
+        c
+        for c in answering
+        if c.features.get("subject", 0.0) >= settings.named_elsewhere * held
+        or (asks_vote and states_outcome(c.quote) and has("vote", c.quote))  # a tally names no subject
+    ]
 
 
 def relevance(chunks: Sequence[ScoredChunk], q: QuestionSignals) -> float:

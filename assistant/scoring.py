@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 
 from index import Embedder, SentenceVectors
 
-from .facts import has, states
+from .facts import field_labels, has, names_field, states
 from .periods import mentions_period, names_other_year
 from .query import find_body
 from .run_on import awaits_outcome, continues_list, paragraph_before, run_on, states_outcome
-from .signals import QuestionSignals, furniture
+from .signals import QuestionSignals, asks_header, furniture
 from .text import APPLICATION_NUMBER, cosine, gives_orders, holds, sentence_spans, tokenize
 from .types import Chunk, Citation, ScoredChunk
 
@@ -45,6 +45,7 @@ W_ORDER = 0.25
 W_ASKED_FOR = 0.4
 W_MATTER = 0.5
 W_DAY = 0.5  # the meeting is on the day the question names
+W_FIELD = 0.5  # the report header field the question asks for
 
 
 @dataclass
@@ -116,9 +117,19 @@ class Candidate:
         typed = len(held) / len(part.asks) if part.asks else 0.0
         typed += W_CUE * (sum(1 for k in cues if has(k, self.quote)) / len(cues) if cues else 0.0)
         named = float(bool(part.asked_for & self.quote_tokens))  # the very word asked: "responses"
+        # "which ward does the report give?": the header field of that name ("WARD: Town Centre")
+        labels = field_labels(self.quote) if self.chunk.citation.doc_type == "report" else []
+        field = float(any(names_field(part.text, label) for label in labels) and asks_header(part.text))
         self.subject = 0.7 * subject + 0.3 * passage
-        self.features.update(subject=subject, passage=passage, typed=typed, asked_for=named)
-        return base + W_SUBJECT * subject + W_PASSAGE * passage + W_TYPED * typed + W_ASKED_FOR * named
+        self.features.update(subject=subject, passage=passage, typed=typed, asked_for=named, field=field)
+        return (
+            base
+            + W_SUBJECT * subject
+            + W_PASSAGE * passage
+            + W_TYPED * typed
+            + W_ASKED_FOR * named
+            + W_FIELD * field
+        )
 
 
 def coverage(terms: Mapping[str, float], tokens: frozenset[str]) -> float:

@@ -238,3 +238,51 @@ def test_who_seconded_needs_a_sentence_of_that_act() -> None:
     assert names_act("Who proposed the disposal?", moved)  # moved or proposed: one act
     assert names_act("Which councillor said she was a member?", said)  # speech needs no such word
     assert not names_act("Which members voted against the scheme?", said)
+
+
+REPORT = """FERNLEY TOWN COUNCIL
+
+REPORT TO: Planning Committee
+DATE OF MEETING: 14 May 2024
+WARD: Orchard Ward
+SUBJECT: Tree Preservation Order No. 2 of 2024, Land at Orchard Road
+
+1. Purpose of the Report
+
+1.1 To decide whether to confirm Tree Preservation Order No. 2 of 2024 on the oaks at Orchard Road.
+"""
+
+
+def _ask_text(text: str, name: str, question: str, fake_embedder: FakeEmbedder) -> Answer:
+    raw = RawDocument(doc_id=file_digest(text.encode()), source=f"/r/{name}", format="txt", text=text)
+    chunks = chunk_meeting(parse_meeting(raw), IngestSettings(min_chunk_chars=0))
+    scored = [
+        ScoredChunk(chunk=c, score=1.0 / (60 + rank), dense_rank=rank, similarity=0.8)
+        for rank, c in enumerate(chunks, start=1)
+    ]
+    return answer_question(question, scored, AnswerSettings(), fake_embedder)
+
+
+def test_a_vote_tally_answers_how_they_voted_though_it_names_no_subject() -> None:
+    from types import SimpleNamespace
+
+    from assistant.answer import _named_enough
+
+    resolution = SimpleNamespace(
+        quote="RESOLVED: That the application be APPROVED.", features={"subject": 0.9}
+    )
+    tally = SimpleNamespace(quote="For: 6, Against: 3, Abstentions: 1.", features={"subject": 0.2})
+    ranked = [resolution, tally]
+    settings = AnswerSettings()
+    assert _named_enough([tally], ranked, settings, asks_vote=True) == [tally]  # type: ignore[list-item]
+    assert _named_enough([tally], ranked, settings) == []  # type: ignore[list-item]
+
+
+def test_a_header_field_asked_for_is_the_answer(fake_embedder: FakeEmbedder) -> None:
+    answer = _ask_text(
+        REPORT,
+        "2024-05-14_planning-committee_report-tpo-orchard.txt",
+        "Which ward does the report on Tree Preservation Order No. 2 of 2024 give for the site?",
+        fake_embedder,
+    )
+    assert not answer.refused and "Orchard Ward" in answer.text, answer.text
