@@ -22,28 +22,18 @@ from .answer_lists import history, recommendations, recommends
 from .compose import compose
 from .facts import (
     answer_spans,
-    counts_only_time,
-    field_labels,
-    has,
-    names_field,
-    speaks_of_another,
-    states,
 )
-from .kinds import asked_kinds, counts_time, wanted
+from .kinds import asked_kinds, wanted
+from .near_miss import answers, named_enough
 from .periods import mentions_period
-from .run_on import list_after, outcome_after, states_outcome
+from .run_on import list_after, outcome_after
 from .scoring import Candidate, Part, candidates_of, rank_for
 from .settings import AnswerSettings
 from .signals import (
     QuestionSignals,
     analyse,
     asked_for,
-    asks_header,
-    asks_roll_call,
     asks_whether,
-    calls_roll,
-    names_act,
-    names_role,
 )
 from .text import cosine, gives_orders, holds, sentence_spans, tokenize
 from .types import Answer, AnswerSentence, ScoredChunk
@@ -105,13 +95,13 @@ def answer_question(
     )
     ranked = rank_for(main, q, pool)
     top = ranked[0].score - settings.answer_margin
-    answering = [c for c in ranked if c.score >= top and _answers(c, main, settings)]
+    answering = [c for c in ranked if c.score >= top and answers(c, main, settings)]
     if main.asks:
-        answering = _named_enough(answering, ranked, settings, "vote" in main.asks)
+        answering = named_enough(answering, ranked, settings, "vote" in main.asks)
     if not answering and (q.history or not q.parts):  # several parts: answered, or not, part by part
         return refuse()
     if q.history:
-        chosen = history(ranked, settings, lambda c: _answers(c, main, settings))
+        chosen = history(ranked, settings, lambda c: answers(c, main, settings))
     elif q.parts:
         chosen, missing = _by_part(q, pool, weigh, settings, embedder)
         if missing and (not chosen or (missing[0] == q.parts[0] and asks_whether(q.parts[0]))):
@@ -119,12 +109,12 @@ def answer_question(
         return done(compose(question, q, chosen, retrieved, missing))
     else:
         # "who seconded it?": a sentence naming the role asked for beats one that names only a person
-        near = [c for c in ranked if c.score >= top - settings.answer_margin and _answers(c, main, settings)]
+        near = [c for c in ranked if c.score >= top - settings.answer_margin and answers(c, main, settings)]
         naming = [c for c in near if any(holds(t, c.quote_tokens) for t in main.asked_for)]
         best = replace(naming[0] if naming and not _names(answering[0], main) else answering[0])
         chosen = [(main, best), *_close_seconds(ranked, best, main, settings, q.order is not None)]
         listed = (
-            next((c for c in ranked if recommends(c) and _answers(c, main, settings)), None)
+            next((c for c in ranked if recommends(c) and answers(c, main, settings)), None)
             if q.asks_report and q.asks_recommend
             else None
         )
@@ -143,22 +133,6 @@ def answer_question(
     return done(compose(question, q, chosen, retrieved, []))
 
 
-def _named_enough(
-    answering: list[Candidate], ranked: list[Candidate], settings: AnswerSettings, asks_vote: bool = False
-) -> list[Candidate]:
-    """The figures whose sentence itself names enough of what the closest sentence names.
-
-    A record that speaks of "a charge for replacement wheelie bins" without the sum does not make
-    the net revenue budget, two lines on, an answer to "how much is a replacement bin?"."""
-    held = max((c.features.get("subject", 0.0) for c in ranked), default=0.0)
-    return [
-        c
-        for c in answering
-        if c.features.get("subject", 0.0) >= settings.named_elsewhere * held
-        or (asks_vote and states_outcome(c.quote) and has("vote", c.quote))  # a tally names no subject
-    ]
-
-
 def relevance(chunks: Sequence[ScoredChunk], q: QuestionSignals) -> float:
     """The best passage's cosine similarity plus the share of the question's key terms it holds.
 
@@ -174,7 +148,6 @@ def keyword_coverage(q_tokens: set[str], chunk: ScoredChunk) -> float:
     return len(q_tokens & found) / len(q_tokens)
 
 
-ACT_NEEDED = True
 MAX_RARITY = 4.0  # a word rarer than this is as often a paraphrase as the subject: weigh it no more
 
 
@@ -190,49 +163,6 @@ def _in_range(cand: Candidate, q: QuestionSignals) -> bool:
     return (q.before_year is None or when.year < q.before_year) and (
         q.after_year is None or when.year >= q.after_year
     )
-
-
-def _holds(kind: str, quote: str, part: Part) -> bool:
-    """Does the sentence state the kind of fact asked? "How many people used it?" is not answered
-    by "open 46 hours a week": a length of time counts only when time is what is counted."""
-    if not states(kind, part.text, quote):
-        return False
-    return kind != "count" or counts_time(part.text) or not counts_only_time(quote)
-
-
-def _answers(cand: Candidate, part: Part, settings: AnswerSettings) -> bool:
-    """Does the sentence hold both the subject asked about and the kind of answer asked for?"""
-    if cand.subject < settings.min_subject:
-        return False
-    if settings.needs_period and cand.off_period:
-        return False  # "... for 2026/27": another year's figure is a near miss
-    labels = field_labels(cand.quote) if cand.chunk.citation.doc_type == "report" else []
-    if labels and asks_header(part.text) and not any(names_field(part.text, label) for label in labels):
-        return False  # "Who was the contact officer?" is not answered by the "CABINET MEMBER:" field
-    if cand.features.get("meeting_body", 0.0) < 0 and asks_whether(part.text):
-        return False  # "has Cabinet agreed to ...?": what the Panel agreed does not say
-    if not names_role(part.text, cand.quote):
-        return False  # "who was the architect?": a sentence naming no architect names someone else
-    if ACT_NEEDED and not names_act(part.text, cand.quote_tokens):
-        return False  # "who seconded it?": the mover is a near miss
-    if calls_roll(cand.quote) and not asks_roll_call(part.text):
-        return False  # "Present: Councillors ..." names no applicant, licensee or officer
-    if speaks_of_another(part.text, cand.quote):
-        return False  # "the Director of Finance's salary": the Chief Executive's is a near miss
-    concrete = list(part.asks)
-    typed = any(_holds(k, cand.quote, part) for k in concrete)
-    if concrete and not typed:
-        return False
-    if settings.needs_asked_for and part.asked_for and not typed:
-        if not any(holds(t, cand.quote_tokens) for t in part.asked_for):
-            return False  # "what interest rate ...": a sentence that names no rate is a near miss
-    if concrete:
-        return True
-    if "decision" in part.wants and "reason" not in part.wants and settings.decision_needs_outcome:
-        # "What did Cabinet decide about X?" is answered by a decision, not by talk of one; "why was
-        # it refused?" by the reason, which need not repeat the decision
-        return has("decision", cand.quote) or cand.chunk.decision is not None
-    return True
 
 
 def _by_part(
@@ -264,7 +194,7 @@ def _by_part(
         )
         ranked = rank_for(part, q, pool)
         top = ranked[0].score - settings.answer_margin
-        found = [replace(c) for c in ranked if c.score >= top and _answers(c, part, settings)]
+        found = [replace(c) for c in ranked if c.score >= top and answers(c, part, settings)]
         if found:
             options.append((part, found))
         else:
@@ -358,7 +288,7 @@ def _close_seconds(
             break
         if any(len(cand.tokens & t.tokens) / max(1, len(cand.tokens | t.tokens)) > 0.5 for t in taken):
             continue
-        if not _answers(cand, part, settings):
+        if not answers(cand, part, settings):
             continue
         if one_meeting and _meeting_day(cand) != _meeting_day(best):
             continue  # "in the end", "first": another meeting's word is not that one
@@ -380,7 +310,7 @@ def _disagreeing(
             return None
         mine_at, theirs_at = best.chunk.citation, cand.chunk.citation
         same_meeting = (mine_at.body, mine_at.meeting_date) == (theirs_at.body, theirs_at.meeting_date)
-        if same_meeting or cand.subject < best.subject * 0.9 or not _answers(cand, part, settings):
+        if same_meeting or cand.subject < best.subject * 0.9 or not answers(cand, part, settings):
             continue
         theirs = {_figure(cand.quote[s:e]) for k in kinds for s, e in answer_spans(k, cand.quote)}
         if theirs and mine and not theirs & mine:

@@ -266,7 +266,7 @@ def _ask_text(text: str, name: str, question: str, fake_embedder: FakeEmbedder) 
 def test_a_vote_tally_answers_how_they_voted_though_it_names_no_subject() -> None:
     from types import SimpleNamespace
 
-    from assistant.answer import _named_enough
+    from assistant.near_miss import named_enough
 
     resolution = SimpleNamespace(
         quote="RESOLVED: That the application be APPROVED.", features={"subject": 0.9}
@@ -274,8 +274,8 @@ def test_a_vote_tally_answers_how_they_voted_though_it_names_no_subject() -> Non
     tally = SimpleNamespace(quote="For: 6, Against: 3, Abstentions: 1.", features={"subject": 0.2})
     ranked = [resolution, tally]
     settings = AnswerSettings()
-    assert _named_enough([tally], ranked, settings, asks_vote=True) == [tally]  # type: ignore[list-item]
-    assert _named_enough([tally], ranked, settings) == []  # type: ignore[list-item]
+    assert named_enough([tally], ranked, settings, asks_vote=True) == [tally]  # type: ignore[list-item]
+    assert named_enough([tally], ranked, settings) == []  # type: ignore[list-item]
 
 
 def test_a_header_field_asked_for_is_the_answer(fake_embedder: FakeEmbedder) -> None:

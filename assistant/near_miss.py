@@ -1,0 +1,71 @@
+"""The near-miss gate: does a sentence hold both the subject asked about and the kind of answer
+asked for? A record that names the thing but not the fact asked is "related, not an answer"."""
+
+from __future__ import annotations
+
+from .facts import counts_only_time, field_labels, has, names_field, speaks_of_another, states
+from .kinds import counts_time
+from .run_on import states_outcome
+from .scoring import Candidate, Part
+from .settings import AnswerSettings
+from .signals import asks_header, asks_roll_call, asks_whether, calls_roll, names_act, names_role
+from .text import holds
+
+
+def holds_kind(kind: str, quote: str, part: Part) -> bool:
+    """Does the sentence state the kind of fact asked? "How many people used it?" is not answered
+    by "open 46 hours a week": a length of time counts only when time is what is counted."""
+    if not states(kind, part.text, quote):
+        return False
+    return kind != "count" or counts_time(part.text) or not counts_only_time(quote)
+
+
+def answers(cand: Candidate, part: Part, settings: AnswerSettings) -> bool:
+    """Does the sentence hold both the subject asked about and the kind of answer asked for?"""
+    if cand.subject < settings.min_subject:
+        return False
+    if settings.needs_period and cand.off_period:
+        return False  # "... for 2026/27": another year's figure is a near miss
+    labels = field_labels(cand.quote) if cand.chunk.citation.doc_type == "report" else []
+    if labels and asks_header(part.text) and not any(names_field(part.text, label) for label in labels):
+        return False  # "Who was the contact officer?" is not answered by the "CABINET MEMBER:" field
+    if cand.features.get("meeting_body", 0.0) < 0 and asks_whether(part.text):
+        return False  # "has Cabinet agreed to ...?": what the Panel agreed does not say
+    if not names_role(part.text, cand.quote):
+        return False  # "who was the architect?": a sentence naming no architect names someone else
+    if not names_act(part.text, cand.quote_tokens):
+        return False  # "who seconded it?": the mover is a near miss
+    if calls_roll(cand.quote) and not asks_roll_call(part.text):
+        return False  # "Present: Councillors ..." names no applicant, licensee or officer
+    if speaks_of_another(part.text, cand.quote):
+        return False  # "the Director of Finance's salary": the Chief Executive's is a near miss
+    concrete = list(part.asks)
+    typed = any(holds_kind(k, cand.quote, part) for k in concrete)
+    if concrete and not typed:
+        return False
+    if settings.needs_asked_for and part.asked_for and not typed:
+        if not any(holds(t, cand.quote_tokens) for t in part.asked_for):
+            return False  # "what interest rate ...": a sentence that names no rate is a near miss
+    if concrete:
+        return True
+    if "decision" in part.wants and "reason" not in part.wants and settings.decision_needs_outcome:
+        # "What did Cabinet decide about X?" is answered by a decision, not by talk of one; "why was
+        # it refused?" by the reason, which need not repeat the decision
+        return has("decision", cand.quote) or cand.chunk.decision is not None
+    return True
+
+
+def named_enough(
+    answering: list[Candidate], ranked: list[Candidate], settings: AnswerSettings, asks_vote: bool = False
+) -> list[Candidate]:
+    """The figures whose sentence itself names enough of what the closest sentence names.
+
+    A record that speaks of "a charge for replacement wheelie bins" without the sum does not make
+    the net revenue budget, two lines on, an answer to "how much is a replacement bin?"."""
+    held = max((c.features.get("subject", 0.0) for c in ranked), default=0.0)
+    return [
+        c
+        for c in answering
+        if c.features.get("subject", 0.0) >= settings.named_elsewhere * held
+        or (asks_vote and states_outcome(c.quote) and has("vote", c.quote))  # a tally names no subject
+    ]
