@@ -70,7 +70,7 @@ _HAS = {
 # The verbatim span a short answer leads with, for each kind asked.
 _SPAN = {
     "person": re.compile(
-        r"\b(?:Councillors?|Cllrs?\.?|Mayor|Mr|Mrs|Ms|Miss|Dr|Professor|Prof\.?|Sir|Dame|Lord|Lady)\s+(?:[A-Z]\.\s?|[A-Z][\w'’-]+\s?){1,3}"
+        r"\b(?:Councillors?|Cllrs?\.?|Mayor|Mr|Mrs|Ms|Miss|Dr|Professor|Prof\.?|Sir|Dame|Lord|Lady)\s+(?:[A-Z]\.\s?|(?!Cllrs?\b|Councillors?\b)[A-Z][\w'’-]+\s?){1,3}"
         rf"|{_INITIALLED}"
         r"|\b[A-Z][a-z]+ [A-Z][a-z'’-]+(?=,? (?:\(|the )?(?:(?:[A-Z][a-z]+|and|of|for) )*"
         r"(?:Officer|Manager|Director|Clerk|Head|Chief|Engineer|Planner|Executive)\b)"

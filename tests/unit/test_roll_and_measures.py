@@ -121,6 +121,8 @@ def test_names_given_by_initials_are_people() -> None:
     text = "Councillor J. O’Dea"
     assert [text[s:e] for s, e in answer_spans("person", text)] == ["Councillor J. O’Dea"]
     assert not has("person", "No. 3 of 2023 was confirmed")
+    text = "Seconded: Cllr. Tom Collopy Cllr. Benson queried the figures."
+    assert [text[s:e] for s, e in answer_spans("person", text)] == ["Cllr. Tom Collopy", "Cllr. Benson"]
 
 
 def test_a_roll_call_question_asks_for_its_list() -> None:
