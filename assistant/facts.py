@@ -28,7 +28,11 @@ _FIRM = (
     r"Associates|Consultants|Partnership|Trust|Construction|Homes))\b\.?"
 )
 # a name given by initials and surname, as minutes list attendance: "F. Dennison", "R. O’Donoghue"
-_INITIALLED = r"(?-i:\b[A-Z]\.\s?(?:[A-Z]\.\s?)?(?:O’|O'|Mc|Mac)?[A-Z][a-z][\w'’-]*)"
+_INITIALLED = (
+    r"(?-i:(?<!Option )(?<!Appendix )(?<!Part )(?<!Plan )(?<!Schedule )(?<!Annex )"
+    r"\b[A-Z]\.\s?(?:[A-Z]\.\s?)?(?!(?:The|This|That|These|Those|Members|Councillors?|Council)\b)"
+    r"(?:O’|O'|Mc|Mac)?[A-Z][a-z][\w'’-]*)"
+)
 _HAS = {
     "person": re.compile(
         r"\b(?:Councillors?|Cllrs?\.?|Mayor|Mr|Mrs|Ms|Miss|Dr|Deputy|Professor|Prof\.?|Sir|Dame|Lord|Lady)\s+[A-Z]"

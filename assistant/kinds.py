@@ -51,7 +51,8 @@ _ASKS = {
     ),
     # "which company will run the gym?": a firm's name, not a person's
     "firm": re.compile(
-        r"\b(?:which|what) (?:(?!(?:did|does|do|was|is|were|are|will|would|has|had|have|the|a|an)\b)"
+        r"\b(?:which|what) (?:(?!(?:did|does|do|was|is|were|are|will|would|has|had|have|the|a|an|on|for|of|to"
+        r"|in|with|from|by)\b)"
         r"[\w-]+ ){0,3}?(?:company|companies|firm|firms|contractor|contractors|operator)\b",
         re.I,
     ),
@@ -92,7 +93,8 @@ _HOW_MUCH_THING = re.compile(
 _MONEY_THING = re.compile(
     r"\b(?:money|funding|funds?|cash|income|revenue|grants?|capital|debt|rents?|tax|budget|spending|"
     r"investment|savings?|allocation|expenditure|costs?|costing|spen[dt]|spending|pa(?:y|id)|prices?|"
-    r"charges?|worth|fees?)\b|[£€$]",
+    r"charges?|worth|fees?|VAT|levy|loans?|borrow\w*|contributions?|subsid\w*|deficit|surplus|"
+    r"each|per)\b|[£€$]",
     re.I,
 )
 SUBORDINATE_WHEN = re.compile(r"^\s*when\b[^?]*?,\s*(?:what|who|how|which|why|did|was|were)\b", re.I)

@@ -72,7 +72,7 @@ def list_after(cand: Candidate, pool: Sequence[Candidate]) -> Candidate | None:
         for other in pool
         if other.index == 0
         and (other.chunk.citation.doc_id, other.chunk.citation.agenda_item) == (c.doc_id, c.agenda_item)
-        and other.chunk.citation.char_start >= c.char_end
+        and 0 <= other.chunk.citation.char_start - c.char_end <= 10  # the very next paragraph
     ]
     return min(after, key=lambda o: o.chunk.citation.char_start) if after else None
 
@@ -171,5 +171,7 @@ def run_on(cand: Candidate, part: Part) -> None:
 MAX_LIST_ITEMS = 8
 _LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}[.)]|\(?[a-z]\)|\(?[ivx]{1,4}\)|[•·▪\-–*])(?:\s|$)")
 _THE_FOLLOWING = re.compile(
-    r"\bthe following\b(?!\s+(?:day|week|month|year|meeting)\b)(?![^:]*(?:\(\w{1,3}\)|:))", re.I
+    r"\bthe following\b(?!\s+(?:day|week|month|year|meeting|morning|evening|night|session|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b)(?![^:]*(?:\(\w{1,3}\)|:))",
+    re.I,
 )

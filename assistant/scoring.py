@@ -228,7 +228,11 @@ def candidates_of(
 
 
 # a heading line that introduces the next: "APOLOGIES:", "Members present:", "IN ATTENDANCE"
-_LABEL_LINE = re.compile(r"^\W*(?:\w+\W+){0,2}\w+\W*:\W*$|^\W*(?-i:[A-Z]{3,}(?:\s+[A-Z]{2,}){0,2})\W*$")
+_LABEL_LINE = re.compile(
+    r"^\W*(?:\w+\W+){0,2}\w+\W*:\W*$"
+    r"|^\W*(?!(?:CARRIED|LOST|AGREED|NOTED|RESOLVED|APPROVED|REFUSED|DEFERRED|WITHDRAWN|NEM)\b)"
+    r"(?-i:[A-Z]{2,}(?:\s+[A-Z]{2,}){0,2})\W*$"
+)
 
 
 def _join_outcomes(pool: list[Candidate], chunks: Sequence[ScoredChunk]) -> None:

@@ -130,14 +130,19 @@ class QuestionSignals:
 
 # "Who seconded it?", "who nominated him?", "who called it in?": the role is the thing asked for.
 _WHO_DID = re.compile(
-    r"^\s*(?:and\s+)?(?:who|which\s+(?:councillors?|members?)(?:\s+[\w'’-]+){0,5}?)\s+"
-    r"(?:(?:was|were|had)\s+)?(?P<attr>[a-z]+ed)\b",
+    r"^\s*(?:and\s+)?(?:who\s+(?:(?:was|were|had)\s+)?(?P<attr>[a-z]+ed)\b"
+    r"|which\s+(?:councillors?|members?)(?:\s+[\w'’-]+){0,5}?\s+"
+    r"(?P<act>proposed|moved|seconded|nominated|voted|abstained|objected)\b)",
     re.I,
 )
 
 
 # The roll-call lists a question can ask for, and the words their headings use.
-_ROLL_LIST = re.compile(r"\bapolog\w*|\babsent\b|\bdeclar\w*|\battended\b|\bin attendance\b", re.I)
+_ROLL_LIST = re.compile(
+    r"^\s*(?:and\s+)?(?:who|which(?:\s+[\w'’-]+){1,2}?)\s+(?:[\w'’-]+\s+){0,2}?"
+    r"(?P<word>apolog\w*|absent|declar\w*|attended|in attendance)\b",
+    re.I,
+)
 _ROLL_WORDS = {
     "apolo": "apologies",
     "absen": "apologies absent",
@@ -180,9 +185,11 @@ def asked_for(question: str) -> frozenset[str]:
         return frozenset(tokenize("closed ended finished concluded adjourned"))
     if (when := _WHEN.match(question)) is not None:
         return frozenset(t for t in tokenize(when.group("clause")) if t in _EVENTS)
-    if (roll := _ROLL_LIST.search(question)) is not None:  # "who sent apologies?": the APOLOGIES line
-        return frozenset(tokenize(_ROLL_WORDS[roll.group(0).lower()[:5]]))
+    if (roll := _ROLL_LIST.match(question)) is not None:  # "who sent apologies?": the APOLOGIES line
+        return frozenset(tokenize(_ROLL_WORDS[roll.group("word").lower()[:5]]))
     who = _WHO_DID.match(question) or _WAS_IT.search(question)
+    if who is not None and who.groupdict().get("act"):
+        return frozenset(tokenize(who.group("act")))
     if who:
         return frozenset(tokenize(who.group("attr"))) - _QUESTION_WORDS
     field = _HEADER_FIELD.search(question)
@@ -346,7 +353,7 @@ def names_act(question: str, sentence_tokens: frozenset[str]) -> bool:
     who = _WHO_DID.match(question)
     if who is None:
         return True
-    acts = frozenset(tokenize(who.group("attr"))) & _ACTS
+    acts = frozenset(tokenize(who.group("attr") or who.group("act"))) & _ACTS
     return not acts or any(t in sentence_tokens for a in acts for t in _SAME_ACT.get(a, frozenset({a})))
 
 
@@ -375,5 +382,5 @@ def names_role(question: str, sentence: str) -> bool:
     match = _WHO_ROLE.match(question)
     if match is None or not asked_role(question):
         return True
-    word = re.escape(match.group("role").lower())
+    word = re.escape(re.sub(r"(?<=[a-z]{4})s$", "", match.group("role").lower()))  # "objectors"
     return bool(re.search(rf"\b{word}(?:s|es|man|woman|person|'s|’s)?\b", sentence, re.I))

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock
+from filelock import FileLock, Timeout
 
 from assistant.errors import ArchiveError, IndexMissingError
 from assistant.records import DecisionRecord
@@ -57,16 +57,19 @@ OPEN_WAIT = 120.0  # seconds
 @contextmanager
 def _opening(lock: Path) -> Iterator[None]:
     """Hold the open lock, or go on without it where the folder cannot hold one (read-only)."""
+    file_lock = FileLock(str(lock), timeout=OPEN_WAIT)
+    held = True
     try:
-        held = FileLock(str(lock), timeout=OPEN_WAIT)
-        held.acquire()
+        file_lock.acquire()
+    except Timeout:
+        raise  # another process has held it for OPEN_WAIT seconds: do not open beside it
     except OSError:
-        yield
-        return
+        held = False  # a read-only folder: no lock file can be made there
     try:
         yield
     finally:
-        held.release()
+        if held:
+            file_lock.release()
 
 
 @dataclass(frozen=True)

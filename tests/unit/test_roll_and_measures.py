@@ -288,3 +288,16 @@ def test_a_header_field_asked_for_is_the_answer(fake_embedder: FakeEmbedder) -> 
         fake_embedder,
     )
     assert not answer.refused and "Orchard Ward" in answer.text, answer.text
+
+
+def test_the_rules_stay_as_narrow_as_their_words() -> None:
+    from assistant.run_on import leads_in
+
+    # a roll-call word elsewhere in the question does not make it a roll-call question
+    assert asked_for("Who seconded the motion to declare a climate emergency?") == frozenset({"second"})
+    assert asked_for("Which official sent apologies to the meeting?") == frozenset({"apolog"})
+    assert names_role("Who were the objectors?", "Mr Smith, an objector, spoke against it")
+    assert not has("person", "Members preferred Option A. The cost was lower.")
+    assert not leads_in("Works will begin in the following weeks.")
+    assert asked_kinds("How much VAT was reclaimed?") == ("money",)
+    assert asked_kinds("What impact on local companies was expected?") == ()
