@@ -12,13 +12,13 @@ from collections.abc import Sequence
 from index import CouncilIndex
 
 from .facts import field_labels, names_field
-from .run_on import awaits_outcome, leads_in, moves_motion, records_outcome
+from .run_on import awaits_outcome, ends_in_lead_in, moves, records_outcome
 from .signals import (
     analyse,
     asks_meeting_end,
     recommendations_heading,
 )
-from .text import sentence_spans, tokenize
+from .text import tokenize
 from .types import AccessLevel, Chunk, ScoredChunk
 
 # The minutes' roll call: who was present, sent apologies, substituted or declared an interest.
@@ -33,14 +33,14 @@ def with_needed_passages(
     """The retrieved chunks, then those the question needs from the same documents."""
     out = index.follow_on(chunks, awaits_outcome, records_outcome, access=access)
     # "... the following housing estate:" ends its paragraph; the estate is the next one
-    out = index.follow_on(out, _ends_in_lead_in, lambda _c: True, reach=1, access=access)
+    out = index.follow_on(out, ends_in_lead_in, lambda _c: True, reach=1, access=access)
     asked = analyse(question)
     if asked.asks_recommend and not asked.asks_report:
         # "what did the Panel recommend?": the resolution of the items retrieval found
         out = index.item_passages(out, _records_decision, access=access)
     if frozenset(asked.asked_for) & _MOTION_ACTS:
         # "who seconded the refurbishment?": the motion line of the items found, seldom ranked itself
-        out = index.item_passages(out, _moves, access=access)
+        out = index.item_passages(out, moves, access=access)
     if asks_meeting_end(question):
         out = index.closing_lines(out, access=access)
     if asked.asks_report and asked.asks_recommend:
@@ -63,15 +63,6 @@ def with_needed_passages(
 
 
 _MOTION_ACTS = frozenset(tokenize("proposed moved seconded nominated"))
-
-
-def _moves(chunk: Chunk) -> bool:
-    return bool(moves_motion(chunk.text))
-
-
-def _ends_in_lead_in(chunk: Chunk) -> bool:
-    spans = sentence_spans(chunk.text)
-    return bool(spans) and leads_in(chunk.text[spans[-1][0] : spans[-1][1]])
 
 
 def _in_recommendations(chunk: Chunk) -> bool:

@@ -57,8 +57,18 @@ def continues_list(scored: ScoredChunk, index: int, chunks: Sequence[ScoredChunk
     before = paragraph_before(scored.chunk, chunks)
     if before is None or scored.chunk.citation.char_start - before.citation.char_end > 10:
         return False  # not the paragraph just before
-    spans = sentence_spans(before.text)
-    return bool(spans) and leads_in(before.text[spans[-1][0] : spans[-1][1]])
+    return ends_in_lead_in(before)
+
+
+def ends_in_lead_in(chunk: Chunk) -> bool:
+    """Does the paragraph's last sentence introduce what follows it?"""
+    spans = sentence_spans(chunk.text)
+    return bool(spans) and leads_in(chunk.text[spans[-1][0] : spans[-1][1]])
+
+
+def moves(chunk: Chunk) -> bool:
+    """Does the paragraph move, propose or second something?"""
+    return moves_motion(chunk.text)
 
 
 def list_after(cand: Candidate, pool: Sequence[Candidate]) -> Candidate | None:
