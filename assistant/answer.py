@@ -24,7 +24,7 @@ from .facts import (
     answer_spans,
 )
 from .kinds import asked_kinds, wanted
-from .near_miss import answers, named_enough
+from .near_miss import answers, named_enough, names_the_thing
 from .periods import mentions_period
 from .run_on import list_after, outcome_after
 from .scoring import Candidate, Part, candidates_of, rank_for
@@ -98,6 +98,7 @@ def answer_question(
     answering = [c for c in ranked if c.score >= top and answers(c, main, settings)]
     if main.asks:
         answering = named_enough(answering, ranked, settings, "vote" in main.asks)
+    answering = names_the_thing(answering, ranked, question)
     if not answering and (q.history or not q.parts):  # several parts: answered, or not, part by part
         return refuse()
     if q.history:

@@ -117,7 +117,7 @@ _SPAN = {
 # "16.50 acres", "2.5 km", "4.2 FTE": a measure, where a bare "2.2" names a paragraph
 _UNIT = (
     r"(?i:%|per ?cent|acres?|hectares?|ha|metres?|meters?|m|km|kilomet(?:re|er)s?|miles?|tonnes?|hours?"
-    r"|FTE|sq)\b"
+    r"|FTE|full-time|posts?|sq)\b"
 )
 _SECTION_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)*(?:\s+|\.(?=[A-Z]))")  # "5.1 In total", "8.TO NOTE"
 # "46 hours a week", "a 14-week closure", "for three months": a length of time, not a count of things
@@ -261,7 +261,18 @@ def states(kind: str, question: str, sentence: str) -> bool:
     """Does the sentence state the kind of fact the question asks ("what time" needs a time of day)?"""
     if kind in ("money", "count"):
         sentence = _without_figures_of(question, sentence)
+    if kind == "count" and not _ON_VOTING.search(question):
+        sentence = _TALLY.sub(" ", sentence)  # "how many staff?": "carried unanimously" counts no staff
     return has(kind, sentence) and (kind != "date" or tells_the_time(question, sentence))
+
+
+# a question about how members voted, for whom a tally or "unanimously" is the count asked
+_ON_VOTING = re.compile(
+    r"\bvot|\bfavou?r\b|\bagainst\b|\babstain|\bunanim|\bmajority\b|\bsupport|\bmembers\b|\bcouncillors\b"
+    r"|\bhands\b",
+    re.I,
+)
+_TALLY = re.compile(_VOTE + r"|\bmajority\b", re.I)
 
 
 def _without_figures_of(question: str, sentence: str) -> str:

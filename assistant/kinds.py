@@ -97,6 +97,11 @@ _MONEY_THING = re.compile(
     r"each|per)\b|[£€$]",
     re.I,
 )
+# "how big is a plot?", "what area ...?": a measure, stated as a figure ("how big was the gap?": a sum)
+_HOW_BIG = re.compile(
+    r"\bhow (?:big|large|small|wide|far|tall|high|deep|heavy)\b|\bwhat (?:size|area|length|width|height)\b",
+    re.I,
+)
 SUBORDINATE_WHEN = re.compile(r"^\s*when\b[^?]*?,\s*(?:what|who|how|which|why|did|was|were)\b", re.I)
 
 
@@ -106,6 +111,10 @@ def asked_kinds(text: str) -> tuple[str, ...]:
     if "money" in kinds and _HOW_MUCH_THING.search(text) and not _MONEY_THING.search(text):
         # "how much land ...?", "how much parking ...?": a quantity, not a sum
         kinds = [k for k in kinds if k != "money"] + (["count"] if "count" not in kinds else [])
+    if _HOW_BIG.search(text) and not {"money", "count"} & set(kinds):
+        # "how big was the gap?" asks a sum; "how far had income recovered?" a share
+        sized = _MONEY_THING.search(text) and not re.search(r"\bhow far\b", text, re.I)
+        kinds.append("money" if sized else "count")
     if "date" in kinds and SUBORDINATE_WHEN.search(text):
         kinds.remove("date")  # "When Cabinet approved it, what did it cost?": the when sets the scene
     return tuple(kinds)
@@ -113,7 +122,11 @@ def asked_kinds(text: str) -> tuple[str, ...]:
 
 def wanted(text: str) -> tuple[str, ...]:
     """The kinds of answer a question (or one part of it) asks for."""
-    return tuple(kind for kind, pattern in _WANTS.items() if pattern.search(text))
+    kinds = [kind for kind, pattern in _WANTS.items() if pattern.search(text)]
+    if "date" in kinds and (scene := SUBORDINATE_WHEN.match(text)):
+        if not _WANTS["date"].search(text[scene.group(0).rfind(",") + 1 :]):
+            kinds.remove("date")  # "When it was first put to Cabinet, what was it expected to cost?"
+    return tuple(kinds)
 
 
 _COUNTS_TIME = re.compile(r"\bhow many (?:\w+ )?(?:minutes|hours|days|weeks|months|years)\b", re.I)

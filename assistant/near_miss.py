@@ -3,13 +3,15 @@ asked for? A record that names the thing but not the fact asked is "related, not
 
 from __future__ import annotations
 
+import re
+
 from .facts import counts_only_time, field_labels, has, names_field, speaks_of_another, states
 from .kinds import counts_time
-from .run_on import states_outcome
+from .run_on import list_after, states_outcome
 from .scoring import Candidate, Part
 from .settings import AnswerSettings
 from .signals import asks_header, asks_roll_call, asks_whether, calls_roll, names_act, names_role
-from .text import holds
+from .text import MONTHS, holds, tokenize
 
 
 def holds_kind(kind: str, quote: str, part: Part) -> bool:
@@ -58,14 +60,50 @@ def answers(cand: Candidate, part: Part, settings: AnswerSettings) -> bool:
 def named_enough(
     answering: list[Candidate], ranked: list[Candidate], settings: AnswerSettings, asks_vote: bool = False
 ) -> list[Candidate]:
-    """The figures whose sentence itself names enough of what the closest sentence names.
+    """The figures whose sentence itself names enough of what the closest sentence names, in a
+    passage that names enough of what the closest passage names.
 
     A record that speaks of "a charge for replacement wheelie bins" without the sum does not make
     the net revenue budget, two lines on, an answer to "how much is a replacement bin?"."""
     held = max((c.features.get("subject", 0.0) for c in ranked), default=0.0)
+    around = max((c.features.get("passage", 0.0) for c in ranked), default=0.0)
     return [
         c
         for c in answering
-        if c.features.get("subject", 0.0) >= settings.named_elsewhere * held
+        if (
+            c.features.get("subject", 0.0) >= settings.named_elsewhere * held
+            and c.features.get("passage", 0.0) >= settings.passage_named_elsewhere * around
+        )
         or (asks_vote and states_outcome(c.quote) and has("vote", c.quote))  # a tally names no subject
     ]
+
+
+# A name the question gives (a place, a scheme, a person): a capitalised word past its first word.
+_NAME = re.compile(r"(?<=[\w,;:'’)] )(?-i:[A-Z][a-z][\w'’-]*)")
+# Capitalised words that name a council's furniture, not the thing asked about.
+_NOT_NAMES = frozenset(
+    tokenize(
+        """Councillor Councillors Cllr Council Cabinet Committee Panel District Municipal Metropolitan
+        City County Borough Mayor Deputy Chair Chairman Cathaoirleach Chief Executive Director Officer
+        Manager Part Item Report Minutes Meeting Members Member Senior Engineer Planner Administrator
+        Full Special Annual General Ordinary Monthly Meetings Services Service Directorate Head The"""
+    )
+) | frozenset(tokenize(" ".join(MONTHS)))
+
+
+def names_the_thing(answering: list[Candidate], ranked: list[Candidate], question: str) -> list[Candidate]:
+    """The answers whose passage holds the names the question gives ("St Patrick's Villas") when
+    another retrieved passage holds them: units planned at another estate are a near miss."""
+    meeting = frozenset().union(*(c.meeting_tokens for c in ranked))
+    names = {t for m in _NAME.finditer(question) for t in tokenize(m.group(0))} - _NOT_NAMES - meeting
+    held = {t for t in names if any(holds(t, c.passage_tokens) for c in ranked)}
+    if not held:
+        return answering
+
+    def words(c: Candidate) -> frozenset[str]:
+        listed = list_after(c, ranked)  # "the following housing estate:" names it in the next paragraph
+        title = frozenset(tokenize(c.chunk.citation.title or ""))  # a report's subject names its paragraphs
+        seen = c.passage_tokens | c.meeting_tokens | c.quote_tokens | title
+        return seen | (listed.tokens if listed else frozenset())
+
+    return [c for c in answering if any(holds(t, words(c)) for t in held)]

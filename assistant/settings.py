@@ -199,6 +199,15 @@ class AnswerSettings(BaseModel):
         "than this share of the subject that the closest sentence holds (the records name the thing, "
         "not the fact); tuned on the eval set's dev split (0.3-0.4 alike, 0.5 costs answers)",
     )
+    passage_named_elsewhere: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="The same for the figure's passage: refuse a figure from a passage holding less than "
+        "this share of the subject that the closest passage holds (another scheme's cost, a paragraph "
+        "away from the one naming the thing asked); tuned on the dev splits (0.4-0.5 alike, 0.6 costs "
+        "an answer)",
+    )
 
 
 class EvalGate(BaseModel):

@@ -1,0 +1,81 @@
+"""Named things and the kind asked: the records name the thing, another paragraph gives a figure
+for something else; "how big" asks a measure; a tally counts votes, not staff. One test a
+failure kind, on the team's own small record."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from assistant.answer import answer_question
+from assistant.facts import states
+from assistant.kinds import asked_kinds, wanted
+from assistant.settings import AnswerSettings, IngestSettings
+from assistant.types import Answer, Chunk, RawDocument, ScoredChunk
+from ingest import chunk_meeting, file_digest, parse_meeting
+
+if TYPE_CHECKING:
+    from conftest import FakeEmbedder
+
+HOUSING = """ASHCOMBE DISTRICT COUNCIL
+
+Minutes of the meeting of the Housing Committee held on 9 May 2024.
+
+4. Housing Delivery Update
+
+Under the housing delivery programme, 14 new council homes are planned at Orchard Rise, Bramley.
+
+Members asked about Sycamore Crescent, Dunmore.
+
+RESOLVED: That the update be noted.
+"""
+
+
+def _chunks() -> list[Chunk]:
+    raw = RawDocument(
+        doc_id=file_digest(HOUSING.encode()),
+        source="/r/2024-05-09_housing_minutes.txt",
+        format="txt",
+        text=HOUSING,
+    )
+    return chunk_meeting(parse_meeting(raw), IngestSettings(min_chunk_chars=0))
+
+
+def _ask(question: str, fake_embedder: FakeEmbedder) -> Answer:
+    retrieved = [
+        ScoredChunk(chunk=c, score=1.0 / (60 + rank), dense_rank=rank, similarity=0.8)
+        for rank, c in enumerate(_chunks(), start=1)
+    ]
+    return answer_question(question, retrieved, AnswerSettings(), fake_embedder)
+
+
+def test_a_figure_for_another_scheme_is_a_near_miss(fake_embedder: FakeEmbedder) -> None:
+    # the records name Sycamore Crescent, but give a number of homes only for Orchard Rise
+    answer = _ask(
+        "How many new council homes are planned at Sycamore Crescent under the housing delivery programme?",
+        fake_embedder,
+    )
+    assert answer.refused, answer.text
+    answered = _ask(
+        "How many new council homes are planned at Orchard Rise under the housing delivery programme?",
+        fake_embedder,
+    )
+    assert not answered.refused and "14 new council homes" in answered.text, answered.text
+
+
+def test_a_tally_counts_votes_not_staff() -> None:
+    assert not states("count", "How many staff did the library have?", "The motion was CARRIED unanimously.")
+    assert not states("count", "How many posts were cut?", "For: 5, Against: 0, Abstentions: 0.")
+    assert states("count", "How many members voted for it?", "For: 5, Against: 0, Abstentions: 0.")
+    assert states("count", "How many staff did it have?", "It is staffed by 4.2 full-time equivalent posts.")
+
+
+def test_how_big_asks_a_measure_or_a_sum() -> None:
+    assert "count" in asked_kinds("Roughly how big is a full-size allotment plot?")
+    assert "money" in asked_kinds("How big was the budget gap?")
+    assert "count" in asked_kinds("How far had car park income recovered?")
+
+
+def test_a_when_that_sets_the_scene_wants_no_date() -> None:
+    assert "date" not in wanted("When the scheme was first put to Cabinet, what was it expected to cost?")
+    assert "date" in wanted("When the scheme was put to Cabinet, what date was set for the works?")
+    assert "date" in wanted("When did Cabinet approve the scheme?")
