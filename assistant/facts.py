@@ -66,7 +66,11 @@ _HAS = {
         r"\bbecause\b|\bdue to\b|\bowing to\b|\bas a result of\b|\bcontrary to\b"
         r"|\bwould (?:fail|harm|result|cause|lead|not)\b|\bharmful\b|\bunacceptable\b"
         r"|\bin order to\b|\bso that\b|\bgiven that\b|\breasons?\b"
-        r"|\bgrounds?\b|^\s*\(\d+\)\s",
+        r"|\bgrounds?\b|^\s*\(\d+\)\s"
+        # what prompted it: "in response to", "following a complaint", "after it received an enquiry"
+        r"|\bin response to\b|\bprompted by\b|\b(?:following|after) (?:\w+ ){0,4}?"
+        r"(?:(?:received|receiving) )?(?:an?|the) (?:\w+ )?"
+        r"(?:request|complaint|enquiry|inquiry|petition|concerns?)\b",
         re.I,
     ),
     "decision": re.compile(r"\b(?:" + "|".join(OUTCOME_WORDS) + r"|was lost)\b"),

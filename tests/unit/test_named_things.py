@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from assistant.answer import answer_question
-from assistant.facts import states
+from assistant.facts import has, states
 from assistant.kinds import asked_kinds, wanted
 from assistant.settings import AnswerSettings, IngestSettings
 from assistant.types import Answer, Chunk, RawDocument, ScoredChunk
@@ -79,3 +79,10 @@ def test_a_when_that_sets_the_scene_wants_no_date() -> None:
     assert "date" not in wanted("When the scheme was first put to Cabinet, what was it expected to cost?")
     assert "date" in wanted("When the scheme was put to Cabinet, what date was set for the works?")
     assert "date" in wanted("When did Cabinet approve the scheme?")
+
+
+def test_what_prompted_it_is_a_reason() -> None:
+    assert has("reason", "The Order was made after the Council received an enquiry from a tree surgeon.")
+    assert has("reason", "Following a complaint from residents, officers visited the site.")
+    assert has("reason", "The review was carried out in response to the petition.")
+    assert not has("reason", "After the meeting the Chair thanked the officers.")
