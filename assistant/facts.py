@@ -33,6 +33,8 @@ _INITIALLED = (
     r"\b[A-Z]\.\s?(?:[A-Z]\.\s?)?(?!(?:The|This|That|These|Those|Members|Councillors?|Council)\b)"
     r"(?:O’|O'|Mc|Mac)?[A-Z][a-z][\w'’-]*)"
 )
+# "He noted that ...", "she confirmed that ...": a speaker's words, not how the meeting decided
+_SAID = "".join(rf"(?<!\b{w} )" for w in ("He", "he", "She", "she", "They", "they", "I", "We", "we", "also"))
 _HAS = {
     "person": re.compile(
         r"\b(?:Councillors?|Cllrs?\.?|Mayor|Mr|Mrs|Ms|Miss|Dr|Deputy|Professor|Prof\.?|Sir|Dame|Lord|Lady)\s+[A-Z]"
@@ -73,7 +75,7 @@ _HAS = {
         r"(?:request|complaint|enquiry|inquiry|petition|concerns?)\b",
         re.I,
     ),
-    "decision": re.compile(r"\b(?:" + "|".join(OUTCOME_WORDS) + r"|was lost)\b"),
+    "decision": re.compile(_SAID + r"\b(?:" + "|".join(OUTCOME_WORDS) + r"|was lost)\b"),
 }
 # The verbatim span a short answer leads with, for each kind asked.
 _SPAN = {
@@ -112,9 +114,10 @@ _SPAN = {
         re.I,
     ),
     "decision": re.compile(
-        r"\b(?:be |was |were |been )?(?:APPROVED|REFUSED|CARRIED|LOST|DEFERRED|AGREED|approved|refused|"
+        _SAID
+        + r"\b(?:be |was |were |been )?(?:APPROVED|REFUSED|CARRIED|LOST|DEFERRED|AGREED|approved|refused|"
         r"carried|lost|deferred|agreed|confirmed|rescinded|withdrawn|granted|noted|dismissed|upheld|"
-        r"overturned|quashed|adopted|endorsed)\b"
+        r"overturned|quashed|adopted|endorsed|defeated)\b"
         r"(?: (?:without|with|subject to) [\w ]{3,40}?(?=[,;.]|$))?"
     ),
 }

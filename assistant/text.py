@@ -47,7 +47,7 @@ OUTCOME_WORDS = (
     "RESOLVED", "resolved", "APPROVED", "approved", "AGREED", "agreed", "REFUSED", "refused",
     "DEFERRED", "deferred", "CARRIED", "carried", "LOST", "rejected", "decided", "confirmed",
     "rescinded", "withdrawn", "granted", "noted", "recommended",
-    "dismissed", "upheld", "overturned", "quashed", "adopted", "endorsed",
+    "dismissed", "upheld", "overturned", "quashed", "adopted", "endorsed", "defeated",
 )  # fmt: skip
 
 

@@ -123,3 +123,10 @@ def test_one_sentence_when_it_states_what_was_asked(fake_embedder: FakeEmbedder)
     )
     assert "£3.4 million" in answer.text and "£85,000" not in answer.text, answer.text
     assert len(answer.sentences) == 1
+
+
+def test_defeated_is_an_outcome_and_a_speakers_noting_is_not() -> None:
+    assert has("decision", "Following a vote, by a show of hands, the motion was defeated.")
+    assert has("decision", "The report was noted.")
+    assert not has("decision", "He noted that two Members held the title of Mayor.")
+    assert not has("decision", "She also confirmed that the works had begun.")
