@@ -34,7 +34,9 @@ _INITIALLED = (
     r"(?:O’|O'|Mc|Mac)?[A-Z][a-z][\w'’-]*)"
 )
 # "He noted that ...", "she confirmed that ...": a speaker's words, not how the meeting decided
+# ("He agreed to look again" is an agreement)
 _SAID = "".join(rf"(?<!\b{w} )" for w in ("He", "he", "She", "she", "They", "they", "I", "We", "we", "also"))
+_SPEECH = ("noted", "confirmed")
 _HAS = {
     "person": re.compile(
         r"\b(?:Councillors?|Cllrs?\.?|Mayor|Mr|Mrs|Ms|Miss|Dr|Deputy|Professor|Prof\.?|Sir|Dame|Lord|Lady)\s+[A-Z]"
@@ -75,7 +77,11 @@ _HAS = {
         r"(?:request|complaint|enquiry|inquiry|petition|concerns?)\b",
         re.I,
     ),
-    "decision": re.compile(_SAID + r"\b(?:" + "|".join(OUTCOME_WORDS) + r"|was lost)\b"),
+    "decision": re.compile(
+        r"\b(?:"
+        + "|".join(w for w in OUTCOME_WORDS if w not in _SPEECH)
+        + rf"|was lost|{_SAID}(?:noted|confirmed))\b"
+    ),
 }
 # The verbatim span a short answer leads with, for each kind asked.
 _SPAN = {
@@ -114,9 +120,8 @@ _SPAN = {
         re.I,
     ),
     "decision": re.compile(
-        _SAID
-        + r"\b(?:be |was |were |been )?(?:APPROVED|REFUSED|CARRIED|LOST|DEFERRED|AGREED|approved|refused|"
-        r"carried|lost|deferred|agreed|confirmed|rescinded|withdrawn|granted|noted|dismissed|upheld|"
+        r"\b(?:be |was |were |been )?(?:APPROVED|REFUSED|CARRIED|LOST|DEFERRED|AGREED|approved|refused|"
+        rf"carried|lost|deferred|agreed|{_SAID}confirmed|rescinded|withdrawn|granted|{_SAID}noted|dismissed|upheld|"
         r"overturned|quashed|adopted|endorsed|defeated)\b"
         r"(?: (?:without|with|subject to) [\w ]{3,40}?(?=[,;.]|$))?"
     ),
@@ -322,3 +327,24 @@ def names_field(question: str, label: str) -> bool:
     affected?"), counting "ward" and "wards" as one."""
     asked = {w.rstrip("s") for w in re.findall(r"[a-z]+", question.lower())}
     return all(w.rstrip("s") in asked for w in label.split())
+
+
+# the heading of one side of a recorded vote: "Against the proposal:", "For:", "In favour of the motion:"
+_VOTE_SIDE = re.compile(
+    r"^[\s*]*(against|for|in favour(?: of)?|abstain(?:ed|ing)?|abstentions?)"
+    r"(?: the (?:motion|proposal|amendment|recommendation))?[\s*]*:[\s*]*$",
+    re.I | re.M,
+)
+
+
+def heads_vote_side(text: str, question: str = "") -> bool:
+    """Is the line the heading of one side of a recorded vote ("Against the proposal:")? Given a
+    question that names a side ("who voted against?"), the heading of that side."""
+    side = _ASKED_SIDE.search(question)
+    return any(
+        side is None or m.group(1).lower()[:4] == (side.group(1) or side.group(2)).lower()[:4]
+        for m in _VOTE_SIDE.finditer(text)
+    )
+
+
+_ASKED_SIDE = re.compile(r"\bvot\w*\s+(against|for|in favour)\b|\b(abstain)", re.I)

@@ -32,8 +32,9 @@ def with_needed_passages(
 ) -> list[ScoredChunk]:
     """The retrieved chunks, then those the question needs from the same documents."""
     out = index.follow_on(chunks, awaits_outcome, records_outcome, access=access)
-    # "... the following housing estate:" ends its paragraph; the estate is the next one
-    out = index.follow_on(out, ends_in_lead_in, lambda _c: True, reach=1, access=access)
+    # "... the following housing estate:" ends its paragraph; the estate is the next one, and a
+    # list of headed parts ("The voting was as follows:" / "For the proposal:" / names) runs on
+    out = _with_list(out, index, access)
     asked = analyse(question)
     if asked.asks_recommend and not asked.asks_report:
         # "what did the Panel recommend?": the resolution of the items retrieval found
@@ -60,6 +61,33 @@ def with_needed_passages(
 
         out = index.document_passages(out, states_field, access=access, same_meeting=3)
     return out
+
+
+MAX_LIST_PARAGRAPHS = 8  # the most paragraphs of one list fetched after its lead-in
+
+
+def _with_list(chunks: list[ScoredChunk], index: CouncilIndex, access: AccessLevel) -> list[ScoredChunk]:
+    """The paragraph after each lead-in, and while that one is itself a lead-in or a heading line
+    ("Against the proposal:"), the one after it, up to `MAX_LIST_PARAGRAPHS`."""
+    out = index.follow_on(chunks, ends_in_lead_in, lambda _c: True, reach=1, access=access)
+    for _ in range(MAX_LIST_PARAGRAPHS - 1):
+        added = {s.chunk.id for s in out[len(chunks) :]}
+        if not added:
+            break
+        chunks = out
+        out = index.follow_on(
+            chunks,
+            lambda c, added=added: c.id in added and _heads_more(c),  # type: ignore[misc]
+            lambda _c: True,
+            reach=1,
+            access=access,
+        )
+    return out
+
+
+def _heads_more(chunk: Chunk) -> bool:
+    """Does the paragraph head or introduce the next ("For the proposal:", "as follows:")?"""
+    return ends_in_lead_in(chunk) or len(chunk.text.split()) <= 12
 
 
 _MOTION_ACTS = frozenset(tokenize("proposed moved seconded nominated"))

@@ -35,7 +35,7 @@ def answers(cand: Candidate, part: Part, settings: AnswerSettings) -> bool:
         return False  # "has Cabinet agreed to ...?": what the Panel agreed does not say
     if not names_role(part.text, cand.quote):
         return False  # "who was the architect?": a sentence naming no architect names someone else
-    if not names_act(part.text, cand.quote_tokens):
+    if not names_act(part.text, cand.quote_tokens, cand.quote):
         return False  # "who seconded it?": the mover is a near miss
     if calls_roll(cand.quote) and not asks_roll_call(part.text):
         return False  # "Present: Councillors ..." names no applicant, licensee or officer

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from index import Embedder, SentenceVectors
 
-from .facts import field_labels, has, names_field, states
+from .facts import field_labels, has, heads_vote_side, names_field, states
 from .periods import mentions_period, names_other_year
 from .query import find_body
 from .run_on import awaits_outcome, continues_list, paragraph_before, run_on, states_outcome
@@ -98,6 +98,10 @@ class Candidate:
     def end(self) -> int:
         return self.spans[self.end_index][1]
 
+    def _states_cue(self, kind: str, part: Part) -> bool:
+        """Does the quote hold a kind the question hints at? A vote's side heading is a vote."""
+        return has(kind, self.quote) or (kind == "vote" and heads_vote_side(self.quote, part.text))
+
     @property
     def citation(self) -> Citation:
         return self.chunk.cite(self.start, self.end)
@@ -115,8 +119,12 @@ class Candidate:
         cues = [k for k in part.wants if k not in part.asks]
         held = [k for k in part.asks if states(k, part.text, self.quote)]
         typed = len(held) / len(part.asks) if part.asks else 0.0
-        typed += W_CUE * (sum(1 for k in cues if has(k, self.quote)) / len(cues) if cues else 0.0)
-        named = float(bool(part.asked_for & self.quote_tokens))  # the very word asked: "responses"
+        typed += W_CUE * (sum(1 for k in cues if self._states_cue(k, part)) / len(cues) if cues else 0.0)
+        # the very word asked ("responses"); a vote's side heading ("Against the proposal:") names "voted"
+        named = float(
+            bool(part.asked_for & self.quote_tokens)
+            or ("vote" in part.asked_for and heads_vote_side(self.quote, part.text))
+        )
         # "which ward does the report give?": the header field of that name ("WARD: Town Centre")
         labels = field_labels(self.quote) if self.chunk.citation.doc_type == "report" else []
         field = float(any(names_field(part.text, label) for label in labels) and asks_header(part.text))
@@ -155,9 +163,10 @@ def candidates_of(
         spans = sentence_spans(chunk.text)
         for i, (start, end) in enumerate(spans):
             text = " ".join(chunk.text[start:end].split())
+            headed = _LABEL_LINE.match(text) or (i and _LABEL_LINE.match(chunk.text[slice(*spans[i - 1])]))
             if (
                 len(text.split()) < 4
-                and not (q.asks_roll or q.asks_header)
+                and not (q.asks_roll or q.asks_header or headed)
                 and not continues_list(scored, i, chunks)
             ):
                 continue  # fragments answer nothing on their own, but the item a lead-in introduces may
@@ -223,6 +232,12 @@ def candidates_of(
     for cand in out:
         if _LABEL_LINE.match(cand.chunk.text[cand.start : cand.end]) and cand.index + 1 < len(cand.spans):
             cand.shortest = cand.end_index = cand.index + 1  # weighed, and shown, with what it heads
+            if cand.features["furniture"] and heads_vote_side(
+                cand.chunk.text[slice(*cand.spans[cand.index])]
+            ):
+                # "Abstain:" is short, but no furniture over the names that voted so
+                cand.base -= W_FURNITURE * cand.features["furniture"]
+                cand.features["furniture"] = 0.0
     _join_outcomes(out, chunks)
     return out
 

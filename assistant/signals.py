@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from .facts import has
+from .facts import has, heads_vote_side
 from .kinds import SUBORDINATE_WHEN, asked_kinds, wanted
 from .periods import named_days, question_years
 from .text import tokenize
@@ -347,13 +347,16 @@ _SAME_ACT = {
 _ACTS = frozenset(tokenize("proposed moved seconded nominated voted abstained objected"))
 
 
-def names_act(question: str, sentence_tokens: frozenset[str]) -> bool:
+def names_act(question: str, sentence_tokens: frozenset[str], sentence: str = "") -> bool:
     """ "Who seconded it?", "which members voted against?": does the sentence speak of that act? A
-    sentence naming someone who did something else is a near miss."""
+    sentence naming someone who did something else is a near miss. A vote's "Against the
+    proposal:" heading speaks of voting ("against", a stopword, is read from the sentence itself)."""
     who = _WHO_DID.match(question)
     if who is None:
         return True
     acts = frozenset(tokenize(who.group("attr") or who.group("act"))) & _ACTS
+    if "vote" in acts and heads_vote_side(sentence, question):
+        return True
     return not acts or any(t in sentence_tokens for a in acts for t in _SAME_ACT.get(a, frozenset({a})))
 
 

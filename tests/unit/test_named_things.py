@@ -130,3 +130,50 @@ def test_defeated_is_an_outcome_and_a_speakers_noting_is_not() -> None:
     assert has("decision", "The report was noted.")
     assert not has("decision", "He noted that two Members held the title of Mayor.")
     assert not has("decision", "She also confirmed that the works had begun.")
+
+
+VOTE = """ASHCOMBE DISTRICT COUNCIL
+
+Minutes of the meeting of the Municipal District held on 11 April 2023.
+
+4. Motion on Press Attendance
+
+Councillor Ryan proposed that the Ashcombe Post be invited. The voting was as follows:
+
+For the proposal:
+
+Councillors Ryan, Doyle and Kelly (3)
+
+Against the proposal:
+
+Councillor Byrne (1)
+
+Abstain:
+
+Councillor Walsh
+"""
+
+
+def test_a_recorded_vote_by_name_answers_who_voted_which_way(fake_embedder: FakeEmbedder) -> None:
+    from assistant.facts import heads_vote_side
+
+    assert heads_vote_side("Against the proposal:\n\nCouncillor Byrne (1)", "Who voted against the proposal?")
+    assert not heads_vote_side("For the proposal:\n\nCouncillors Ryan (1)", "Who voted against the proposal?")
+    assert not heads_vote_side("For: 6, Against: 2", "Who voted against it?")  # a tally names nobody
+    raw = RawDocument(
+        doc_id=file_digest(VOTE.encode()),
+        source="/r/2023-04-11_district_minutes.txt",
+        format="txt",
+        text=VOTE,
+    )
+    retrieved = [
+        ScoredChunk(chunk=c, score=1.0 / (60 + rank), dense_rank=rank, similarity=0.8)
+        for rank, c in enumerate(chunk_meeting(parse_meeting(raw), IngestSettings()), start=1)
+    ]
+    answer = answer_question(
+        "Who voted against the proposal?",
+        retrieved,
+        AnswerSettings(),
+        fake_embedder,
+    )
+    assert "Byrne" in answer.text, answer.text
