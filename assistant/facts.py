@@ -131,7 +131,8 @@ _UNIT = (
     r"(?i:%|per ?cent|acres?|hectares?|ha|metres?|meters?|m|km|kilomet(?:re|er)s?|miles?|tonnes?|hours?"
     r"|FTE|full-time|posts?|sq)\b"
 )
-_SECTION_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)*(?:\s+|\.(?=[A-Z]))")  # "5.1 In total", "8.TO NOTE"
+# "5.1 In total", "8.TO NOTE", "1, The report will include", "2) That": a number that heads, not counts
+_SECTION_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)*(?:\s+|\.(?=[A-Z])|[,)]\s*(?=[A-Z]))")
 # "46 hours a week", "a 14-week closure", "for three months": a length of time, not a count of things
 _DURATION = re.compile(
     r"\b(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty)[\s-]"

@@ -177,3 +177,9 @@ def test_a_recorded_vote_by_name_answers_who_voted_which_way(fake_embedder: Fake
         fake_embedder,
     )
     assert "Byrne" in answer.text, answer.text
+
+
+def test_a_number_that_heads_a_sentence_counts_nothing() -> None:
+    assert not has("count", "1, The report will include the number of locations where it was used.")
+    assert not has("count", "2) That the report be noted.")
+    assert has("count", "The equipment was used at 20 locations, and 6 fines resulted.")
