@@ -102,6 +102,7 @@ _HOW_BIG = re.compile(
     r"\bhow (?:big|large|small|wide|far|tall|high|deep|heavy)\b|\bwhat (?:size|area|length|width|height)\b",
     re.I,
 )
+_FIGURE = re.compile(r"\bwhat (?:figures?|numbers|statistics)\b", re.I)
 SUBORDINATE_WHEN = re.compile(r"^\s*when\b[^?]*?,\s*(?:what|who|how|which|why|did|was|were)\b", re.I)
 
 
@@ -115,6 +116,8 @@ def asked_kinds(text: str) -> tuple[str, ...]:
         # "how big was the gap?" asks a sum; "how far had income recovered?" a share
         sized = _MONEY_THING.search(text) and not re.search(r"\bhow far\b", text, re.I)
         kinds.append("money" if sized else "count")
+    if "count" in kinds and _FIGURE.search(text) and "money" not in kinds:
+        kinds.append("money")  # "what figure did she give for the fund?": a sum is a figure too
     if "date" in kinds and SUBORDINATE_WHEN.search(text):
         kinds.remove("date")  # "When Cabinet approved it, what did it cost?": the when sets the scene
     return tuple(kinds)

@@ -73,6 +73,7 @@ def test_how_big_asks_a_measure_or_a_sum() -> None:
     assert "count" in asked_kinds("Roughly how big is a full-size allotment plot?")
     assert "money" in asked_kinds("How big was the budget gap?")
     assert "count" in asked_kinds("How far had car park income recovered?")
+    assert {"count", "money"} <= set(asked_kinds("What figure did the planner give for the fund?"))
 
 
 def test_a_when_that_sets_the_scene_wants_no_date() -> None:
