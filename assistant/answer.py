@@ -24,7 +24,7 @@ from .facts import (
     answer_spans,
 )
 from .kinds import asked_kinds, wanted
-from .near_miss import answers, holds_kind, named_enough, names_the_thing
+from .near_miss import answers, named_enough, names_the_thing
 from .periods import mentions_period
 from .run_on import list_after, outcome_after
 from .scoring import Candidate, Part, candidates_of, rank_for
@@ -281,20 +281,15 @@ def _close_seconds(
     ranked: list[Candidate], best: Candidate, part: Part, settings: AnswerSettings, one_meeting: bool = False
 ) -> list[tuple[Part, Candidate]]:
     """Sentences nearly as good as the best, from other passages, that add what it lacks (one by
-    default: `AnswerSettings.max_sentences` counts them with the best). When the best states every
-    kind of fact asked, only a sentence naming more of the matter than it does adds anything."""
+    default: `AnswerSettings.max_sentences` counts them with the best)."""
     out: list[tuple[Part, Candidate]] = []
     taken = [best]
-    # the best states every kind asked ("£1.2 million"): a second joins only if it names more of the matter
-    full = bool(part.asks) and all(holds_kind(k, best.quote, part) for k in part.asks)
     for cand in ranked[1:]:
         if len(out) + 1 >= settings.max_sentences or cand.score < best.score - settings.second_margin:
             break
         if any(len(cand.tokens & t.tokens) / max(1, len(cand.tokens | t.tokens)) > 0.5 for t in taken):
             continue
         if not answers(cand, part, settings):
-            continue
-        if full and cand.features.get("subject", 0.0) <= best.features.get("subject", 0.0):
             continue
         if one_meeting and _meeting_day(cand) != _meeting_day(best):
             continue  # "in the end", "first": another meeting's word is not that one

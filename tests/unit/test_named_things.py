@@ -89,50 +89,6 @@ def test_what_prompted_it_is_a_reason() -> None:
     assert not has("reason", "After the meeting the Chair thanked the officers.")
 
 
-LEISURE = """ASHCOMBE DISTRICT COUNCIL
-
-Minutes of the meeting of the Cabinet held on 9 May 2024.
-
-5. Leisure Centre Refurbishment
-
-The refurbishment of the leisure centre would cost £3.4 million in total.
-
-6. Leisure Centre Car Park
-
-The refurbishment of the leisure centre car park would cost £85,000.
-"""
-
-
-def test_one_sentence_when_it_states_what_was_asked(fake_embedder: FakeEmbedder) -> None:
-    raw = RawDocument(
-        doc_id=file_digest(LEISURE.encode()),
-        source="/r/2024-05-09_cabinet_minutes.txt",
-        format="txt",
-        text=LEISURE,
-    )
-    retrieved = [
-        ScoredChunk(chunk=c, score=1.0 / (60 + rank), dense_rank=rank, similarity=0.8)
-        for rank, c in enumerate(
-            chunk_meeting(parse_meeting(raw), IngestSettings(min_chunk_chars=0)), start=1
-        )
-    ]
-    answer = answer_question(
-        "How much would the refurbishment of the leisure centre cost?",
-        retrieved,
-        AnswerSettings(),
-        fake_embedder,
-    )
-    assert "£3.4 million" in answer.text and "£85,000" not in answer.text, answer.text
-    assert len(answer.sentences) == 1
-
-
-def test_defeated_is_an_outcome_and_a_speakers_noting_is_not() -> None:
-    assert has("decision", "Following a vote, by a show of hands, the motion was defeated.")
-    assert has("decision", "The report was noted.")
-    assert not has("decision", "He noted that two Members held the title of Mayor.")
-    assert not has("decision", "She also confirmed that the works had begun.")
-
-
 VOTE = """ASHCOMBE DISTRICT COUNCIL
 
 Minutes of the meeting of the Municipal District held on 11 April 2023.
