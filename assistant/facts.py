@@ -35,7 +35,7 @@ _INITIALLED = (
 )
 # "He noted that ...", "she confirmed that ...": a speaker's words, not how the meeting decided
 # ("He agreed to look again" is an agreement)
-_SAID = "".join(rf"(?<!\b{w} )" for w in ("He", "he", "She", "she", "They", "they", "I", "We", "we", "also"))
+_SAID = "".join(rf"(?<!\b{w} )" for w in ("He", "he", "She", "she", "They", "they", "I", "We", "we"))
 _SPEECH = ("noted", "confirmed")
 _HAS = {
     "person": re.compile(
@@ -281,7 +281,7 @@ def states(kind: str, question: str, sentence: str) -> bool:
 
 # a question about how members voted, for whom a tally or "unanimously" is the count asked
 _ON_VOTING = re.compile(
-    r"\bvot|\bfavou?r\b|\bagainst\b|\babstain|\bunanim|\bmajority\b|\bsupport|\bmembers\b|\bcouncillors\b"
+    r"\bvot|\bfavou?r\b|\bagainst\b|\babstain|\bunanim|\bmajority\b|\bsupport(?:ed|ing)?\b(?! staff)"
     r"|\bhands\b",
     re.I,
 )
@@ -332,7 +332,7 @@ def names_field(question: str, label: str) -> bool:
 
 # the heading of one side of a recorded vote: "Against the proposal:", "For:", "In favour of the motion:"
 _VOTE_SIDE = re.compile(
-    r"^[\s*]*(against|for|in favour(?: of)?|abstain(?:ed|ing)?|abstentions?)"
+    r"^[\s*]*(against|for|in favou?r(?: of)?|abstain(?:ed|ing)?|abstentions?)"
     r"(?: the (?:motion|proposal|amendment|recommendation))?[\s*]*:[\s*]*$",
     re.I | re.M,
 )
@@ -341,11 +341,15 @@ _VOTE_SIDE = re.compile(
 def heads_vote_side(text: str, question: str = "") -> bool:
     """Is the line the heading of one side of a recorded vote ("Against the proposal:")? Given a
     question that names a side ("who voted against?"), the heading of that side."""
-    side = _ASKED_SIDE.search(question)
-    return any(
-        side is None or m.group(1).lower()[:4] == (side.group(1) or side.group(2)).lower()[:4]
-        for m in _VOTE_SIDE.finditer(text)
-    )
+    asked = _ASKED_SIDE.search(question)
+    side = _side(asked.group(1) or asked.group(2)) if asked else None
+    return any(side is None or _side(m.group(1)) == side for m in _VOTE_SIDE.finditer(text))
 
 
-_ASKED_SIDE = re.compile(r"\bvot\w*\s+(against|for|in favour)\b|\b(abstain)", re.I)
+_ASKED_SIDE = re.compile(r"\bvot\w*\s+(against|for|in favou?r)\b|\b(abstain)", re.I)
+
+
+def _side(word: str) -> str:
+    """One spelling per side of a vote: "for", "in favour" and "in favor" are one."""
+    word = word.lower()
+    return "for" if word == "for" or "fav" in word else word[:4]

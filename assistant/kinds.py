@@ -99,11 +99,15 @@ _MONEY_THING = re.compile(
 )
 # "how big is a plot?", "what area ...?": a measure, stated as a figure ("how big was the gap?": a sum)
 _HOW_BIG = re.compile(
-    r"\bhow (?:big|large|small|wide|far|tall|high|deep|heavy)\b|\bwhat (?:size|area|length|width|height)\b",
+    r"\bhow (?:big|large|small|wide|far|tall|high|deep|heavy)\b|\bwhat (?:size|length|width|height)\b",
     re.I,
 )
 _FIGURE = re.compile(r"\bwhat (?:figures?|numbers|statistics)\b", re.I)
-SUBORDINATE_WHEN = re.compile(r"^\s*when\b[^?]*?,\s*(?:what|who|how|which|why|did|was|were)\b", re.I)
+# "When the scheme was put to Cabinet, what ...": a scene of two words or more ("When, exactly, was ...?"
+# asks when)
+SUBORDINATE_WHEN = re.compile(
+    r"^\s*when\s+\w[\w'’-]*\s+\w[^?,]*?,\s*(?:what|who|how|which|why|did|was|were)\b", re.I
+)
 
 
 def asked_kinds(text: str) -> tuple[str, ...]:
@@ -114,7 +118,9 @@ def asked_kinds(text: str) -> tuple[str, ...]:
         kinds = [k for k in kinds if k != "money"] + (["count"] if "count" not in kinds else [])
     if _HOW_BIG.search(text) and not {"money", "count"} & set(kinds):
         # "how big was the gap?" asks a sum; "how far had income recovered?" a share
-        sized = _MONEY_THING.search(text) and not re.search(r"\bhow far\b", text, re.I)
+        sized = _MONEY_THING.search(re.sub(r"\b(?:each|per)\b", " ", text)) and not re.search(
+            r"\bhow far\b", text, re.I
+        )
         kinds.append("money" if sized else "count")
     if "count" in kinds and _FIGURE.search(text) and "money" not in kinds:
         kinds.append("money")  # "what figure did she give for the fund?": a sum is a figure too

@@ -75,13 +75,11 @@ def _with_list(chunks: list[ScoredChunk], index: CouncilIndex, access: AccessLev
         if not added:
             break
         chunks = out
-        out = index.follow_on(
-            chunks,
-            lambda c, added=added: c.id in added and _heads_more(c),  # type: ignore[misc]
-            lambda _c: True,
-            reach=1,
-            access=access,
-        )
+
+        def opens(chunk: Chunk, added: set[str] = added) -> bool:
+            return chunk.id in added and _heads_more(chunk)
+
+        out = index.follow_on(chunks, opens, lambda _c: True, reach=1, access=access)
     return out
 
 

@@ -3,6 +3,7 @@ asked for? A record that names the thing but not the fact asked is "related, not
 
 from __future__ import annotations
 
+import calendar
 import re
 
 from .facts import counts_only_time, field_labels, has, names_field, speaks_of_another, states
@@ -88,14 +89,16 @@ _NOT_NAMES = frozenset(
         Manager Part Item Report Minutes Meeting Members Member Senior Engineer Planner Administrator
         Full Special Annual General Ordinary Monthly Meetings Services Service Directorate Head The"""
     )
-) | frozenset(tokenize(" ".join(MONTHS)))
+) | frozenset(tokenize(" ".join(MONTHS) + " " + " ".join(calendar.day_name)))
 
 
 def names_the_thing(answering: list[Candidate], ranked: list[Candidate], question: str) -> list[Candidate]:
     """The answers whose passage holds the names the question gives ("St Patrick's Villas") when
     another retrieved passage holds them: units planned at another estate are a near miss."""
     meeting = frozenset().union(*(c.meeting_tokens for c in ranked))
-    names = {t for m in _NAME.finditer(question) for t in tokenize(m.group(0))} - _NOT_NAMES - meeting
+    # "the Council’s plans": the name is "Council", not its possessive "s"
+    names = {t for m in _NAME.finditer(question) for t in tokenize(m.group(0)) if len(t) > 2}
+    names -= _NOT_NAMES | meeting
     held = {t for t in names if any(holds(t, c.passage_tokens) for c in ranked)}
     if not held:
         return answering

@@ -24,7 +24,7 @@ Minutes of the meeting of the Housing Committee held on 9 May 2024.
 
 Under the housing delivery programme, 14 new council homes are planned at Orchard Rise, Bramley.
 
-Members asked about Sycamore Crescent, Dunmore.
+Members asked about the Council’s plans for Sycamore Crescent, Dunmore.
 
 RESOLVED: That the update be noted.
 """
@@ -140,3 +140,24 @@ def test_a_number_that_heads_a_sentence_counts_nothing() -> None:
     assert not has("count", "1, The report will include the number of locations where it was used.")
     assert not has("count", "2) That the report be noted.")
     assert has("count", "The equipment was used at 20 locations, and 6 fines resulted.")
+
+
+def test_review_edge_cases_of_the_new_rules(fake_embedder: FakeEmbedder) -> None:
+    from assistant.facts import heads_vote_side
+
+    # a possessive is no name: "the Council’s" does not make every passage without "s" a near miss
+    answered = _ask(
+        "How many new council homes are planned under the Council’s housing delivery programme?",
+        fake_embedder,
+    )
+    assert not answered.refused and "14 new council homes" in answered.text, answered.text
+    # "for", "in favour" and "in favor" are one side of a vote
+    assert heads_vote_side("For the proposal:\n\nCouncillor Ryan", "Who voted in favour of the proposal?")
+    assert heads_vote_side("In favour:\n\nCouncillor Ryan", "Who voted for the motion?")
+    assert not heads_vote_side("Against the proposal:\n\nCouncillor Byrne", "Who voted for the motion?")
+    # "When, exactly, ...?" asks when; "each" and "per" make no sum of a size
+    assert "date" in wanted("When, exactly, was the meeting held?")
+    assert "date" in asked_kinds("When, and by whom, was the scheme approved?")
+    assert asked_kinds("How big is each allotment plot?") == ("count",)
+    assert has("decision", "The Committee also noted the report.")
+    assert not states("count", "How many support staff are there?", "The motion was carried unanimously.")
