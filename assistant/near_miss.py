@@ -103,10 +103,11 @@ def names_the_thing(answering: list[Candidate], ranked: list[Candidate], questio
     if not held:
         return answering
 
-    def words(c: Candidate) -> frozenset[str]:
+    def names_one(c: Candidate) -> bool:
         listed = list_after(c, ranked)  # "the following housing estate:" names it in the next paragraph
         title = frozenset(tokenize(c.chunk.citation.title or ""))  # a report's subject names its paragraphs
         seen = c.passage_tokens | c.meeting_tokens | c.quote_tokens | title
-        return seen | (listed.tokens if listed else frozenset())
+        seen |= listed.tokens if listed else frozenset()
+        return any(holds(t, seen) for t in held)
 
-    return [c for c in answering if any(holds(t, words(c)) for t in held)]
+    return [c for c in answering if names_one(c)]

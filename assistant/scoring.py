@@ -232,12 +232,6 @@ def candidates_of(
     for cand in out:
         if _LABEL_LINE.match(cand.chunk.text[cand.start : cand.end]) and cand.index + 1 < len(cand.spans):
             cand.shortest = cand.end_index = cand.index + 1  # weighed, and shown, with what it heads
-            if cand.features["furniture"] and heads_vote_side(
-                cand.chunk.text[slice(*cand.spans[cand.index])]
-            ):
-                # "Abstain:" is short, but no furniture over the names that voted so
-                cand.base -= W_FURNITURE * cand.features["furniture"]
-                cand.features["furniture"] = 0.0
     _join_outcomes(out, chunks)
     return out
 

@@ -270,6 +270,8 @@ def analyse(question: str) -> QuestionSignals:
 
 def furniture(text: str, q: QuestionSignals) -> float:
     """How much a sentence looks like page furniture rather than an answer: 0 (not) to 1."""
+    if heads_vote_side(text):
+        return 0.0  # "Abstain:" is short, but it heads the names that voted so
     label = _LABEL.match(text)
     if label and label.group(1).strip() not in _DECISION_LABELS:
         return 0.0 if q.asks_header or q.asks_roll else 1.0

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from test_answer_kinds import _ask as ask_of
+from test_answer_kinds import chunks_of, scored
+
 from assistant.answer import answer_question
-from assistant.facts import has, states
+from assistant.facts import has, heads_vote_side, states
 from assistant.kinds import asked_kinds, wanted
 from assistant.settings import AnswerSettings, IngestSettings
-from assistant.types import Answer, Chunk, RawDocument, ScoredChunk
+from assistant.types import Answer, RawDocument
 from ingest import chunk_meeting, file_digest, parse_meeting
 
 if TYPE_CHECKING:
@@ -30,22 +33,8 @@ RESOLVED: That the update be noted.
 """
 
 
-def _chunks() -> list[Chunk]:
-    raw = RawDocument(
-        doc_id=file_digest(HOUSING.encode()),
-        source="/r/2024-05-09_housing_minutes.txt",
-        format="txt",
-        text=HOUSING,
-    )
-    return chunk_meeting(parse_meeting(raw), IngestSettings(min_chunk_chars=0))
-
-
 def _ask(question: str, fake_embedder: FakeEmbedder) -> Answer:
-    retrieved = [
-        ScoredChunk(chunk=c, score=1.0 / (60 + rank), dense_rank=rank, similarity=0.8)
-        for rank, c in enumerate(_chunks(), start=1)
-    ]
-    return answer_question(question, retrieved, AnswerSettings(), fake_embedder)
+    return ask_of(question, chunks_of(HOUSING, "2024-05-09_housing_minutes.txt")[1], fake_embedder)
 
 
 def test_a_figure_for_another_scheme_is_a_near_miss(fake_embedder: FakeEmbedder) -> None:
@@ -112,8 +101,6 @@ Councillor Walsh
 
 
 def test_a_recorded_vote_by_name_answers_who_voted_which_way(fake_embedder: FakeEmbedder) -> None:
-    from assistant.facts import heads_vote_side
-
     assert heads_vote_side("Against the proposal:\n\nCouncillor Byrne (1)", "Who voted against the proposal?")
     assert not heads_vote_side("For the proposal:\n\nCouncillors Ryan (1)", "Who voted against the proposal?")
     assert not heads_vote_side("For: 6, Against: 2", "Who voted against it?")  # a tally names nobody
@@ -123,10 +110,9 @@ def test_a_recorded_vote_by_name_answers_who_voted_which_way(fake_embedder: Fake
         format="txt",
         text=VOTE,
     )
-    retrieved = [
-        ScoredChunk(chunk=c, score=1.0 / (60 + rank), dense_rank=rank, similarity=0.8)
-        for rank, c in enumerate(chunk_meeting(parse_meeting(raw), IngestSettings()), start=1)
-    ]
+    retrieved = scored(
+        chunk_meeting(parse_meeting(raw), IngestSettings())
+    )  # paragraphs merged as ingest does
     answer = answer_question(
         "Who voted against the proposal?",
         retrieved,
@@ -143,8 +129,6 @@ def test_a_number_that_heads_a_sentence_counts_nothing() -> None:
 
 
 def test_review_edge_cases_of_the_new_rules(fake_embedder: FakeEmbedder) -> None:
-    from assistant.facts import heads_vote_side
-
     # a possessive is no name: "the Council’s" does not make every passage without "s" a near miss
     answered = _ask(
         "How many new council homes are planned under the Council’s housing delivery programme?",
