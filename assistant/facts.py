@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from .kinds import ASKS_SHARE, HOW_LONG
 from .text import MONTH_NAMES, OUTCOME_WORDS, tokenize
 
 _MONTHS = MONTH_NAMES
@@ -104,7 +105,7 @@ _SPAN = {
         r"\b(?:For|In favour):?\s*\d+[^.;]*?(?:Abstentions?|Abstain(?:ed)?):?\s*\d+"
         r"|\b(?:For|In favour):?\s*\d+[^.;]*?Against:?\s*\d+"
         r"|(?<![/\d.£€$])\b(?!(?:19|20)\d\d\b)\d[\d,.]*(?:(?:m|km|mm|ha|sqm)\b)?%?"
-        r"(?:\s+(?:votes?|to|per cent))?(?:\s+\d+)?"
+        r"(?:\s+(?:votes?|to|per cent|(?:minute|hour|day|week|month|year)s?\b))?(?:\s+\d+)?"
         r"|\bunanimously\b",
         re.I,
     ),
@@ -276,7 +277,20 @@ def states(kind: str, question: str, sentence: str) -> bool:
         sentence = _without_figures_of(question, sentence)
     if kind == "count" and not _ON_VOTING.search(question):
         sentence = _TALLY.sub(" ", sentence)  # "how many staff?": "carried unanimously" counts no staff
+    if kind == "count" and ASKS_SHARE.search(question) and not _SHARE.search(sentence):
+        return False  # "by what percentage did issues fall?": "visits fell from 61,500" gives no share
+    if kind == "count" and HOW_LONG.search(question) and not _DURATION.search(sentence):
+        return False  # "how long would the works take?": "26 weeks", not "1,200 metres"
     return has(kind, sentence) and (kind != "date" or tells_the_time(question, sentence))
+
+
+# a sentence that gives a share: "29%", "62 per cent", "half", "two in five" (not "500 in 2018")
+_SHARE = re.compile(
+    r"\d\s?%|\bper ?cent\b|\bpercent|\b(?:half|third|quarter|fifth|majority|most|minority|all|none)\b"
+    r"|(?<![\d,.])\b(?:one|two|three|four|\d{1,3}) (?:in|out of) (?:every )?"
+    r"(?:\d{1,3}|three|four|five|six|seven|eight|nine|ten)\b(?![\d,./])",
+    re.I,
+)
 
 
 # a question about how members voted, for whom a tally or "unanimously" is the count asked

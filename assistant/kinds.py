@@ -102,6 +102,10 @@ _HOW_BIG = re.compile(
     r"\bhow (?:big|large|small|wide|far|tall|high|deep|heavy)\b|\bwhat (?:size|length|width|height)\b",
     re.I,
 )
+# "by what percentage ...?", "what proportion ...?": a share, not the figures it was worked from
+ASKS_SHARE = re.compile(r"\b(?:what|which) (?:percentage|proportion|share|%)|\bhow many per ?cent\b", re.I)
+# "how long would the works take?", "how long may each speaker talk?": a length of time
+HOW_LONG = re.compile(r"\bhow long\b(?! ago)", re.I)
 _FIGURE = re.compile(r"\bwhat (?:figures?|numbers|statistics)\b", re.I)
 # "When the scheme was put to Cabinet, what ...": a scene of two words or more ("When, exactly, was ...?"
 # asks when)
@@ -122,6 +126,8 @@ def asked_kinds(text: str) -> tuple[str, ...]:
             r"\bhow far\b", text, re.I
         )
         kinds.append("money" if sized else "count")
+    if HOW_LONG.search(text) and "count" not in kinds:
+        kinds.append("count")
     if "count" in kinds and _FIGURE.search(text) and "money" not in kinds:
         kinds.append("money")  # "what figure did she give for the fund?": a sum is a figure too
     if "date" in kinds and SUBORDINATE_WHEN.search(text):
@@ -138,7 +144,9 @@ def wanted(text: str) -> tuple[str, ...]:
     return tuple(kinds)
 
 
-_COUNTS_TIME = re.compile(r"\bhow many (?:\w+ )?(?:minutes|hours|days|weeks|months|years)\b", re.I)
+_COUNTS_TIME = re.compile(
+    r"\bhow many (?:\w+ )?(?:minutes|hours|days|weeks|months|years)\b|" + HOW_LONG.pattern, re.I
+)
 
 
 def counts_time(question: str) -> bool:
