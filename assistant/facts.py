@@ -279,11 +279,16 @@ def states(kind: str, question: str, sentence: str) -> bool:
         sentence = _TALLY.sub(" ", sentence)  # "how many staff?": "carried unanimously" counts no staff
     if kind == "count" and ASKS_SHARE.search(question) and not _SHARE.search(sentence):
         return False  # "by what percentage did issues fall?": "visits fell from 61,500" gives no share
-    if kind == "count" and HOW_LONG.search(question) and not _DURATION.search(sentence):
-        return False  # "how long would the works take?": "26 weeks", not "1,200 metres"
+    if kind == "count" and HOW_LONG.search(question):
+        # "how long would the works take?": "26 weeks", not "1,200 metres"; "how long had he been in
+        # post?": "since June 2015"
+        return bool(_DURATION.search(sentence) or _SINCE.search(sentence))
     return has(kind, sentence) and (kind != "date" or tells_the_time(question, sentence))
 
 
+_SINCE = re.compile(
+    rf"\b(?:since|until|till|from) (?:\d{{1,2}}(?:st|nd|rd|th)? )?(?:{_MONTHS}|(?:19|20)\d\d\b)"
+)
 # a sentence that gives a share: "29%", "62 per cent", "half", "two in five" (not "500 in 2018")
 _SHARE = re.compile(
     r"\d\s?%|\bper ?cent\b|\bpercent|\b(?:half|third|quarter|fifth|majority|most|minority|all|none)\b"

@@ -57,4 +57,5 @@ def test_how_long_wants_a_length_of_time(fake_embedder: FakeEmbedder) -> None:
     assert not answer.refused and answer.text.startswith("14 weeks"), answer.text
     assert not states("count", "How long may each speaker talk?", "Up to 12 speakers may register.")
     assert states("count", "How long may each speaker talk?", "Speakers are allowed three minutes each.")
+    assert states("count", "How long had she been in post?", "She had been in post since June 2015.")
     assert "count" not in asked_kinds("How long ago was the pool built?")
