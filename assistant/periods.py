@@ -36,6 +36,17 @@ def named_days(text: str) -> tuple[date, ...]:
     return tuple(dict.fromkeys(days))
 
 
+_MONTH = re.compile(rf"\b(?<!\d )({MONTH_NAMES}),?\s+((?:19|20)\d\d)\b", re.I)
+
+
+def named_months(text: str) -> tuple[tuple[int, int], ...]:
+    """The months a text names with their year ("February 2024", "23 February 2024"), as (year, month)."""
+    names = [n.lower() for n in MONTH_NAMES.split("|")]
+    found = [(int(m.group(2)), names.index(m.group(1).lower()) + 1) for m in _MONTH.finditer(text)]
+    found += [(d.year, d.month) for d in named_days(text)]
+    return tuple(dict.fromkeys(found))
+
+
 def financial_year(first: str, second: str | None) -> str:
     """A year or financial year in one spelling: "2019", "2019/20"."""
     return f"{first}/{second[-2:]}" if second else first

@@ -45,6 +45,7 @@ W_ORDER = 0.25
 W_ASKED_FOR = 0.4
 W_MATTER = 0.5
 W_DAY = 0.5  # the meeting is on the day the question names
+W_MONTH = 0.25  # the meeting is in the month the question names ("the February 2024 budget meeting")
 W_FIELD = 0.5  # the report header field the question asks for
 
 
@@ -198,6 +199,7 @@ def candidates_of(
             "order": _order(q, chunk, dates),
             "matter": _matter(asked_numbers, chunk),
             "day": float(chunk.citation.meeting_date in q.days),
+            "month": _in_month(q, chunk),
         }
         base = sum(_weight(name) * value for name, value in features.items())
         tokens = frozenset(tokenize(text))
@@ -274,6 +276,11 @@ def _matter(asked: set[str], chunk: Chunk) -> float:
     if named & asked:
         return 1.0
     return -1.0 if named else 0.0
+
+
+def _in_month(q: QuestionSignals, chunk: Chunk) -> float:
+    when = chunk.citation.meeting_date
+    return float(when is not None and (when.year, when.month) in q.months)
 
 
 def _weight(name: str) -> float:

@@ -16,7 +16,7 @@ from functools import cache
 
 from .facts import has, heads_vote_side
 from .kinds import SUBORDINATE_WHEN, asked_kinds, wanted
-from .periods import named_days, question_years
+from .periods import named_days, named_months, question_years
 from .text import tokenize
 
 _HISTORY = re.compile(
@@ -126,6 +126,7 @@ class QuestionSignals:
     before_year: int | None = None  # "before 2022": meetings of earlier years only
     after_year: int | None = None  # "since 2022": meetings of that year or later
     days: tuple[date, ...] = ()  # "the meeting on 23 February 2023": the days the question names
+    months: tuple[tuple[int, int], ...] = ()  # "the February 2024 budget meeting": (2024, 2)
 
 
 # "Who seconded it?", "who nominated him?", "who called it in?": the role is the thing asked for.
@@ -265,6 +266,7 @@ def analyse(question: str) -> QuestionSignals:
         before_year=int(m.group(1)) if (m := _BEFORE.search(question)) else None,
         after_year=int(m.group(1)) if (m := _AFTER.search(question)) else None,
         days=named_days(question),
+        months=named_months(question),
     )
 
 

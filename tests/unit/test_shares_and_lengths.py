@@ -1,17 +1,23 @@
 """A share and a length of time are counts of their own kind: "by what percentage?" wants a
-percentage, not the figures it was worked from; "how long?" wants a length of time, not a size.
-One test a failure kind, on the team's own small record."""
+percentage, not the figures it was worked from; "how long?" wants a length of time, not a size;
+"the March 2024 meeting" names the meeting's month. One test a failure kind, on the team's own
+small records."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from test_answer_kinds import _ask as ask_of
-from test_answer_kinds import chunks_of
+from test_answer_kinds import chunks_of, scored
 
+from assistant.answer import answer_question
 from assistant.facts import states
 from assistant.kinds import asked_kinds
-from assistant.types import Answer
+from assistant.periods import named_months
+from assistant.scoring import candidates_of
+from assistant.settings import AnswerSettings
+from assistant.signals import analyse
+from assistant.types import Answer, ScoredChunk
 
 if TYPE_CHECKING:
     from conftest import FakeEmbedder
@@ -59,3 +65,35 @@ def test_how_long_wants_a_length_of_time(fake_embedder: FakeEmbedder) -> None:
     assert states("count", "How long may each speaker talk?", "Speakers are allowed three minutes each.")
     assert states("count", "How long had she been in post?", "She had been in post since June 2015.")
     assert "count" not in asked_kinds("How long ago was the pool built?")
+
+
+def _two_budget_meetings() -> list[ScoredChunk]:
+    found: list[ScoredChunk] = []
+    for day, when, total in (
+        ("2024-03-14", "14 March 2024", "£8.4 million"),
+        ("2024-01-11", "11 January 2024", "£7.1 million"),
+    ):
+        _, chunks = chunks_of(
+            f"Minutes of the meeting of the Council held on {when}.\n\n5. Capital Programme\n\n"
+            f"The capital programme for 2024/25 was presented, totalling {total}.\n",
+            f"{day}_council_minutes.txt",
+        )
+        found += [c for c in scored(chunks) if "capital programme" in c.chunk.text]
+    return found
+
+
+def test_the_month_a_question_names_is_the_meetings(fake_embedder: FakeEmbedder) -> None:
+    # the same sentence at two meetings of one year: the month the question names weighs for its
+    # meeting, whichever was retrieved first or came later
+    question = "How big was the capital programme for 2024/25 presented at the January 2024 meeting?"
+    chunks = _two_budget_meetings()
+    pool = candidates_of(analyse(question), chunks, fake_embedder, [])
+    month = {
+        c.chunk.citation.meeting_date.month: c.features["month"]
+        for c in pool
+        if c.chunk.citation.meeting_date
+    }
+    assert month == {1: 1.0, 3: 0.0}
+    answer = answer_question(question, chunks, AnswerSettings(), fake_embedder)
+    assert not answer.refused and "£7.1 million" in answer.text and "£8.4" not in answer.text, answer.text
+    assert named_months("at the February 2024 meeting and on 3 March 2023") == ((2024, 2), (2023, 3))
