@@ -282,18 +282,28 @@ def states(kind: str, question: str, sentence: str) -> bool:
     if kind == "count" and HOW_LONG.search(question):
         # "how long would the works take?": "26 weeks", not "1,200 metres"; "how long had he been in
         # post?": "since June 2015"
-        return bool(_DURATION.search(sentence) or _SINCE.search(sentence))
+        return bool(_LENGTH_OF_TIME.search(sentence) or _SINCE.search(sentence) or _DISTANCE.search(sentence))
     return has(kind, sentence) and (kind != "date" or tells_the_time(question, sentence))
 
 
 _SINCE = re.compile(
-    rf"\b(?:since|until|till|from) (?:\d{{1,2}}(?:st|nd|rd|th)? )?(?:{_MONTHS}|(?:19|20)\d\d\b)"
+    rf"\b(?i:since|until|till|from) (?:\d{{1,2}}(?:st|nd|rd|th)? )?(?:{_MONTHS}|(?:19|20)\d\d\b)"
 )
+# a length of time as minutes give one: "14 weeks", "8 working weeks", "a fortnight", "fifteen years"
+_LENGTH_OF_TIME = re.compile(
+    r"\b(?:\d[\d,.]*|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty"
+    r"|thirty|forty|fifty|sixty|several|few)[\s-](?:[a-z]+[\s-])?(?:minute|hour|day|week|month|year)s?\b"
+    r"|\b(?:fortnight|decade)s?\b",
+    re.I,
+)
+# "how long is the new cycle path?": a length
+_DISTANCE = re.compile(r"\b\d[\d,.]*\s?(?:m|km|metres?|meters?|kilometres?|miles?)\b", re.I)
 # a sentence that gives a share: "29%", "62 per cent", "half", "two in five" (not "500 in 2018")
 _SHARE = re.compile(
-    r"\d\s?%|\bper ?cent\b|\bpercent|\b(?:half|third|quarter|fifth|majority|most|minority|all|none)\b"
+    r"\d\s?%|\bper ?cent\b|\bpercent|\bhalf\b|\b(?:majority|minority)\b"
+    r"|\b(?:a|one|two|three|four)[\s-](?:thirds?|quarters?|fifths?|tenths?)\b"
     r"|(?<![\d,.])\b(?:one|two|three|four|\d{1,3}) (?:in|out of) (?:every )?"
-    r"(?:\d{1,3}|three|four|five|six|seven|eight|nine|ten)\b(?![\d,./])",
+    r"(?:\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)\b(?![\d,./])",
     re.I,
 )
 

@@ -20,7 +20,7 @@ _WANTS = {
     ),
     "date": re.compile(
         r"^\s*(?:\w+\s+)?when\b|\bwhat (?:date|day|month|year)\b|\bwhich (?:date|day|month|year)\b"
-        r"|\bby when\b|\bhow long\b|\bwhat time\b",
+        r"|\bby when\b|\bwhat time\b",
         re.I,
     ),
     "count": re.compile(
@@ -103,7 +103,9 @@ _HOW_BIG = re.compile(
     re.I,
 )
 # "by what percentage ...?", "what proportion ...?": a share, not the figures it was worked from
-ASKS_SHARE = re.compile(r"\b(?:what|which) (?:percentage|proportion|share|%)|\bhow many per ?cent\b", re.I)
+ASKS_SHARE = re.compile(
+    r"\b(?:what|which) (?:percentage|proportion|share)\b|\bwhat %|\bhow many per ?cent\b", re.I
+)
 # "how long would the works take?", "how long may each speaker talk?": a length of time
 HOW_LONG = re.compile(r"\bhow long\b(?! ago)", re.I)
 _FIGURE = re.compile(r"\bwhat (?:figures?|numbers|statistics)\b", re.I)

@@ -40,10 +40,15 @@ _MONTH = re.compile(rf"\b(?<!\d )({MONTH_NAMES}),?\s+((?:19|20)\d\d)\b", re.I)
 
 
 def named_months(text: str) -> tuple[tuple[int, int], ...]:
-    """The months a text names with their year ("February 2024", "23 February 2024"), as (year, month)."""
+    """The months a text names with their year ("the February 2024 meeting"), as (year, month); a
+    day named in full ("23 February 2024") is weighed as a day instead."""
     names = [n.lower() for n in MONTH_NAMES.split("|")]
-    found = [(int(m.group(2)), names.index(m.group(1).lower()) + 1) for m in _MONTH.finditer(text)]
-    found += [(d.year, d.month) for d in named_days(text)]
+    # a range's ends ("between April 2023 and March 2024") bound a period, they name no meeting
+    found = [
+        (int(m.group(2)), names.index(m.group(1).lower()) + 1)
+        for m in _MONTH.finditer(text)
+        if not _RANGE_WORD.search(text[: m.start()])
+    ]
     return tuple(dict.fromkeys(found))
 
 
