@@ -84,6 +84,7 @@ _HAS = {
         + rf"|was lost|{_SAID}(?:noted|confirmed))\b"
     ),
 }
+_TIME_UNIT = r"(?:minute|hour|day|week|month|year)s?\b"  # what a length of time is counted in
 # The verbatim span a short answer leads with, for each kind asked.
 _SPAN = {
     "person": re.compile(
@@ -105,7 +106,7 @@ _SPAN = {
         r"\b(?:For|In favour):?\s*\d+[^.;]*?(?:Abstentions?|Abstain(?:ed)?):?\s*\d+"
         r"|\b(?:For|In favour):?\s*\d+[^.;]*?Against:?\s*\d+"
         r"|(?<![/\d.£€$])\b(?!(?:19|20)\d\d\b)\d[\d,.]*(?:(?:m|km|mm|ha|sqm)\b)?%?"
-        r"(?:\s+(?:votes?|to|per cent|(?:minute|hour|day|week|month|year)s?\b))?(?:\s+\d+)?"
+        rf"(?:\s+(?:votes?|to|per cent|{_TIME_UNIT}))?(?:\s+\d+)?"
         r"|\bunanimously\b",
         re.I,
     ),
@@ -137,7 +138,7 @@ _SECTION_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)*(?:\s+|\.(?=[A-Z])|[,)]\s*(?=[A-
 # "46 hours a week", "a 14-week closure", "for three months": a length of time, not a count of things
 _DURATION = re.compile(
     r"\b(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty)[\s-]"
-    r"(?:minute|hour|day|week|month|year)s?\b",
+    + _TIME_UNIT,
     re.I,
 )
 
@@ -292,8 +293,9 @@ _SINCE = re.compile(
 # a length of time as minutes give one: "14 weeks", "8 working weeks", "a fortnight", "fifteen years"
 _LENGTH_OF_TIME = re.compile(
     r"\b(?:\d[\d,.]*|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty"
-    r"|thirty|forty|fifty|sixty|several|few)[\s-](?:[a-z]+[\s-])?(?:minute|hour|day|week|month|year)s?\b"
-    r"|\b(?:fortnight|decade)s?\b",
+    r"|thirty|forty|fifty|sixty|several|few)[\s-](?:[a-z]+[\s-])?"
+    + _TIME_UNIT
+    + r"|\b(?:fortnight|decade)s?\b",
     re.I,
 )
 # "how long is the new cycle path?": a length

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from .text import MONTH_NAMES
+from .text import MONTH_NAMES, MONTHS
 
 # "2019", and financial years in every common spelling: "2019/20", "2019-20", "2019 – 20",
 # "2019/2020", "FY 2019-20". A year after "before", "since"... bounds a range instead.
@@ -28,7 +28,7 @@ def named_days(text: str) -> tuple[date, ...]:
     """The days a text names in full ("23 February 2023")."""
     days: list[date] = []
     for m in _DAY.finditer(text):
-        month = [n.lower() for n in MONTH_NAMES.split("|")].index(m.group(2).lower()) + 1
+        month = MONTHS[m.group(2).lower()]
         try:
             days.append(date(int(m.group(3)), month, int(m.group(1))))
         except ValueError:
@@ -42,10 +42,9 @@ _MONTH = re.compile(rf"\b(?<!\d )({MONTH_NAMES}),?\s+((?:19|20)\d\d)\b", re.I)
 def named_months(text: str) -> tuple[tuple[int, int], ...]:
     """The months a text names with their year ("the February 2024 meeting"), as (year, month); a
     day named in full ("23 February 2024") is weighed as a day instead."""
-    names = [n.lower() for n in MONTH_NAMES.split("|")]
     # a range's ends ("between April 2023 and March 2024") bound a period, they name no meeting
     found = [
-        (int(m.group(2)), names.index(m.group(1).lower()) + 1)
+        (int(m.group(2)), MONTHS[m.group(1).lower()])
         for m in _MONTH.finditer(text)
         if not _RANGE_WORD.search(text[: m.start()])
     ]
