@@ -23,7 +23,7 @@ from .compose import compose
 from .facts import (
     answer_spans,
 )
-from .kinds import asked_kinds, wanted
+from .kinds import ONE_THING, asked_kinds, wanted
 from .near_miss import answers, named_enough, names_the_thing
 from .periods import mentions_period
 from .run_on import list_after, outcome_after
@@ -116,7 +116,7 @@ def answer_question(
         chosen = [(main, best), *_close_seconds(ranked, best, main, settings, q.order is not None)]
         listed = (
             next((c for c in ranked if recommends(c) and answers(c, main, settings)), None)
-            if q.asks_report and q.asks_recommend
+            if q.asks_report and q.asks_recommend and not ONE_THING.match(question)
             else None
         )
         if listed is not None:

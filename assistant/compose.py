@@ -114,6 +114,9 @@ def verified(quote: str, chunk: Chunk, citation: Citation) -> bool:
 def _trim(cand: Candidate, part: Part) -> list[tuple[int, int]]:
     """The quote's spans: whole when short; else its lead-in and the clauses that answer."""
     start, end = cand.start, cand.end
+    own = cand.chunk.citation.para_number
+    if own and (number := re.match(rf"{re.escape(own)}\.?\s+(?=\S)", cand.chunk.text[start:end])):
+        start += number.end()  # "2.5 That the minimum ...": the label gives "para 2.5"
     text = cand.chunk.text[start:end]
     if len(text.split()) <= _LONG or not part.terms:
         return [(start, end)]

@@ -11,7 +11,7 @@ import re
 from functools import cache
 
 from .kinds import ASKS_SHARE, HOW_LONG
-from .text import MONTH_NAMES, OUTCOME_WORDS, tokenize
+from .text import MONTH_NAMES, NUMBER_WORDS, OUTCOME_WORDS, tokenize
 
 _MONTHS = MONTH_NAMES
 
@@ -55,8 +55,7 @@ _HAS = {
     ),
     "count": re.compile(
         r"(?<![/\d.£€$])\b(?!(?:19|20)\d\d\b)\d[\d,.]*(?:m|km|mm|ha|sqm)?\b(?!/\d)|%"
-        r"|\b(?:one|two|three|four|five|six|seven|"
-        r"eight|nine|ten|eleven|twelve|twenty|dozen|hundred|thousand|unanimous(?:ly)?|majority)\b",
+        rf"|\b(?:{NUMBER_WORDS}|dozen|unanimous(?:ly)?|majority)\b",
         re.I,
     ),
     "firm": re.compile(_FIRM),
@@ -137,8 +136,7 @@ _UNIT = (
 _SECTION_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)*(?:\s+|\.(?=[A-Z])|[,)]\s*(?=[A-Z]))")
 # "46 hours a week", "a 14-week closure", "for three months": a length of time, not a count of things
 _DURATION = re.compile(
-    r"\b(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty)[\s-]"
-    + _TIME_UNIT,
+    rf"\b(?:\d[\d,.]*|{NUMBER_WORDS})[\s-]" + _TIME_UNIT,
     re.I,
 )
 
@@ -292,8 +290,7 @@ _SINCE = re.compile(
 )
 # a length of time as minutes give one: "14 weeks", "8 working weeks", "a fortnight", "fifteen years"
 _LENGTH_OF_TIME = re.compile(
-    r"\b(?:\d[\d,.]*|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty"
-    r"|thirty|forty|fifty|sixty|several|few)[\s-](?:[a-z]+[\s-])?"
+    rf"\b(?:\d[\d,.]*|a|an|{NUMBER_WORDS}|several|few)[\s-](?:[a-z]+[\s-])?"
     + _TIME_UNIT
     + r"|\b(?:fortnight|decade)s?\b",
     re.I,

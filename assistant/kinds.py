@@ -108,6 +108,13 @@ ASKS_SHARE = re.compile(
 )
 # "how long would the works take?", "how long may each speaker talk?": a length of time
 HOW_LONG = re.compile(r"\bhow long\b(?! ago)", re.I)
+# "What minimum balance did the report recommend?" asks one of its recommendations; "what did it
+# recommend?" and "what changes did it recommend?" ask the list
+ONE_THING = re.compile(
+    r"^\s*(?:and\s+)?(?:what|which)\s+(?!else\b)(?:[\w'’-]+\s+){0,5}?[\w'’-]*[^\Ws]"
+    r"\s+(?:did|does|do|was|were|would|will|had|has|have)\b",
+    re.I,
+)
 _FIGURE = re.compile(r"\bwhat (?:figures?|numbers|statistics)\b", re.I)
 # "When the scheme was put to Cabinet, what ...": a scene of two words or more ("When, exactly, was ...?"
 # asks when)

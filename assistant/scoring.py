@@ -304,9 +304,10 @@ def rank_for(part: Part, q: QuestionSignals, pool: list[Candidate]) -> list[Cand
 def _on_period(q: QuestionSignals, chunk: Chunk, text: str) -> float:
     if not q.years:
         return 0.0
-    return float(
-        mentions_period(f"{chunk.citation.agenda_item or ''} {text}", chunk.citation.meeting_date, q.years)
-    )
+    # a report's title names the year it is about ("Revenue Budget 2024/25"): so do its paragraphs
+    title = chunk.citation.title if chunk.citation.doc_type == "report" else None
+    where = f"{title or ''} {chunk.citation.agenda_item or ''} {text}"
+    return float(mentions_period(where, chunk.citation.meeting_date, q.years))
 
 
 def _decision(q: QuestionSignals, chunk: Chunk, text: str) -> float:
