@@ -39,6 +39,12 @@ MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if 
 MONTHS["sept"] = 9
 MONTH_NAMES = "|".join(calendar.month_name[1:])  # "January|February|...", for patterns
 
+# Numbers as minutes spell them, for patterns: "twelve", "sixty" ("twenty-five": "twenty", "five").
+NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
+    "|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand"
+)
+
 # A planning application's number, the identifier that names one matter: "23/00412/FUL".
 APPLICATION_NUMBER = re.compile(r"\b\d{2,4}/\d{3,6}/[A-Z]{2,5}\b")
 

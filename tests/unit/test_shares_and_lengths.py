@@ -105,3 +105,11 @@ def test_the_month_a_question_names_is_the_meetings(fake_embedder: FakeEmbedder)
         (2024, 2),
     )  # a day weighs as a day
     assert named_months("How has it changed since May 2022?") == ()
+
+
+def test_a_count_spelled_out_is_a_count() -> None:
+    asked = "About how many members of the public attended?"
+    assert states("count", asked, "Around sixty members of the public attended.")
+    assert states("count", asked, "Some forty-five residents came to the meeting.")
+    assert states("count", "How long did the closure last?", "The pool was closed for thirteen weeks.")
+    assert not states("count", asked, "Members of the public attended in large numbers.")
