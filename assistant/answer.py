@@ -96,8 +96,21 @@ def answer_question(
     ranked = rank_for(main, q, pool)
     top = ranked[0].score - settings.answer_margin
     answering = [c for c in ranked if c.score >= top and answers(c, main, settings)]
+    acts: frozenset[str] = frozenset()
+    if not answering and main.asked_for and main.asks:
+        acts = main.asked_for
+        # "who seconded the approval of ...?": the resolution outranks the motion line naming the
+        # seconder, which holds the act asked for
+        reach = top - settings.act_margin
+        answering = [
+            c
+            for c in ranked
+            if c.score >= reach
+            and any(holds(t, c.quote_tokens) for t in main.asked_for)
+            and answers(c, main, settings)
+        ]
     if main.asks:
-        answering = named_enough(answering, ranked, settings, "vote" in main.asks)
+        answering = named_enough(answering, ranked, settings, "vote" in main.asks, acts)
     answering = names_the_thing(answering, ranked, question)
     if not answering and (q.history or not q.parts):  # several parts: answered, or not, part by part
         return refuse()

@@ -59,23 +59,35 @@ def answers(cand: Candidate, part: Part, settings: AnswerSettings) -> bool:
 
 
 def named_enough(
-    answering: list[Candidate], ranked: list[Candidate], settings: AnswerSettings, asks_vote: bool = False
+    answering: list[Candidate],
+    ranked: list[Candidate],
+    settings: AnswerSettings,
+    asks_vote: bool = False,
+    acts: frozenset[str] = frozenset(),
 ) -> list[Candidate]:
     """The figures whose sentence itself names enough of what the closest sentence names, in a
     passage that names enough of what the closest passage names.
 
     A record that speaks of "a charge for replacement wheelie bins" without the sum does not make
-    the net revenue budget, two lines on, an answer to "how much is a replacement bin?"."""
+    the net revenue budget, two lines on, an answer to "how much is a replacement bin?". A tally, and
+    a motion line naming the act asked for ("seconded by ... that the recommendations be approved"),
+    name no subject: their passage must."""
     held = max((c.features.get("subject", 0.0) for c in ranked), default=0.0)
     around = max((c.features.get("passage", 0.0) for c in ranked), default=0.0)
+
+    def names_no_subject(c: Candidate) -> bool:
+        if asks_vote and states_outcome(c.quote) and has("vote", c.quote):
+            return True
+        return any(holds(t, c.quote_tokens) for t in acts)
+
     return [
         c
         for c in answering
-        if (
-            c.features.get("subject", 0.0) >= settings.named_elsewhere * held
-            and c.features.get("passage", 0.0) >= settings.passage_named_elsewhere * around
+        if (c.features.get("subject", 0.0) >= settings.named_elsewhere * held or names_no_subject(c))
+        and (
+            c.features.get("passage", 0.0) >= settings.passage_named_elsewhere * around
+            or (asks_vote and states_outcome(c.quote) and has("vote", c.quote))
         )
-        or (asks_vote and states_outcome(c.quote) and has("vote", c.quote))  # a tally names no subject
     ]
 
 

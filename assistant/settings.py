@@ -162,6 +162,13 @@ class AnswerSettings(BaseModel):
         description="A sentence may answer only when it scores within this of the best; when none of "
         "those holds the subject and the kind of answer asked for, the question is refused",
     )
+    act_margin: float = Field(
+        0.6,
+        ge=0,
+        description="When nothing within answer_margin answers a question asking who did an act "
+        "('who seconded ...?'), a sentence naming the act may answer this much further below the best "
+        "(the resolution outranks the motion line); 0.4 to 0.8 give the same dev figures",
+    )
     topic_weight: float = Field(
         0.3,
         ge=0,

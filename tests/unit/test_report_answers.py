@@ -67,3 +67,26 @@ def test_the_quote_leaves_the_paragraph_number_to_its_label(fake_embedder: FakeE
     )
     assert "— That the minimum level" in text and "2.5 That" not in text, text
     assert "para 2.5" in labels[0], labels
+
+
+POOL = """ASHCOMBE DISTRICT COUNCIL
+
+Minutes of the meeting of the Cabinet held on 9 October 2025.
+
+7. Eastfield Pool Refurbishment
+
+Councillor Hale presented the business case for the refurbishment of Eastfield Pool at a cost of £2.2 million.
+
+RESOLVED: That (a) the refurbishment of Eastfield Pool be approved at a total cost of £2.2 million; (b) the works be funded by prudential borrowing; and (c) the Director of Leisure be authorised to award the contract for the refurbishment of Eastfield Pool.
+
+It was proposed by Councillor Hale and seconded by Councillor Ortiz that the recommendations be approved.
+"""
+
+
+def test_who_did_an_act_is_the_line_naming_the_act(fake_embedder: FakeEmbedder) -> None:
+    # the resolution names the subject best but names no seconder: the motion line answers
+    _, chunks = chunks_of(POOL, "2025-10-09_cabinet_minutes.txt")
+    question = "Who seconded the approval of the £2.2 million refurbishment of Eastfield Pool?"
+    answer = _ask(question, chunks, fake_embedder)
+    assert not answer.refused and answer.text.startswith("Councillor Ortiz"), answer.text
+    assert _ask(question, chunks, fake_embedder, act_margin=0.0).refused  # the rule is what answers
