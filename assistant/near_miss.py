@@ -113,7 +113,7 @@ def names_the_thing(answering: list[Candidate], ranked: list[Candidate], questio
     names -= _NOT_NAMES | meeting
     held = {t for t in names if any(holds(t, c.passage_tokens) for c in ranked)}
     if not held:
-        return answering
+        return [] if names else answering  # nothing retrieved names it: the records don't speak of it
 
     def names_one(c: Candidate) -> bool:
         listed = list_after(c, ranked)  # "the following housing estate:" names it in the next paragraph

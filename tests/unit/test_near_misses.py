@@ -156,3 +156,23 @@ def test_another_owners_figure_is_a_near_miss(fake_embedder: FakeEmbedder) -> No
     assert not speaks_of_another(
         "What did Slough Children's Services Trust spend?", "The Trust's spending was £1m."
     )
+
+
+MAYOR = """WENBURY BOROUGH COUNCIL
+
+Minutes of the meeting of Full Council held on 13 March 2025.
+
+3. Mayor's Announcements
+
+The Mayor announced that his chosen charities, Wenbury Foodbank and the Eastfield Trust, had received £14,300 from his fundraising events.
+"""
+
+
+def test_a_name_no_record_holds_is_refused(fake_embedder: FakeEmbedder) -> None:
+    # the sum is the kind asked for and "Mayor", "raised" match, but nothing retrieved names the
+    # regatta: the records do not speak of it
+    _, chunks = chunks_of(MAYOR, "2025-03-13_full-council_minutes.txt")
+    asked = "How much had the Mayor raised for the Harbour Regatta?"
+    assert _ask(asked, chunks, fake_embedder).refused
+    answer = _ask("How much had the Mayor raised for the Eastfield Trust?", chunks, fake_embedder)
+    assert not answer.refused and answer.text.startswith("£14,300"), answer.text
