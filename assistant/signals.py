@@ -349,6 +349,7 @@ _SAME_ACT = {
 
 
 _ACTS = frozenset(tokenize("proposed moved seconded nominated voted abstained objected"))
+_DONE_BY = frozenset(tokenize("proposed moved seconded nominated"))  # acts someone does to a motion
 
 
 def names_act(question: str, sentence_tokens: frozenset[str], sentence: str = "") -> bool:
@@ -361,7 +362,10 @@ def names_act(question: str, sentence_tokens: frozenset[str], sentence: str = ""
     acts = frozenset(tokenize(who.group("attr") or who.group("act"))) & _ACTS
     if "vote" in acts and heads_vote_side(sentence, question):
         return True
-    return not acts or any(t in sentence_tokens for a in acts for t in _SAME_ACT.get(a, frozenset({a})))
+    said = [t for a in acts for t in _SAME_ACT.get(a, frozenset({a})) if t in sentence_tokens]
+    if said and sentence and acts <= _DONE_BY:  # "no other nominations" names no one who nominated
+        return any(re.search(rf"\b{t}\w*[dr]\b", sentence, re.I) for t in said)
+    return not acts or bool(said)
 
 
 def calls_roll(sentence: str) -> bool:

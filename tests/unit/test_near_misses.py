@@ -9,6 +9,8 @@ from test_answer_kinds import _ask, chunks_of
 from assistant.facts import counts_only_time, speaks_of_another
 from assistant.kinds import counts_time
 from assistant.periods import names_other_year, question_years
+from assistant.signals import names_act
+from assistant.text import tokenize
 
 if TYPE_CHECKING:
     from conftest import FakeEmbedder
@@ -176,3 +178,14 @@ def test_a_name_no_record_holds_is_refused(fake_embedder: FakeEmbedder) -> None:
     assert _ask(asked, chunks, fake_embedder).refused
     answer = _ask("How much had the Mayor raised for the Eastfield Trust?", chunks, fake_embedder)
     assert not answer.refused and answer.text.startswith("£14,300"), answer.text
+
+
+def test_who_did_an_act_needs_the_act_done_not_its_noun() -> None:
+    said = "There were no other nominations."
+    assert not names_act("who nominated him?", frozenset(tokenize(said)), said)
+    done = "Councillor Moss was nominated by Councillor Pike and seconded by Councillor Gallagher."
+    assert names_act("who nominated him?", frozenset(tokenize(done)), done)
+    seconder = "The seconder was Councillor Ortiz."
+    assert names_act("who seconded it?", frozenset(tokenize(seconder)), seconder)
+    moved = "It was moved by Councillor Hale."
+    assert names_act("who proposed it?", frozenset(tokenize(moved)), moved)
